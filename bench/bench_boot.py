@@ -1,0 +1,174 @@
+"""Boot benchmark, one run: the bare `loadPyodide()` of the unmodified npm package against our
+engine-ready time (cold, warm, warm offline from the snapshot) and the shell-usable time.
+
+    python bench/bench_boot.py [--runs 5]
+
+Prints milliseconds (medians) and ratios to the bare warm boot. Not a test: the machine is
+shared and noisy, so only ratios measured in one run mean anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, free_port  # noqa: E402
+
+import build  # noqa: E402
+
+BARE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+BARE_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bare</title>
+<script type="module" src="bare.js"></script></head><body>bare loadPyodide</body></html>"""
+BARE_JS = """import { loadPyodide } from "./pyodide.mjs";
+const t0 = performance.now();
+const pyodide = await loadPyodide({ indexURL: new URL("./", import.meta.url).href });
+pyodide.runPython("1 + 1");
+document.documentElement.dataset.bootMs = String(performance.now() - t0);
+document.documentElement.dataset.doneAt = String(performance.now());
+"""
+
+
+def add_bare_pyodide(dist: Path) -> None:
+    """Serve the unmodified npm package under /bare/ beside the app."""
+    package = build.fetch_pyodide(build.cache_dir()).directory
+    bare = dist / "bare"
+    bare.mkdir()
+    for name in [*BARE_FILES, "pyodide-lock.json"]:
+        shutil.copyfile(package / name, bare / name)
+    (bare / "index.html").write_text(BARE_HTML)
+    (bare / "bare.js").write_text(BARE_JS)
+
+
+def wait(url: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not start")
+
+
+def engine_visit(page: Page, url: str) -> dict[str, float | str]:
+    page.goto(url)
+    page.wait_for_selector("html[data-engine=ready]", timeout=60_000)
+    data = page.evaluate("({...document.documentElement.dataset})")
+    return {
+        "ready": float(data["engineReadyAt"]),
+        "shell": float(data["shellMs"]),
+        "boot": str(data["boot"]),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        dist = Path(tmp) / "dist"
+        subprocess.run([sys.executable, "build.py", "--out", str(dist)], cwd=ROOT, check=True)
+        add_bare_pyodide(dist)
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "build.py",
+                "serve",
+                "--no-build",
+                "--out",
+                str(dist),
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+        )
+        base = f"http://127.0.0.1:{port}/"
+        try:
+            wait(base)
+            results = run(base, Path(tmp), args.runs)
+        finally:
+            server.terminate()
+            server.wait()
+            shutil.rmtree(dist, ignore_errors=True)
+    report(results)
+
+
+def run(base: str, tmp: Path, runs: int) -> dict[str, list[float]]:
+    results: dict[str, list[float]] = {
+        "bare cold": [],
+        "bare warm": [],
+        "ours cold": [],
+        "ours warm (snapshot)": [],
+        "ours warm offline (snapshot)": [],
+        "ours warm plain (no snapshot)": [],
+        "shell usable": [],
+    }
+    with sync_playwright() as p:
+
+        def context(profile: str):  # type: ignore[no-untyped-def]
+            return p.chromium.launch_persistent_context(
+                str(tmp / profile),
+                executable_path=CHROMIUM,
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport=PHONE,
+            )
+
+        for i in range(runs):
+            bare = context(f"bare-{i}")
+            page = bare.new_page()
+            for visit in range(3):
+                page.goto(base + "bare/index.html")
+                page.wait_for_selector("html[data-boot-ms]", timeout=60_000)
+                ms = float(page.evaluate("document.documentElement.dataset.bootMs"))
+                results["bare cold" if visit == 0 else "bare warm"].append(ms)
+            bare.close()
+
+            ours = context(f"ours-{i}")
+            page = ours.new_page()
+            first = engine_visit(page, base)
+            results["ours cold"].append(float(first["ready"]))
+            page.wait_for_function(
+                "async () => (await (await caches.open('followthrough-snapshots')).keys()).length",
+                timeout=30_000,
+            )
+            for _ in range(2):
+                visit = engine_visit(page, base)
+                assert visit["boot"] == "snapshot", visit
+                results["ours warm (snapshot)"].append(float(visit["ready"]))
+                results["shell usable"].append(float(visit["shell"]))
+            ours.set_offline(True)
+            for _ in range(2):
+                visit = engine_visit(page, base)
+                assert visit["boot"] == "snapshot", visit
+                results["ours warm offline (snapshot)"].append(float(visit["ready"]))
+            visit = engine_visit(page, base + "?nosnapshot")
+            results["ours warm plain (no snapshot)"].append(float(visit["ready"]))
+            ours.close()
+    return results
+
+
+def report(results: dict[str, list[float]]) -> None:
+    bare = statistics.median(results["bare warm"])
+    print(f"{'measure':34} {'median ms':>10} {'ratio to bare warm':>20}  runs")
+    for name, values in results.items():
+        median = statistics.median(values)
+        print(f"{name:34} {median:10.0f} {median / bare:20.2f}  {len(values)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""End-to-end fixtures: build once, serve dist/ with a real uvicorn process, drive Debian's
+Chromium through Playwright in on-disk (persistent) profiles on a phone viewport."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("FOLLOWTHROUGH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+ENGINE_READY_MS = 60_000
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_server(process: subprocess.Popen[bytes], url: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not start")
+
+
+@pytest.fixture(scope="session")
+def dist_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "build.py", "--out", str(out)], cwd=ROOT, check=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def app_url(dist_dir: Path) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "build.py",
+            "serve",
+            "--no-build",
+            "--out",
+            str(dist_dir),
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for_server(process, url)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+Launch = Callable[..., BrowserContext]
+
+
+@pytest.fixture
+def launch(playwright_instance: Playwright, tmp_path: Path) -> Iterator[Launch]:
+    """Open a persistent Chromium context (a phone by default) in a profile directory; the
+    same directory can be reopened to play "close the app, open it again"."""
+    contexts: list[BrowserContext] = []
+
+    def _launch(profile: str = "profile", viewport: dict[str, int] | None = None) -> BrowserContext:
+        context = playwright_instance.chromium.launch_persistent_context(
+            str(tmp_path / profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport=viewport or PHONE,
+            device_scale_factor=2 if viewport is None else 1,
+            is_mobile=viewport is None,
+            has_touch=viewport is None,
+        )
+        contexts.append(context)
+        return context
+
+    yield _launch
+    for context in contexts:
+        with contextlib.suppress(Exception):
+            context.close()
+
+
+def wait_engine_ready(page: Page) -> None:
+    page.wait_for_selector("html[data-engine=ready]", timeout=ENGINE_READY_MS)
+
+
+def wait_offline_ready(page: Page) -> None:
+    """Wait until the service worker controls the page, i.e. the app works offline."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+
+
+def idb(page: Page, store: str) -> list[dict[str, object]]:
+    """Everything in one IndexedDB store, read in the page."""
+    result: list[dict[str, object]] = page.evaluate(
+        """async (store) => {
+            const { getAll } = await import('./static/js/store.js');
+            return getAll(store);
+        }""",
+        store,
+    )
+    return result

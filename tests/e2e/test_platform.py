@@ -1,0 +1,181 @@
+"""The platform in a real browser: offline, installable, snapshot boot, nothing lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from .conftest import Launch, idb, wait_engine_ready, wait_offline_ready
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def capture(page, name: str, context: str = "", introducer: str = "") -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.url.split("#")[0] + "#capture")
+    page.get_by_label("Name", exact=True).fill(name)
+    if context:
+        page.get_by_label("One line of context").fill(context)
+    if introducer:
+        page.get_by_label("Introduced by").fill(introducer)
+    page.get_by_role("button", name="Save person").click()
+    expect(page.get_by_role("status").filter(has_text=f"Saved {name}.")).to_be_visible()
+
+
+def test_the_app_works_offline_after_the_first_visit(launch: Launch, app_url: str) -> None:
+    context = launch()
+    page = context.new_page()
+    page.goto(app_url)
+    wait_offline_ready(page)
+    wait_engine_ready(page)
+
+    context.set_offline(True)
+    page.reload()
+
+    wait_engine_ready(page)
+    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    expect(page.get_by_text("Nothing is due.")).to_be_visible()
+
+
+def test_a_person_captured_offline_is_there_after_reopening_with_the_follow_up(
+    launch: Launch, app_url: str
+) -> None:
+    context = launch("phone")
+    page = context.new_page()
+    page.goto(app_url)
+    wait_offline_ready(page)
+    wait_engine_ready(page)
+    context.set_offline(True)
+    capture(page, "Ashok Mehta", "Head of sales at Northwind")
+    capture(page, "Maria Lopez", "Talk to her about media sales", introducer="Ashok Mehta")
+    context.close()
+
+    context = launch("phone")
+    context.set_offline(True)
+    page = context.new_page()
+    page.goto(app_url)
+    wait_engine_ready(page)
+
+    people = {p["name"] for p in idb(page, "people")}
+    assert people == {"Ashok Mehta", "Maria Lopez"}
+    [introduction] = idb(page, "introductions")
+    assert introduction["status"] == "offered"
+    card = page.locator(".card").first
+    expect(card).to_contain_text("Maria Lopez")
+    expect(card).to_contain_text("Ashok Mehta")
+
+
+def test_capture_accepts_input_before_the_engine_is_ready(launch: Launch, app_url: str) -> None:
+    page = launch().new_page()
+    page.goto(app_url + "#capture")
+
+    page.get_by_label("Name", exact=True).fill("Early Bird")
+    page.get_by_role("button", name="Save person").click()
+
+    expect(page.get_by_role("status").filter(has_text="Saved Early Bird.")).to_be_visible()
+    assert [p["name"] for p in idb(page, "people")] == ["Early Bird"]
+
+
+def test_chrome_reports_no_installability_errors(launch: Launch, app_url: str) -> None:
+    context = launch()
+    page = context.new_page()
+    page.goto(app_url)
+    wait_offline_ready(page)
+
+    cdp = context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+
+    assert errors == []
+
+
+def test_the_second_boot_comes_from_the_memory_snapshot(launch: Launch, app_url: str) -> None:
+    context = launch()
+    page = context.new_page()
+    page.goto(app_url)
+    wait_engine_ready(page)
+    assert page.evaluate("document.documentElement.dataset.boot") == "plain"
+    page.wait_for_function(
+        """async () => {
+            const cache = await caches.open('followthrough-snapshots');
+            return (await cache.keys()).length === 1;
+        }""",
+        timeout=30_000,
+    )
+
+    page.reload()
+
+    wait_engine_ready(page)
+    assert page.evaluate("document.documentElement.dataset.boot") == "snapshot"
+
+
+def test_a_damaged_snapshot_falls_back_to_a_plain_boot_and_is_replaced(
+    launch: Launch, app_url: str
+) -> None:
+    context = launch()
+    page = context.new_page()
+    page.goto(app_url)
+    wait_engine_ready(page)
+    page.wait_for_function(
+        "async () => (await (await caches.open('followthrough-snapshots')).keys()).length === 1",
+        timeout=30_000,
+    )
+    page.evaluate(
+        """async () => {
+            const cache = await caches.open('followthrough-snapshots');
+            const [key] = await cache.keys();
+            await cache.put(key, new Response(new Uint8Array(1024)));
+        }"""
+    )
+
+    page.reload()
+
+    wait_engine_ready(page)
+    assert page.evaluate("document.documentElement.dataset.boot") == "plain"
+    page.wait_for_function(
+        """async () => {
+            const cache = await caches.open('followthrough-snapshots');
+            const [key] = await cache.keys();
+            return key && (await (await cache.match(key)).arrayBuffer()).byteLength > 1024;
+        }""",
+        timeout=30_000,
+    )
+
+
+def test_the_page_and_its_content_security_policy_raise_no_errors(
+    launch: Launch, app_url: str
+) -> None:
+    page = launch().new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    page.goto(app_url)
+    wait_engine_ready(page)
+
+    assert errors == []
+
+
+def test_first_journey_today_lists_the_referral_and_the_thank_you_for_a_meeting(
+    launch: Launch, app_url: str
+) -> None:
+    page = launch().new_page()
+    page.goto(app_url)
+    wait_engine_ready(page)
+    capture(page, "Ashok Mehta", "Head of sales at Northwind")
+    capture(page, "Maria Lopez", "Talk to her about media sales", introducer="Ashok Mehta")
+
+    page.get_by_role("button", name="Met Ashok Mehta today").click()
+    expect(
+        page.get_by_role("status").filter(has_text="Logged: met Ashok Mehta today.")
+    ).to_be_visible()
+    page.goto(app_url + "#today")
+
+    cards = page.locator(".card")
+    expect(cards.first).to_contain_text("Maria Lopez")
+    expect(cards.first).to_contain_text("Ashok Mehta introduced you")
+    thank_you = page.locator(".card[data-rule='thank-you']")
+    expect(thank_you).to_contain_text("Ashok Mehta")
+    [meeting] = idb(page, "interactions")
+    assert meeting["kind"] == "meeting"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "first-journey-today.png"), full_page=True)
