@@ -106,8 +106,19 @@ class Wheel:
 
 # Pure-Python libraries the engine imports, fetched with
 # `pip download --no-deps --only-binary=:all: --python-version 3.14 --platform any NAME==VER`
-# and merged into dist/py/followup.zip. Example: Wheel("vobject", "0.9.9", "<sha256 of the .whl>").
-ENGINE_WHEELS: tuple[Wheel, ...] = ()
+# and merged into dist/py/followup.zip. Keep the versions equal to pyproject's `test` extra.
+# vobject reads vCard content lines (followup/interop/vcard.py); its package imports six and
+# python-dateutil at import time. Its pytz dependency is optional (only its change_tz script
+# imports it) and is left out.
+ENGINE_WHEELS: tuple[Wheel, ...] = (
+    Wheel("vobject", "0.9.9", "0fbdb982065cf4d1843a5d5950c88510041c6de026bda49c3502721de1c6ac3d"),
+    Wheel("six", "1.17.0", "4721f391ed90541fddacab5acf947aa0d3dc7d27b2e1e8eda2be8970586c3274"),
+    Wheel(
+        "python-dateutil",
+        "2.9.0.post0",
+        "a8b2bc7bffae282281c8140a97d3aa9c14da0b136dfe83f850eea9a5f7470427",
+    ),
+)
 
 ENGINE_PACKAGE = "followup"
 # Where the engine worker writes the engine zip (engine.worker.js ENGINE_ZIP_PATH). It only names
@@ -976,9 +987,12 @@ def _is_page_request(path: str, scope: Scope) -> bool:
 
 
 def mount_api(routes: list[BaseRoute]) -> None:
-    """The hook for the sync API: append its mount here, before the app's catch-all, e.g.
-    `routes.append(Mount("/api", app=server.app.create_app(...)))`. Until then nothing is
-    mounted and /api/ answers 404 (never the page)."""
+    """The sync API (server/, docs/sync-protocol.md) at /api/, before the app's catch-all: on
+    SQLite under ./data/ unless FOLLOWTHROUGH_DATABASE_URL says otherwise, opened on the first
+    /api/v1/ request. Other /api/ paths answer 404 (never the page)."""
+    from server.__main__ import LazyApp
+
+    routes.append(Mount("/api", app=LazyApp()))
 
 
 def create_app(

@@ -10,6 +10,7 @@ shared and noisy, so only ratios measured in one run mean anything.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import shutil
 import statistics
 import subprocess
@@ -27,7 +28,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, free_port  # noqa: E402
 
-import build  # noqa: E402
+# build.py by path: `tests/build` is a package called "build" too.
+_spec = importlib.util.spec_from_file_location("followthrough_build", ROOT / "build.py")
+assert _spec
+assert _spec.loader
+build = importlib.util.module_from_spec(_spec)
+sys.modules["followthrough_build"] = build
+_spec.loader.exec_module(build)
 
 BARE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
 BARE_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bare</title>

@@ -20,7 +20,9 @@ for name in json.loads(MODULES):
     origins[name] = importlib.import_module(name).__spec__.origin
 import followup
 engine = {}
-for info in pkgutil.iter_modules(followup.__path__, "followup."):
+for info in pkgutil.walk_packages(followup.__path__, "followup."):
+    if info.ispkg:
+        continue  # its modules are listed; the package itself is imported on the way
     module = importlib.import_module(info.name)
     code = module.__loader__.get_code(info.name)
     engine[info.name] = {
@@ -28,8 +30,21 @@ for info in pkgutil.iter_modules(followup.__path__, "followup."):
         "co_filename": code.co_filename,
         "has_source": module.__loader__.get_source(info.name) is not None,
     }
+# The interop libraries (vobject and its dependencies, merged into the engine zip) really run.
+from followup import api
+card = "BEGIN:VCARD\\r\\nVERSION:3.0\\r\\nFN:Ann Smith\\r\\nEMAIL:ann@example.com\\r\\nEND:VCARD\\r\\n"
+previewed = json.loads(api.call(json.dumps({"op": "import_preview", "text": card})))
+calendar = json.loads(api.call(json.dumps(
+    {"op": "export_ics", "now": "2026-11-23T09:00:00Z", "today": "2026-11-23"})))
+import vobject
+interop = {
+    "vobject_origin": vobject.__spec__.origin,
+    "preview_new": previewed.get("new"),
+    "ics_ok": calendar.get("ok"),
+    "ics_begins": calendar.get("text", "")[:15],
+}
 json.dumps({"python": sys.version.split()[0], "origins": origins, "engine": engine,
-            "package_origin": followup.__spec__.origin})
+            "package_origin": followup.__spec__.origin, "interop": interop})
 `;
 
 const [dist, modulesJson] = process.argv.slice(2);

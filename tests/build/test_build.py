@@ -881,3 +881,8 @@ def test_a_real_build_boots_in_pyodide_and_imports_from_its_pyc_zips(real_build)
         assert module["origin"].endswith(f"/{path}.pyc"), name
         assert module["co_filename"] == f"{build.ENGINE_ZIP_PATH}/{path}.py", name
         assert module["has_source"], name
+    # The interop libraries ship in the engine zip and run under Pyodide (issue #5).
+    assert report["interop"]["vobject_origin"].startswith(f"{build.ENGINE_ZIP_PATH}/vobject/")
+    assert report["interop"]["preview_new"] == 1
+    assert report["interop"]["ics_ok"] is True
+    assert report["interop"]["ics_begins"] == "BEGIN:VCALENDAR"

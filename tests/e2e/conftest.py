@@ -142,3 +142,49 @@ def idb(page: Page, store: str) -> list[dict[str, object]]:
         store,
     )
     return result
+
+
+AXE_VERSION = "4.14.1"
+AXE_INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, from `npm pack` into the build cache (integrity-checked)."""
+    import base64
+    import hashlib
+    import tarfile
+
+    cache = Path(os.environ.get("FOLLOWTHROUGH_CACHE", ROOT / ".cache"))
+    cache.mkdir(parents=True, exist_ok=True)
+    tarball = cache / f"axe-core-{AXE_VERSION}.tgz"
+    if not tarball.is_file():
+        subprocess.run(
+            ["npm", "pack", f"axe-core@{AXE_VERSION}", "--pack-destination", str(cache)],
+            check=True,
+            capture_output=True,
+        )
+    data = tarball.read_bytes()
+    digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+    assert digest == AXE_INTEGRITY, f"axe-core tarball integrity mismatch: {digest}"
+    with tarfile.open(tarball) as tar:
+        member = tar.extractfile("package/axe.min.js")
+        assert member is not None
+        return member.read().decode()
+
+
+def axe_violations(page: Page, axe_source: str) -> list[dict[str, object]]:
+    """Run axe-core in the page (through the debugger protocol, so the page's CSP allows it)
+    and return its violations, each trimmed to what a failure message needs."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source)
+    violations: list[dict[str, object]] = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, { resultTypes: ['violations'] });
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' :: ' + n.failureSummary),
+            }));
+        }"""
+    )
+    return violations

@@ -6,8 +6,16 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from .conftest import Launch, idb, wait_engine_ready, wait_offline_ready
+from .conftest import Launch, axe_violations, idb, wait_engine_ready, wait_offline_ready
 
+# The snapshot is stored whole (tens of MB), not merely listed, so a test can replace it.
+SNAPSHOT_STORED = """async () => {
+    const cache = await caches.open('followthrough-snapshots');
+    const keys = await cache.keys();
+    if (keys.length !== 1) return false;
+    const response = await cache.match(keys[0]);
+    return response !== undefined && (await response.arrayBuffer()).byteLength > 1_000_000;
+}"""
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -94,13 +102,7 @@ def test_the_second_boot_comes_from_the_memory_snapshot(launch: Launch, app_url:
     page.goto(app_url)
     wait_engine_ready(page)
     assert page.evaluate("document.documentElement.dataset.boot") == "plain"
-    page.wait_for_function(
-        """async () => {
-            const cache = await caches.open('followthrough-snapshots');
-            return (await cache.keys()).length === 1;
-        }""",
-        timeout=30_000,
-    )
+    page.wait_for_function(SNAPSHOT_STORED, timeout=30_000)
 
     page.reload()
 
@@ -115,10 +117,7 @@ def test_a_damaged_snapshot_falls_back_to_a_plain_boot_and_is_replaced(
     page = context.new_page()
     page.goto(app_url)
     wait_engine_ready(page)
-    page.wait_for_function(
-        "async () => (await (await caches.open('followthrough-snapshots')).keys()).length === 1",
-        timeout=30_000,
-    )
+    page.wait_for_function(SNAPSHOT_STORED, timeout=30_000)
     page.evaluate(
         """async () => {
             const cache = await caches.open('followthrough-snapshots');
@@ -179,3 +178,19 @@ def test_first_journey_today_lists_the_referral_and_the_thank_you_for_a_meeting(
     assert meeting["kind"] == "meeting"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "first-journey-today.png"), full_page=True)
+
+
+def test_today_and_capture_have_no_accessibility_violations(
+    launch: Launch, app_url: str, axe_source: str
+) -> None:
+    page = launch().new_page()
+    page.goto(app_url)
+    wait_engine_ready(page)
+    expect(page.get_by_text("Nothing is due.")).to_be_visible()
+
+    today = axe_violations(page, axe_source)
+    page.goto(app_url + "#capture")
+    capture_screen = axe_violations(page, axe_source)
+
+    assert today == []
+    assert capture_screen == []

@@ -41,13 +41,7 @@ function toast(text) {
 
 const engine = new Engine();
 
-const today = new TodayView({
-  onAction: async (action, followup) => {
-    if (action === "done") {
-      await command("mark_done", { key: followup.key });
-    }
-  },
-});
+const today = new TodayView({ engine, command: (name, payload) => command(name, payload), toast, tracker });
 
 const capture = new CaptureView({
   tracker,
@@ -81,26 +75,51 @@ async function command(name, payload) {
   return response;
 }
 
+let lastRefresh = 0;
 async function refreshToday() {
   const now = new Date();
+  lastRefresh = Date.now();
   const response = await engine.call({ op: "today", now: now.toISOString(), today: localDate(now) });
   if (!response.ok) {
     today.showLoading(response.message);
     return;
   }
   today.render(response, now);
+  html.dataset.today = "fresh";
   const due = response.counts.due + response.counts.overdue;
   if ("setAppBadge" in navigator) {
     (due ? navigator.setAppBadge(due) : navigator.clearAppBadge()).catch(() => {});
   }
 }
 
+// Coming back to the app later (the next morning, say): what is due has changed.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && engine.ready && Date.now() - lastRefresh > 60_000) refreshToday();
+});
+setInterval(() => {
+  if (document.visibilityState === "visible" && engine.ready) refreshToday();
+}, 5 * 60_000);
+
 /**
  * Screens built by their own module, loaded on first visit (all are precached). Each exports
  * `mount(root, ctx, params)`; Today and Capture are in the page itself, to be usable at once.
  * @type {Record<string, () => Promise<any>>}
  */
-const SCREENS = {};
+const SCREENS = {
+  people: () => import("./views/people.js"),
+  person: () => import("./views/person.js"),
+  opportunities: () => import("./views/opportunities.js"),
+  graph: () => import("./views/graph.js"),
+  insights: () => import("./views/insights.js"),
+  settings: () => import("./views/settings.js"),
+  transfer: () => import("./views/transfer.js"),
+  sync: () => import("./views/sync.js"),
+  more: () => import("./views/more.js"),
+};
+/** Screens without a tab of their own light up their parent's. */
+const TAB_OF = {
+  person: "people", graph: "more", insights: "more", settings: "more", transfer: "more", sync: "more",
+};
 
 /** What a screen module gets: the engine, storage, and the app's shared actions. */
 const ctx = {
@@ -114,7 +133,11 @@ const ctx = {
 };
 
 /** Show one view, from the URL's hash (`#name/param/...`). */
+let routeCount = 0;
+
 async function route() {
+  // A sheet left open by the last screen does not follow the user to the next one.
+  for (const dialog of document.querySelectorAll("dialog[open]")) /** @type {HTMLDialogElement} */ (dialog).close();
   const [name, ...params] = (location.hash.slice(1) || "today").split("/").map(decodeURIComponent);
   const dynamic = name in SCREENS;
   const known = dynamic || document.querySelector(`[data-view="${CSS.escape(name)}"]`) ? name : "today";
@@ -122,18 +145,40 @@ async function route() {
   for (const view of document.querySelectorAll("[data-view]")) {
     /** @type {HTMLElement} */ (view).hidden = view.getAttribute("data-view") !== viewName;
   }
+  const tabName = TAB_OF[/** @type {keyof typeof TAB_OF} */ (known)] ?? known;
   for (const tab of document.querySelectorAll("[data-tab]")) {
-    if (tab.getAttribute("data-tab") === known) tab.setAttribute("aria-current", "page");
+    if (tab.getAttribute("data-tab") === tabName) tab.setAttribute("aria-current", "page");
     else tab.removeAttribute("aria-current");
   }
+  const token = ++routeCount;
   if (dynamic) {
-    const root = byId("view-screen");
-    root.replaceChildren();
+    // Each visit mounts into its own container: a slow, stale mount writes into a detached
+    // one instead of over the screen the user has moved on to.
+    const root = document.createElement("div");
+    root.className = "screen";
+    byId("view-screen").replaceChildren(root);
     const screen = await SCREENS[name]();
+    if (token !== routeCount) return;
     await screen.mount(root, ctx, params);
+    if (token !== routeCount) return;
+    // Screen readers hear the new screen's title unless the screen put the focus somewhere.
+    if (routed && !root.contains(document.activeElement)) {
+      const heading = /** @type {HTMLElement | null} */ (root.querySelector("h2"));
+      if (heading) {
+        if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+        heading.focus();
+      }
+    }
   }
-  if (known === "capture") /** @type {HTMLInputElement} */ (byId("capture-name")).focus();
+  if (known === "capture") {
+    /** @type {HTMLInputElement} */ (byId("capture-name")).focus();
+    if (routed) capture.refresh();
+  }
+  else if (known === "today" && routed) byId("today-heading").focus();
+  routed = true;
 }
+/** False for the first view shown at boot: the focus stays where the browser put it. */
+let routed = false;
 
 /** @param {any} stage */
 function showStage(stage) {
@@ -155,11 +200,29 @@ function showStage(stage) {
     html.dataset.readyMs = String(Math.round(stage.ready_ms));
     // Milliseconds from navigation start until the engine answered: what benchmarks read.
     html.dataset.engineReadyAt = String(Math.round(performance.now()));
+    html.dataset.workerStartedAt = String(Math.round(stage.worker_started_at - performance.timeOrigin));
+    html.dataset.fetchedMs = String(Math.round(stage.fetched_ms));
+    html.dataset.runtimeMs = String(Math.round(stage.runtime_ms));
+    html.dataset.engineMs = String(Math.round(stage.engine_ms));
     refreshToday();
   } else if (stage.stage === "failed") {
     html.dataset.engine = "failed";
     today.showLoading(stage.message);
   }
+}
+
+/**
+ * The manifest's share target opens `/share?title=&text=&url=`: read what was shared, put the
+ * address back to the app's own, and show Capture (filled by `capture.prefill`).
+ * @returns {{title: string | null, text: string | null, url: string | null} | null}
+ */
+function sharedToCapture() {
+  const query = new URLSearchParams(location.search);
+  const isShare = /\/share\/?$/.test(location.pathname);
+  if (!isShare && !["title", "text", "url"].some((k) => query.has(k))) return null;
+  const shared = { title: query.get("title"), text: query.get("text"), url: query.get("url") };
+  history.replaceState(null, "", new URL("./#capture", new URL(isShare ? "./" : location.pathname, location.href)).href);
+  return shared.title || shared.text || shared.url ? shared : null;
 }
 
 async function askForPersistence() {
@@ -168,14 +231,22 @@ async function askForPersistence() {
   html.dataset.persisted = String(persisted);
 }
 
+// Another tab upgraded the database: this tab's code is older, so reload into the new one.
+window.addEventListener("followthrough:db-upgraded", async () => {
+  await tracker.idle();
+  location.reload();
+});
 engine.addEventListener("stage", (event) => showStage(/** @type {CustomEvent} */ (event).detail));
 window.addEventListener("hashchange", route);
+const shared = sharedToCapture();
 route();
-capture.restore().then(() => {
-  html.dataset.shell = "ready";
-  html.dataset.shellMs = String(Math.round(performance.now()));
-  html.dataset.shellSinceScriptMs = String(Math.round(performance.now() - shellStart));
-});
+if (!engine.ready) today.showCached(new Date());
+// The shell is usable now: the form takes input and saves without the engine or the draft.
+html.dataset.shell = "ready";
+html.dataset.shellMs = String(Math.round(performance.now()));
+html.dataset.shellSinceScriptMs = String(Math.round(performance.now() - shellStart));
+capture.restore();
+if (shared) capture.prefill(shared);
 askForPersistence();
 registerServiceWorker({
   onOfflineReady: () => toast("Followthrough now works offline."),
@@ -189,3 +260,7 @@ registerServiceWorker({
   },
   whenIdle: () => tracker.idle(),
 });
+
+// Sync (optional, end-to-end encrypted) starts after the shell, off the critical path: on open,
+// on edits, when the network returns; it does nothing until the user turns it on.
+import("./sync.js").then(({ startSync }) => startSync(engine, { onApplied: () => refreshToday() }));

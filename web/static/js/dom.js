@@ -42,13 +42,17 @@ export function byId(id) {
   return element;
 }
 
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+/** @type {Intl.RelativeTimeFormat | null} */
+let relativeFormat = null;
 
 /**
  * "in 5 hours", "2 days ago": a due time relative to now.
  * @param {string} iso @param {Date} now
  */
 export function relativeTime(iso, now) {
+  // Built on first use: constructing it costs tens of milliseconds at first paint.
+  relativeFormat ??= new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  const relative = relativeFormat;
   const ms = new Date(iso).getTime() - now.getTime();
   const minutes = Math.round(ms / 60000);
   if (Math.abs(minutes) < 60) return relative.format(minutes, "minute");

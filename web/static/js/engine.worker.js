@@ -14,6 +14,9 @@ const ENGINE_ZIP_PATH = "/home/pyodide/followup.zip";
 const SNAPSHOT_CACHE = "followthrough-snapshots";
 const SNAPSHOT_KEY = new URL(`../../__snapshot__/${BUILD.engine_hash}.bin`, import.meta.url).href;
 
+/** Fetched and compiled while the snapshot is read from the cache. */
+const pyodideModule = import(`${PYODIDE_BASE}pyodide.mjs`);
+
 /** @type {any} */
 let api = null;
 /** @type {Promise<void>} */
@@ -77,7 +80,7 @@ async function replaceSnapshot(bytes) {
  * @param {Uint8Array | null} snapshot
  */
 async function startRuntime(engineZip, snapshot) {
-  const { loadPyodide } = await import(`${PYODIDE_BASE}pyodide.mjs`);
+  const { loadPyodide } = await pyodideModule;
   return loadPyodide({
     indexURL: PYODIDE_BASE,
     lockFileContents: { info: BUILD.lock_info, packages: {} },
@@ -103,6 +106,7 @@ async function boot() {
       }).then((b) => new Uint8Array(b)),
       new URL(self.location.href).searchParams.has("nosnapshot") ? null : readSnapshot(),
     ]);
+    const fetchedMs = performance.now() - t0;
     let pyodide = null;
     let bootPath = "plain";
     if (snapshot) {
@@ -148,6 +152,8 @@ async function boot() {
       engine_ms: engineMs,
       ready_ms: performance.now() - t0,
       counts: loaded.counts,
+      fetched_ms: fetchedMs,
+      worker_started_at: performance.timeOrigin,
     });
     if (made) await replaceSnapshot(made);
   } catch (error) {

@@ -1,0 +1,146 @@
+"""The server's settings: read once from an environment mapping, then passed around as values."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from starlette.config import Config
+from starlette.datastructures import CommaSeparatedStrings
+
+PEPPER_BYTES = 32
+DEFAULT_DATA_DIR = Path("data")
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8787
+DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_DATA_DIR / 'sync.sqlite3'}"
+DEFAULT_RATE_LIMIT_STORAGE = "async+memory://"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it and says what to do."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limits:
+    """Size and rate limits (SYNC-DESIGN §6.6). Tests shrink or widen them; production keeps
+    the defaults."""
+
+    push_body_bytes: int = 1024 * 1024
+    other_body_bytes: int = 16 * 1024
+    envelope_bytes: int = 64 * 1024
+    items_per_push: int = 500
+    items_per_page: int = 500
+    page_bytes: int = 2 * 1024 * 1024
+    account_bytes: int = 50 * 1024 * 1024
+    account_rows: int = 200_000
+    failed_logins: str = "5/15minutes"  # per account
+    logins_per_client: str = "20/minute"
+    kdf_lookups_per_client: str = "30/minute"
+    accounts_per_client: str = "3/hour"
+    syncs_per_account: str = "120/minute"  # push + pull
+    concurrent_syncs_per_account: int = 2
+    sessions_per_account: int = 10
+    session_days: int = 90
+    batch_days: int = 30
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    database_url: str = DEFAULT_DATABASE_URL
+    pepper: bytes = field(repr=False, default=b"")
+    cors_origins: tuple[str, ...] = ()
+    rate_limit_storage: str = DEFAULT_RATE_LIMIT_STORAGE
+    workers: int = 1
+    forwarded_allow_ips: str = "127.0.0.1"
+    log_level: str = "info"
+    body_timeout: float = 30.0  # seconds for a request body to arrive in full
+    limits: Limits = field(default_factory=Limits)
+
+    def __post_init__(self) -> None:
+        if len(self.pepper) < PEPPER_BYTES:
+            raise SettingsError(f"The pepper must be at least {PEPPER_BYTES} bytes.")
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Settings:
+        """Settings from FOLLOWTHROUGH_* variables, with defaults for a local run.
+
+        The pepper comes from FOLLOWTHROUGH_PEPPER (64 hex digits), else from the file named by
+        FOLLOWTHROUGH_PEPPER_FILE, else from ./data/pepper, which is created on first use.
+        """
+        config = Config(environ=environ, env_prefix="FOLLOWTHROUGH_")
+        database_url = config("DATABASE_URL", default=DEFAULT_DATABASE_URL)
+        return cls(
+            host=config("HOST", default=DEFAULT_HOST),
+            port=config("PORT", cast=int, default=DEFAULT_PORT),
+            database_url=database_url,
+            pepper=_pepper(
+                config("PEPPER", default=""), config("PEPPER_FILE", default=""), database_url
+            ),
+            cors_origins=tuple(config("CORS_ORIGINS", cast=CommaSeparatedStrings, default="")),
+            rate_limit_storage=config("RATE_LIMIT_STORAGE", default=DEFAULT_RATE_LIMIT_STORAGE),
+            workers=config("WORKERS", cast=int, default=1),
+            forwarded_allow_ips=config("FORWARDED_ALLOW_IPS", default="127.0.0.1"),
+            log_level=config("LOG_LEVEL", default="info"),
+            body_timeout=config("BODY_TIMEOUT", cast=float, default=30.0),
+            limits=_limits(config),
+        )
+
+
+def _limits(config: Config) -> Limits:
+    """Each limit can be changed with FOLLOWTHROUGH_LIMIT_<NAME>, e.g.
+    FOLLOWTHROUGH_LIMIT_SYNCS_PER_ACCOUNT=600/minute."""
+    defaults = Limits()
+    changed: dict[str, object] = {}
+    for limit in fields(Limits):
+        default = getattr(defaults, limit.name)
+        changed[limit.name] = config(
+            f"LIMIT_{limit.name.upper()}", cast=type(default), default=default
+        )
+    return Limits(**changed)  # type: ignore[arg-type]
+
+
+def _pepper(value: str, path: str, database_url: str) -> bytes:
+    if value:
+        return _parse_pepper(value, "FOLLOWTHROUGH_PEPPER")
+    if path:
+        try:
+            return _parse_pepper(Path(path).read_text(), path)
+        except OSError as error:
+            raise SettingsError(f"Cannot read the pepper file {path}: {error}") from None
+    if not database_url.startswith("sqlite:"):
+        # Several processes must share one pepper: a generated one would differ per host.
+        raise SettingsError(
+            "Set FOLLOWTHROUGH_PEPPER or FOLLOWTHROUGH_PEPPER_FILE when the database is not the "
+            "local SQLite file (generate one with `python -c 'import secrets; "
+            "print(secrets.token_hex(32))'`)."
+        )
+    return _local_pepper(DEFAULT_DATA_DIR / "pepper")
+
+
+def _parse_pepper(text: str, source: str) -> bytes:
+    try:
+        pepper = bytes.fromhex(text.strip())
+    except ValueError:
+        raise SettingsError(f"The pepper in {source} is not hex digits.") from None
+    if len(pepper) < PEPPER_BYTES:
+        raise SettingsError(f"The pepper in {source} is shorter than {PEPPER_BYTES} bytes.")
+    return pepper
+
+
+def _local_pepper(path: Path) -> bytes:
+    """The local run's pepper, created once with owner-only permissions."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process created it first
+        else:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_hex(PEPPER_BYTES) + "\n")
+    return _parse_pepper(path.read_text(), str(path))

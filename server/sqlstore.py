@@ -1,0 +1,568 @@
+"""The SQL stores: SQLite (WAL, synchronous=FULL) and PostgreSQL (per-account row lock), one
+body of SQL for both. The interface and the values are in storage.py."""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from server.storage import (
+    Account,
+    BasedOnFutureError,
+    CursorAheadError,
+    LogRow,
+    NewAccount,
+    PassphraseChange,
+    PullPage,
+    PushItem,
+    PushResult,
+    Quota,
+    QuotaExceededError,
+    Session,
+    StorageError,
+    WrappedKey,
+    cut_page,
+)
+
+Row = tuple[Any, ...]
+
+# --- SQL, shared by SQLite and PostgreSQL -------------------------------------------------------
+
+# One list per schema version; a database at version n runs the lists after n, in order.
+_SQLITE_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE accounts (
+            account_id BLOB PRIMARY KEY,
+            kdf TEXT NOT NULL,
+            auth_verifier BLOB NOT NULL,
+            recovery_verifier BLOB NOT NULL,
+            log_id BLOB NOT NULL,
+            key_epoch INTEGER NOT NULL DEFAULT 1,
+            next_seq INTEGER NOT NULL DEFAULT 1,
+            bytes_used INTEGER NOT NULL DEFAULT 0,
+            rows_used INTEGER NOT NULL DEFAULT 0,
+            created_day TEXT NOT NULL)""",
+        """CREATE TABLE wrapped_keys (
+            account_id BLOB NOT NULL, key_id INTEGER NOT NULL, kind INTEGER NOT NULL,
+            blob BLOB NOT NULL, PRIMARY KEY (account_id, key_id, kind))""",
+        """CREATE TABLE changes (
+            account_id BLOB NOT NULL, seq INTEGER NOT NULL, record_id BLOB NOT NULL,
+            envelope BLOB NOT NULL, PRIMARY KEY (account_id, seq))""",
+        "CREATE INDEX changes_record ON changes (account_id, record_id, seq)",
+        """CREATE TABLE batches (
+            account_id BLOB NOT NULL, batch_id BLOB NOT NULL, first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL, day TEXT NOT NULL, PRIMARY KEY (account_id, batch_id))""",
+        "CREATE INDEX batches_day ON batches (day)",
+        """CREATE TABLE sessions (
+            token_hash BLOB PRIMARY KEY, account_id BLOB NOT NULL,
+            key_epoch INTEGER NOT NULL, expires_day TEXT NOT NULL,
+            created INTEGER NOT NULL)""",
+        "CREATE INDEX sessions_account ON sessions (account_id, created)",
+        "CREATE INDEX sessions_expiry ON sessions (expires_day)",
+    ),
+)
+_POSTGRES_MIGRATIONS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(
+        statement.replace("BLOB", "BYTEA").replace("INTEGER", "BIGINT") for statement in migration
+    )
+    for migration in _SQLITE_MIGRATIONS
+)
+_KIND_PASSPHRASE = 1
+_KIND_RECOVERY = 2
+
+
+class _Cursor(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> None: ...
+    def one(self) -> Row | None: ...
+    def all(self) -> list[Row]: ...
+    @property
+    def rowcount(self) -> int: ...
+
+
+class _SqlStore:
+    """The store's logic in SQL. Subclasses provide transactions and the account lock."""
+
+    _lock_suffix = ""  # PostgreSQL: " FOR UPDATE"
+
+    def _transaction(self, *, write: bool) -> contextlib.AbstractContextManager[_Cursor]:
+        raise NotImplementedError
+
+    def ping(self) -> None:
+        with self._transaction(write=False) as cur:
+            cur.execute("SELECT 1")
+            cur.one()
+
+    def create_account(self, account: NewAccount, *, today: str) -> bool:
+        with self._transaction(write=True) as cur:
+            cur.execute("SELECT 1 FROM accounts WHERE account_id = ?", (account.account_id,))
+            if cur.one() is not None:
+                return False
+            cur.execute(
+                "INSERT INTO accounts (account_id, kdf, auth_verifier, recovery_verifier, log_id,"
+                " created_day) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (
+                    account.account_id,
+                    account.kdf,
+                    account.auth_verifier,
+                    account.recovery_verifier,
+                    account.log_id,
+                    today,
+                ),
+            )
+            if cur.rowcount != 1:
+                return False
+            cur.executemany(
+                "INSERT INTO wrapped_keys (account_id, key_id, kind, blob) VALUES (?, ?, ?, ?)",
+                [
+                    (account.account_id, key.key_id, kind, blob)
+                    for key in account.keys
+                    for kind, blob in (
+                        (_KIND_PASSPHRASE, key.wrapped_dek),
+                        (_KIND_RECOVERY, key.recovery_wrapped_dek),
+                    )
+                ],
+            )
+            return True
+
+    def get_account(self, account_id: bytes) -> Account | None:
+        with self._transaction(write=False) as cur:
+            cur.execute(
+                "SELECT kdf, auth_verifier, recovery_verifier, log_id, key_epoch, next_seq"
+                " FROM accounts WHERE account_id = ?",
+                (account_id,),
+            )
+            row = cur.one()
+            if row is None:
+                return None
+            cur.execute(
+                "SELECT key_id, kind, blob FROM wrapped_keys WHERE account_id = ?"
+                " ORDER BY key_id, kind",
+                (account_id,),
+            )
+            blobs: dict[int, dict[int, bytes]] = {}
+            for key_id, kind, blob in cur.all():
+                blobs.setdefault(int(key_id), {})[int(kind)] = bytes(blob)
+            return Account(
+                account_id=account_id,
+                kdf=str(row[0]),
+                auth_verifier=bytes(row[1]),
+                recovery_verifier=bytes(row[2]),
+                log_id=bytes(row[3]),
+                key_epoch=int(row[4]),
+                last_seq=int(row[5]) - 1,
+                keys=tuple(
+                    WrappedKey(
+                        key_id=key_id,
+                        wrapped_dek=kinds[_KIND_PASSPHRASE],
+                        recovery_wrapped_dek=kinds[_KIND_RECOVERY],
+                    )
+                    for key_id, kinds in sorted(blobs.items())
+                ),
+            )
+
+    def add_session(
+        self,
+        account_id: bytes,
+        token_hash: bytes,
+        *,
+        key_epoch: int,
+        expires_day: str,
+        max_sessions: int,
+    ) -> None:
+        with self._transaction(write=True) as cur:
+            # The account row is locked so that two logins at once cannot both keep 10 others.
+            cur.execute(
+                "SELECT 1 FROM accounts WHERE account_id = ?" + self._lock_suffix, (account_id,)
+            )
+            cur.execute(
+                "SELECT coalesce(max(created), 0) + 1 FROM sessions WHERE account_id = ?",
+                (account_id,),
+            )
+            created = _first_int(cur.one())
+            cur.execute(
+                "INSERT INTO sessions (token_hash, account_id, key_epoch, expires_day, created)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (token_hash, account_id, key_epoch, expires_day, created),
+            )
+            cur.execute(
+                "DELETE FROM sessions WHERE account_id = ? AND created < (SELECT min(created)"
+                " FROM (SELECT created FROM sessions WHERE account_id = ?"
+                " ORDER BY created DESC LIMIT ?) AS newest)",
+                (account_id, account_id, max_sessions),
+            )
+
+    def get_session(self, token_hash: bytes, *, today: str) -> Session | None:
+        with self._transaction(write=False) as cur:
+            # One round trip: a row per key id of the account (every push checks key ids).
+            cur.execute(
+                "SELECT s.account_id, s.key_epoch, a.key_epoch, s.expires_day, a.log_id, w.key_id"
+                " FROM sessions s JOIN accounts a ON a.account_id = s.account_id"
+                " JOIN wrapped_keys w ON w.account_id = s.account_id AND w.kind = ?"
+                " WHERE s.token_hash = ? AND s.expires_day >= ?",
+                (_KIND_PASSPHRASE, token_hash, today),
+            )
+            rows = cur.all()
+            if not rows:
+                return None
+            row = rows[0]
+            return Session(
+                account_id=bytes(row[0]),
+                key_epoch=int(row[1]),
+                account_key_epoch=int(row[2]),
+                expires_day=str(row[3]),
+                key_ids=frozenset(int(r[5]) for r in rows),
+                log_id=bytes(row[4]),
+            )
+
+    def extend_session(self, token_hash: bytes, expires_day: str) -> None:
+        with self._transaction(write=True) as cur:
+            cur.execute(
+                "UPDATE sessions SET expires_day = ? WHERE token_hash = ? AND expires_day < ?",
+                (expires_day, token_hash, expires_day),
+            )
+
+    def delete_session(self, token_hash: bytes) -> bool:
+        with self._transaction(write=True) as cur:
+            cur.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+            return cur.rowcount > 0
+
+    def delete_other_sessions(self, account_id: bytes, keep_token_hash: bytes) -> int:
+        with self._transaction(write=True) as cur:
+            cur.execute(
+                "DELETE FROM sessions WHERE account_id = ? AND token_hash <> ?",
+                (account_id, keep_token_hash),
+            )
+            return cur.rowcount
+
+    def change_passphrase(self, change: PassphraseChange) -> int | None:
+        with self._transaction(write=True) as cur:
+            cur.execute(
+                "UPDATE accounts SET kdf = ?, auth_verifier = ?,"
+                " recovery_verifier = coalesce(?, recovery_verifier), key_epoch = key_epoch + 1"
+                " WHERE account_id = ? AND key_epoch = ?",
+                (
+                    change.kdf,
+                    change.auth_verifier,
+                    change.recovery_verifier,
+                    change.account_id,
+                    change.expected_key_epoch,
+                ),
+            )
+            if cur.rowcount != 1:
+                return None
+            updates = [(_KIND_PASSPHRASE, change.wrapped)]
+            if change.recovery_wrapped is not None:
+                updates.append((_KIND_RECOVERY, change.recovery_wrapped))
+            for kind, blobs in updates:
+                cur.executemany(
+                    "UPDATE wrapped_keys SET blob = ?"
+                    " WHERE account_id = ? AND key_id = ? AND kind = ?",
+                    [(blob, change.account_id, key_id, kind) for key_id, blob in blobs.items()],
+                )
+            return change.expected_key_epoch + 1
+
+    def push(
+        self,
+        account_id: bytes,
+        batch_id: bytes,
+        items: Sequence[PushItem],
+        *,
+        today: str,
+        quota: Quota,
+    ) -> PushResult:
+        with self._transaction(write=True) as cur:
+            # Lock first, then look the batch up: a concurrent retry of the same batch waits here
+            # and then finds the first attempt's rows.
+            cur.execute(
+                "SELECT next_seq, bytes_used, rows_used FROM accounts WHERE account_id = ?"
+                + self._lock_suffix,
+                (account_id,),
+            )
+            account = cur.one()
+            if account is None:
+                raise StorageError("no such account")
+            next_seq, bytes_used, rows_used = (int(value) for value in account)
+            cur.execute(
+                "SELECT first_seq, last_seq FROM batches WHERE account_id = ? AND batch_id = ?",
+                (account_id, batch_id),
+            )
+            known = cur.one()
+            if known is not None:
+                return PushResult(first_seq=int(known[0]), last_seq=int(known[1]), replayed=True)
+            if any(item.based_on_seq >= next_seq for item in items):
+                raise BasedOnFutureError
+            for item in items:
+                if item.based_on_seq > 0:
+                    cur.execute(
+                        "DELETE FROM changes WHERE account_id = ? AND record_id = ? AND seq <= ?"
+                        " RETURNING length(envelope)",
+                        (account_id, item.record_id, item.based_on_seq),
+                    )
+                    freed = [int(r[0]) for r in cur.all()]
+                    bytes_used -= sum(freed)
+                    rows_used -= len(freed)
+            bytes_used += sum(len(item.envelope) for item in items)
+            rows_used += len(items)
+            if bytes_used > quota.bytes or rows_used > quota.rows:
+                raise QuotaExceededError
+            cur.executemany(
+                "INSERT INTO changes (account_id, seq, record_id, envelope) VALUES (?, ?, ?, ?)",
+                [
+                    (account_id, next_seq + offset, item.record_id, item.envelope)
+                    for offset, item in enumerate(items)
+                ],
+            )
+            last_seq = next_seq + len(items) - 1
+            cur.execute(
+                "UPDATE accounts SET next_seq = ?, bytes_used = ?, rows_used = ?"
+                " WHERE account_id = ?",
+                (last_seq + 1, bytes_used, rows_used, account_id),
+            )
+            cur.execute(
+                "INSERT INTO batches (account_id, batch_id, first_seq, last_seq, day)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (account_id, batch_id, next_seq, last_seq, today),
+            )
+            return PushResult(first_seq=next_seq, last_seq=last_seq, replayed=False)
+
+    def pull(self, account_id: bytes, since: int, *, limit: int, max_bytes: int) -> PullPage:
+        with self._transaction(write=False) as cur:
+            cur.execute("SELECT next_seq FROM accounts WHERE account_id = ?", (account_id,))
+            if since >= _first_int(cur.one()):
+                raise CursorAheadError
+            # Sizes first, so a page of large envelopes is cut before any of them is read.
+            cur.execute(
+                "SELECT seq, length(envelope) FROM changes WHERE account_id = ? AND seq > ?"
+                " ORDER BY seq LIMIT ?",
+                (account_id, since, limit + 1),
+            )
+            sizes = [(int(seq), int(size)) for seq, size in cur.all()]
+            page = cut_page(sizes, limit, max_bytes)
+            if not page:
+                return PullPage(rows=(), more=False)
+            cur.execute(
+                "SELECT seq, record_id, envelope FROM changes"
+                " WHERE account_id = ? AND seq > ? AND seq <= ? ORDER BY seq",
+                (account_id, since, page[-1][0]),
+            )
+            rows = tuple(
+                LogRow(seq=int(seq), record_id=bytes(record_id), envelope=bytes(envelope))
+                for seq, record_id, envelope in cur.all()
+            )
+            return PullPage(rows=rows, more=len(sizes) > len(page))
+
+    def forget(self, *, batches_before: str, sessions_before: str) -> None:
+        with self._transaction(write=True) as cur:
+            cur.execute("DELETE FROM batches WHERE day < ?", (batches_before,))
+            cur.execute("DELETE FROM sessions WHERE expires_day < ?", (sessions_before,))
+
+
+def _first_int(row: Row | None) -> int:
+    if row is None:
+        raise StorageError("no such account")
+    return int(row[0])
+
+
+# --- SQLite -------------------------------------------------------------------------------------
+
+
+class _SqliteCursor:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+        self._cursor = connection.cursor()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._cursor.execute(sql, params)
+
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
+        self._cursor.executemany(sql, params)
+
+    def one(self) -> Row | None:
+        row: Row | None = self._cursor.fetchone()
+        return row
+
+    def all(self) -> list[Row]:
+        return list(self._cursor.fetchall())
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+
+class SqliteStore(_SqlStore):
+    """One file, WAL journal, synchronous=FULL: a push is acknowledged only after its commit
+    reached the disk. One writer connection (writes are serial in SQLite anyway; waiting on a
+    Python lock is cheaper than SQLite's busy-retry sleeps) and a pool of readers."""
+
+    fast_reads = True
+
+    def __init__(self, path: Path, *, readers: int = 8) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._write_lock = threading.Lock()
+        self._writer = self._connect()
+        self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._all_readers: list[sqlite3.Connection] = []
+        self._reader_slots = threading.BoundedSemaphore(readers)
+        self._readers_lock = threading.Lock()
+        self._migrate()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=5.0
+        )
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA busy_timeout = 5000")
+        return connection
+
+    def pragmas(self) -> dict[str, object]:
+        """journal_mode and synchronous as the writer sees them (checked at startup, C3)."""
+        with self._write_lock:
+            journal = self._writer.execute("PRAGMA journal_mode").fetchone()[0]
+            synchronous = self._writer.execute("PRAGMA synchronous").fetchone()[0]
+        return {"journal_mode": journal, "synchronous": synchronous}
+
+    def _migrate(self) -> None:
+        found = self.pragmas()
+        if found != {"journal_mode": "wal", "synchronous": 2}:
+            raise StorageError(f"SQLite refused WAL + synchronous=FULL: {found}")
+        with self._transaction(write=True) as cur:
+            cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            cur.execute("SELECT max(version) FROM schema_version")
+            row = cur.one()
+            current = int(row[0]) if row and row[0] is not None else 0
+            for version, statements in enumerate(_SQLITE_MIGRATIONS, start=1):
+                if version > current:
+                    for statement in statements:
+                        cur.execute(statement)
+                    cur.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+
+    @contextlib.contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[_Cursor]:
+        if write:
+            with self._write_lock:
+                yield from self._run(self._writer, "BEGIN IMMEDIATE")
+            return
+        with self._reader_slots:
+            try:
+                connection = self._readers.get_nowait()
+            except queue.Empty:
+                connection = self._connect()
+                with self._readers_lock:
+                    self._all_readers.append(connection)
+            try:
+                yield from self._run(connection, "BEGIN")
+            finally:
+                self._readers.put(connection)
+
+    @staticmethod
+    def _run(connection: sqlite3.Connection, begin: str) -> Iterator[_Cursor]:
+        try:
+            connection.execute(begin)
+        except sqlite3.Error as error:
+            raise StorageError(str(error)) from error
+        try:
+            yield _SqliteCursor(connection)
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+            raise
+        try:
+            connection.execute("COMMIT")
+        except sqlite3.Error as error:
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+            raise StorageError(str(error)) from error
+
+    def close(self) -> None:
+        with self._readers_lock:
+            for connection in self._all_readers:
+                connection.close()
+            self._all_readers.clear()
+        with self._write_lock:
+            self._writer.close()
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+
+class _PostgresCursor:
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._cursor.execute(_pg(sql), params)
+
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
+        self._cursor.executemany(_pg(sql), params)
+
+    def one(self) -> Row | None:
+        row: Row | None = self._cursor.fetchone()
+        return row
+
+    def all(self) -> list[Row]:
+        return list(self._cursor.fetchall())
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cursor.rowcount)
+
+
+def _pg(sql: str) -> str:
+    return sql.replace("?", "%s").replace("length(envelope)", "octet_length(envelope)")
+
+
+class PostgresStore(_SqlStore):
+    """PostgreSQL through a psycopg connection pool. A push holds `SELECT … FOR UPDATE` on the
+    account row until it commits, so per-account seqs become visible in the order they were
+    assigned; a global sequence would not (sequences commit out of order, SYNC-DESIGN §4)."""
+
+    _lock_suffix = " FOR UPDATE"
+    fast_reads = False
+
+    def __init__(self, url: str, *, max_connections: int = 10) -> None:
+        # Imported here so that a SQLite-only run never loads the PostgreSQL driver.
+        import psycopg
+        import psycopg_pool
+
+        self._errors: tuple[type[BaseException], ...] = (
+            psycopg.OperationalError,
+            psycopg_pool.PoolTimeout,
+        )
+        self._pool = psycopg_pool.ConnectionPool(
+            url, min_size=1, max_size=max_connections, open=True, timeout=10.0
+        )
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._transaction(write=True) as cur:
+            # Several processes may start at once; one migrates, the others wait and see it done.
+            cur.execute("SELECT pg_advisory_xact_lock(7230001)")
+            cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+            cur.execute("SELECT max(version) FROM schema_version")
+            row = cur.one()
+            current = int(row[0]) if row and row[0] is not None else 0
+            for version, statements in enumerate(_POSTGRES_MIGRATIONS, start=1):
+                if version > current:
+                    for statement in statements:
+                        cur.execute(statement)
+                    cur.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+
+    @contextlib.contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[_Cursor]:
+        try:
+            with self._pool.connection() as connection, connection.cursor() as cursor:
+                # The pool commits when the block ends and rolls back if it raises.
+                yield _PostgresCursor(cursor)
+        except self._errors as error:
+            raise StorageError(str(error)) from error
+
+    def close(self) -> None:
+        self._pool.close()

@@ -1,0 +1,406 @@
+"""Where the server keeps accounts, sessions and each account's log of opaque envelopes.
+
+One interface (`ChangeStore`), three implementations: SQLite (the default; WAL, synchronous=FULL)
+and PostgreSQL (several server processes; seqs assigned under a per-account row lock so they
+become visible in commit order), both in sqlstore.py, and the in-memory fake below for unit
+tests. The methods are blocking; the app runs them in worker threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+# --- Values -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WrappedKey:
+    key_id: int
+    wrapped_dek: bytes
+    recovery_wrapped_dek: bytes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewAccount:
+    account_id: bytes
+    kdf: str  # canonical JSON text
+    auth_verifier: bytes
+    recovery_verifier: bytes
+    log_id: bytes
+    keys: tuple[WrappedKey, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Account:
+    account_id: bytes
+    kdf: str
+    auth_verifier: bytes
+    recovery_verifier: bytes
+    log_id: bytes
+    keys: tuple[WrappedKey, ...]
+    key_epoch: int
+    last_seq: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Session:
+    account_id: bytes
+    key_epoch: int  # the account's epoch when the session was made
+    account_key_epoch: int  # the account's epoch now
+    expires_day: str
+    key_ids: frozenset[int]
+    log_id: bytes
+
+    @property
+    def is_stale(self) -> bool:
+        """The passphrase changed since this session logged in."""
+        return self.key_epoch != self.account_key_epoch
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PushItem:
+    record_id: bytes
+    based_on_seq: int
+    envelope: bytes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PushResult:
+    first_seq: int
+    last_seq: int
+    replayed: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LogRow:
+    seq: int
+    record_id: bytes
+    envelope: bytes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PullPage:
+    rows: tuple[LogRow, ...]
+    more: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quota:
+    bytes: int
+    rows: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PassphraseChange:
+    account_id: bytes
+    expected_key_epoch: int
+    kdf: str
+    auth_verifier: bytes
+    wrapped: dict[int, bytes]  # key_id -> wrapped_dek
+    recovery_verifier: bytes | None = None
+    recovery_wrapped: dict[int, bytes] | None = None
+
+
+class StorageError(Exception):
+    """The database refused or could not be reached."""
+
+
+class QuotaExceededError(Exception):
+    """The push would take the account past its quota."""
+
+
+class BasedOnFutureError(Exception):
+    """An item claims to be based on a seq the account has not reached."""
+
+
+class CursorAheadError(Exception):
+    """A pull cursor is beyond the account's last seq."""
+
+
+class ChangeStore(Protocol):
+    # True when reads are local and take microseconds (SQLite, memory): the app then runs them
+    # on the event loop instead of paying a worker-thread hop for each.
+    fast_reads: bool
+
+    def ping(self) -> None: ...
+    def close(self) -> None: ...
+
+    def create_account(self, account: NewAccount, *, today: str) -> bool:
+        """False if the id is taken."""
+        ...
+
+    def get_account(self, account_id: bytes) -> Account | None: ...
+
+    def add_session(
+        self,
+        account_id: bytes,
+        token_hash: bytes,
+        *,
+        key_epoch: int,
+        expires_day: str,
+        max_sessions: int,
+    ) -> None:
+        """Store a session; beyond max_sessions the oldest ones are removed."""
+        ...
+
+    def get_session(self, token_hash: bytes, *, today: str) -> Session | None:
+        """The live session for this token hash (None if unknown or expired)."""
+        ...
+
+    def extend_session(self, token_hash: bytes, expires_day: str) -> None: ...
+    def delete_session(self, token_hash: bytes) -> bool: ...
+    def delete_other_sessions(self, account_id: bytes, keep_token_hash: bytes) -> int: ...
+
+    def change_passphrase(self, change: PassphraseChange) -> int | None:
+        """Swap KDF, verifier and wrapped keys if the epoch matches; the new epoch, else None."""
+        ...
+
+    def push(
+        self,
+        account_id: bytes,
+        batch_id: bytes,
+        items: Sequence[PushItem],
+        *,
+        today: str,
+        quota: Quota,
+    ) -> PushResult:
+        """Append items once per batch id (pruning what each one supersedes)."""
+        ...
+
+    def pull(self, account_id: bytes, since: int, *, limit: int, max_bytes: int) -> PullPage:
+        """Rows with seq > since, in seq order, within limit and max_bytes (at least one)."""
+        ...
+
+    def forget(self, *, batches_before: str, sessions_before: str) -> None:
+        """Drop batch ids recorded before a day and sessions that expired before a day."""
+        ...
+
+
+# --- In-memory fake -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True, kw_only=True)
+class _FakeAccount:
+    account: Account
+    next_seq: int = 1
+    bytes_used: int = 0
+
+
+class MemoryStore:
+    """The whole store in dicts, behind one lock. For unit tests; not durable."""
+
+    fast_reads = True
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._accounts: dict[bytes, _FakeAccount] = {}
+        self._sessions: dict[bytes, tuple[bytes, int, str, int]] = {}  # hash -> acct, epoch, day, n
+        self._session_counter = 0
+        self._changes: dict[bytes, dict[int, LogRow]] = {}
+        self._batches: dict[tuple[bytes, bytes], tuple[int, int, str]] = {}
+
+    def ping(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def create_account(self, account: NewAccount, *, today: str) -> bool:
+        with self._lock:
+            if account.account_id in self._accounts:
+                return False
+            self._accounts[account.account_id] = _FakeAccount(
+                account=Account(
+                    account_id=account.account_id,
+                    kdf=account.kdf,
+                    auth_verifier=account.auth_verifier,
+                    recovery_verifier=account.recovery_verifier,
+                    log_id=account.log_id,
+                    keys=account.keys,
+                    key_epoch=1,
+                    last_seq=0,
+                )
+            )
+            self._changes[account.account_id] = {}
+            return True
+
+    def get_account(self, account_id: bytes) -> Account | None:
+        with self._lock:
+            found = self._accounts.get(account_id)
+            if found is None:
+                return None
+            return replace(found.account, last_seq=found.next_seq - 1)
+
+    def add_session(
+        self,
+        account_id: bytes,
+        token_hash: bytes,
+        *,
+        key_epoch: int,
+        expires_day: str,
+        max_sessions: int,
+    ) -> None:
+        with self._lock:
+            self._session_counter += 1
+            self._sessions[token_hash] = (account_id, key_epoch, expires_day, self._session_counter)
+            mine = sorted((n, h) for h, (a, _, _, n) in self._sessions.items() if a == account_id)
+            for _, old in mine[: max(0, len(mine) - max_sessions)]:
+                del self._sessions[old]
+
+    def get_session(self, token_hash: bytes, *, today: str) -> Session | None:
+        with self._lock:
+            found = self._sessions.get(token_hash)
+            if found is None or found[2] < today:
+                return None
+            account = self._accounts[found[0]].account
+            return Session(
+                account_id=found[0],
+                key_epoch=found[1],
+                account_key_epoch=account.key_epoch,
+                expires_day=found[2],
+                key_ids=frozenset(key.key_id for key in account.keys),
+                log_id=account.log_id,
+            )
+
+    def extend_session(self, token_hash: bytes, expires_day: str) -> None:
+        with self._lock:
+            found = self._sessions.get(token_hash)
+            if found is not None:
+                self._sessions[token_hash] = (found[0], found[1], expires_day, found[3])
+
+    def delete_session(self, token_hash: bytes) -> bool:
+        with self._lock:
+            return self._sessions.pop(token_hash, None) is not None
+
+    def delete_other_sessions(self, account_id: bytes, keep_token_hash: bytes) -> int:
+        with self._lock:
+            doomed = [
+                h for h, s in self._sessions.items() if s[0] == account_id and h != keep_token_hash
+            ]
+            for h in doomed:
+                del self._sessions[h]
+            return len(doomed)
+
+    def change_passphrase(self, change: PassphraseChange) -> int | None:
+        with self._lock:
+            found = self._accounts.get(change.account_id)
+            if found is None or found.account.key_epoch != change.expected_key_epoch:
+                return None
+            found.account = replace(
+                found.account,
+                kdf=change.kdf,
+                auth_verifier=change.auth_verifier,
+                recovery_verifier=change.recovery_verifier or found.account.recovery_verifier,
+                keys=_rewrapped(found.account.keys, change),
+                key_epoch=change.expected_key_epoch + 1,
+            )
+            return found.account.key_epoch
+
+    def push(
+        self,
+        account_id: bytes,
+        batch_id: bytes,
+        items: Sequence[PushItem],
+        *,
+        today: str,
+        quota: Quota,
+    ) -> PushResult:
+        with self._lock:
+            known = self._batches.get((account_id, batch_id))
+            if known is not None:
+                return PushResult(first_seq=known[0], last_seq=known[1], replayed=True)
+            found = self._accounts[account_id]
+            log = self._changes[account_id]
+            if any(item.based_on_seq >= found.next_seq for item in items):
+                raise BasedOnFutureError
+            doomed = {
+                row.seq
+                for item in items
+                for row in log.values()
+                if row.record_id == item.record_id and row.seq <= item.based_on_seq
+            }
+            freed = sum(len(log[seq].envelope) for seq in doomed)
+            added = sum(len(item.envelope) for item in items)
+            if (
+                found.bytes_used - freed + added > quota.bytes
+                or len(log) - len(doomed) + len(items) > quota.rows
+            ):
+                raise QuotaExceededError
+            for seq in doomed:
+                del log[seq]
+            first = found.next_seq
+            for offset, item in enumerate(items):
+                log[first + offset] = LogRow(
+                    seq=first + offset, record_id=item.record_id, envelope=item.envelope
+                )
+            found.next_seq += len(items)
+            found.bytes_used += added - freed
+            self._batches[(account_id, batch_id)] = (first, found.next_seq - 1, today)
+            return PushResult(first_seq=first, last_seq=found.next_seq - 1, replayed=False)
+
+    def pull(self, account_id: bytes, since: int, *, limit: int, max_bytes: int) -> PullPage:
+        with self._lock:
+            found = self._accounts[account_id]
+            if since >= found.next_seq:
+                raise CursorAheadError
+            rows = sorted(
+                (row for seq, row in self._changes[account_id].items() if seq > since),
+                key=lambda row: row.seq,
+            )
+            page = cut_page([(row.seq, len(row.envelope)) for row in rows], limit, max_bytes)
+            return PullPage(rows=tuple(rows[: len(page)]), more=len(rows) > len(page))
+
+    def forget(self, *, batches_before: str, sessions_before: str) -> None:
+        with self._lock:
+            for batch in [k for k, v in self._batches.items() if v[2] < batches_before]:
+                del self._batches[batch]
+            for token_hash in [k for k, v in self._sessions.items() if v[2] < sessions_before]:
+                del self._sessions[token_hash]
+
+
+def _rewrapped(keys: tuple[WrappedKey, ...], change: PassphraseChange) -> tuple[WrappedKey, ...]:
+    recovery = change.recovery_wrapped or {}
+    return tuple(
+        WrappedKey(
+            key_id=key.key_id,
+            wrapped_dek=change.wrapped[key.key_id],
+            recovery_wrapped_dek=recovery.get(key.key_id, key.recovery_wrapped_dek),
+        )
+        for key in keys
+    )
+
+
+def cut_page(sizes: Sequence[tuple[int, int]], limit: int, max_bytes: int) -> list[tuple[int, int]]:
+    """The longest prefix within limit items and max_bytes, but never empty if sizes isn't."""
+    page: list[tuple[int, int]] = []
+    total = 0
+    for seq, size in sizes[:limit]:
+        if page and total + size > max_bytes:
+            break
+        page.append((seq, size))
+        total += size
+    return page
+
+
+# --- Opening ------------------------------------------------------------------------------------
+
+
+def open_store(database_url: str) -> ChangeStore:
+    """The store a database URL names: `sqlite:///relative/path`, `sqlite:////absolute/path`,
+    or `postgresql://…`. The schema is created or migrated before this returns."""
+    from server.sqlstore import PostgresStore, SqliteStore
+
+    scheme = urlsplit(database_url).scheme
+    if scheme == "sqlite":
+        path = unquote(database_url.removeprefix("sqlite://").removeprefix("/"))
+        if not path:
+            raise StorageError("The SQLite URL names no file: use sqlite:///data/sync.sqlite3.")
+        return SqliteStore(Path(path))
+    if scheme in ("postgresql", "postgres"):
+        return PostgresStore(database_url)
+    raise StorageError(f"Unsupported database URL scheme {scheme!r}: use sqlite or postgresql.")

@@ -1,0 +1,79 @@
+"""The core is pure: stdlib imports from an allowlist, no clock, no randomness, no browser, and
+nothing newer than Python 3.11, so CPython here and Pyodide (3.14) run the same code."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+CORE = Path(__file__).resolve().parents[2] / "web" / "py" / "followup"
+MODULES = sorted(CORE.rglob("*.py"))
+ALLOWED = {
+    "__future__",
+    # interop/ (issue #5): in-memory CSV and quoted-printable, the package itself (absolute
+    # imports from its subpackage), and vobject, shipped as a pinned pure wheel (build.py).
+    "binascii",
+    "csv",
+    "io",
+    "followup",
+    "vobject",
+    "bisect",
+    "collections",
+    "dataclasses",
+    "datetime",
+    "enum",
+    "heapq",
+    "json",
+    "re",
+    "statistics",
+    "types",
+    "typing",
+}
+FORBIDDEN_CALLS = {("datetime", "now"), ("date", "today"), ("time", "time"), ("datetime", "utcnow")}
+
+
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path), feature_version=(3, 11))
+
+
+def test_the_core_has_modules_to_check() -> None:
+    assert len(MODULES) > 10
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_a_core_module_imports_only_allowlisted_stdlib_modules(path: Path) -> None:
+    imported: set[str] = set()
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            imported.add(node.module.split(".")[0])
+
+    assert imported <= ALLOWED, f"{path.name} imports {sorted(imported - ALLOWED)}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_a_core_module_never_reads_the_clock(path: Path) -> None:
+    calls = {
+        (node.func.value.id, node.func.attr)
+        for node in ast.walk(_tree(path))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+    }
+
+    assert not calls & FORBIDDEN_CALLS
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_a_core_module_parses_as_python_3_11_and_uses_no_newer_syntax(path: Path) -> None:
+    tree = _tree(path)
+
+    assert not [n for n in ast.walk(tree) if type(n).__name__ in {"TypeAlias", "TypeVar"}]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_a_core_module_opens_with_a_docstring_saying_what_it_owns(path: Path) -> None:
+    assert ast.get_docstring(_tree(path))

@@ -1,0 +1,606 @@
+"""A pure-Python reference client of docs/sync-protocol.md, for driving the real server.
+
+The key schedule (SYNC-DESIGN §6.1) and the envelope (§6.3) use Python `cryptography` and must
+match WebCrypto byte for byte (test_refclient_vectors.py). The label is a parameter so the
+design's Appendix A vectors (`jsn-sync/v1`) check the same code as ours.
+
+The record merge here is a deliberately minimal per-field last-writer-wins over HLC strings: a
+stand-in for the engine's `followup/sync.py`, which is the real one (the lead switches the
+convergence tests to it). Its only job is to be commutative, associative and idempotent, so that
+any divergence these tests find is the server's or the protocol's.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import os
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+LABEL = "followthrough-sync/v1"
+ITERATIONS = 600_000
+ENVELOPE_VERSION = 1
+PAD_BLOCK = 256
+
+State = dict[str, Any]  # {"v": 1, "t": type, "f": {field: [value, hlc]}}
+
+
+# --- Key schedule ------------------------------------------------------------------------------
+
+
+def _info(label: str, purpose: str) -> bytes:
+    return f"{label}/{purpose}".encode() + b"\0"
+
+
+def hkdf(ikm: bytes, info: bytes, length: int = 32) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=b"", info=info).derive(ikm)
+
+
+def kdf_salt(account_id: bytes, seed: bytes, label: str = LABEL) -> bytes:
+    return hashlib.sha256(_info(label, "kdf-salt") + account_id + seed).digest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    root: bytes
+    auth_key: bytes
+    kek: bytes
+
+
+@functools.lru_cache(maxsize=64)
+def derive(
+    passphrase: str,
+    account_id: bytes,
+    seed: bytes,
+    iterations: int = ITERATIONS,
+    label: str = LABEL,
+) -> Keys:
+    """Passphrase → root (PBKDF2-HMAC-SHA256) → auth_key and kek (HKDF branches)."""
+    secret = unicodedata.normalize("NFKC", passphrase).encode()
+    root = hashlib.pbkdf2_hmac("sha256", secret, kdf_salt(account_id, seed, label), iterations, 32)
+    return Keys(
+        root=root,
+        auth_key=hkdf(root, _info(label, "auth") + account_id),
+        kek=hkdf(root, _info(label, "kek") + account_id),
+    )
+
+
+def recovery_keys(
+    recovery_key: bytes, account_id: bytes, label: str = LABEL
+) -> tuple[bytes, bytes]:
+    """(rk_kek, recovery_auth_key)."""
+    return (
+        hkdf(recovery_key, _info(label, "recovery") + account_id),
+        hkdf(recovery_key, _info(label, "recovery-auth") + account_id),
+    )
+
+
+def dek_aad(account_id: bytes, key_id: int, label: str = LABEL) -> bytes:
+    return _info(label, "dek") + account_id + key_id.to_bytes(4, "big")
+
+
+def wrap(
+    kek: bytes, dek: bytes, account_id: bytes, key_id: int, iv: bytes, label: str = LABEL
+) -> bytes:
+    return iv + AESGCM(kek).encrypt(iv, dek, dek_aad(account_id, key_id, label))
+
+
+def unwrap(kek: bytes, wrapped: bytes, account_id: bytes, key_id: int, label: str = LABEL) -> bytes:
+    """Raises InvalidTag for a wrong kek (wrong passphrase) or a tampered blob."""
+    return AESGCM(kek).decrypt(wrapped[:12], wrapped[12:], dek_aad(account_id, key_id, label))
+
+
+# --- Envelope -----------------------------------------------------------------------------------
+
+
+class TamperedError(Exception):
+    """An envelope that is not what this account's key sealed for this record."""
+
+
+def record_aad(account_id: bytes, record_id: bytes, key_id: int, label: str = LABEL) -> bytes:
+    return _info(label, "rec") + account_id + record_id + key_id.to_bytes(4, "big")
+
+
+def pad(plaintext: bytes) -> bytes:
+    padded = plaintext + b"\x80"
+    return padded + b"\0" * (-len(padded) % PAD_BLOCK)
+
+
+def unpad(padded: bytes) -> bytes:
+    stripped = padded.rstrip(b"\0")
+    if not stripped.endswith(b"\x80") or len(padded) % PAD_BLOCK:
+        raise TamperedError("bad padding")
+    return stripped[:-1]
+
+
+def seal(
+    dek: bytes,
+    account_id: bytes,
+    record_id: bytes,
+    key_id: int,
+    plaintext: bytes,
+    iv: bytes,
+    label: str = LABEL,
+) -> bytes:
+    aad = record_aad(account_id, record_id, key_id, label)
+    header = bytes([ENVELOPE_VERSION]) + key_id.to_bytes(4, "big") + iv
+    return header + AESGCM(dek).encrypt(iv, pad(plaintext), aad)
+
+
+def open_envelope(
+    deks: Mapping[int, bytes],
+    account_id: bytes,
+    record_id: bytes,
+    envelope: bytes,
+    label: str = LABEL,
+) -> bytes:
+    """The plaintext, or TamperedError for anything else (never another exception)."""
+    if len(envelope) < 1 + 4 + 12 + 16 or envelope[0] != ENVELOPE_VERSION:
+        raise TamperedError("not a version 1 envelope")
+    key_id = int.from_bytes(envelope[1:5], "big")
+    dek = deks.get(key_id)
+    if dek is None:
+        raise TamperedError("unknown key id")
+    iv, ciphertext = envelope[5:17], envelope[17:]
+    try:
+        padded = AESGCM(dek).decrypt(
+            iv, ciphertext, record_aad(account_id, record_id, key_id, label)
+        )
+    except InvalidTag:
+        raise TamperedError("authentication failed") from None
+    return unpad(padded)
+
+
+# --- Records: a minimal per-field LWW map (stand-in for followup/sync.py) -----------------------
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def merge_states(a: State, b: State) -> State:
+    """Per field, the entry with the larger HLC; equal HLCs: the larger canonical value."""
+    fields = dict(a["f"])
+    for name, entry in b["f"].items():
+        mine = fields.get(name)
+        if mine is None or (entry[1], canonical(entry[0])) > (mine[1], canonical(mine[0])):
+            fields[name] = entry
+    return {"v": 1, "t": a["t"], "f": fields}
+
+
+def is_deleted(state: State) -> bool:
+    entry = state["f"].get("_deleted")
+    return bool(entry and entry[0])
+
+
+def format_hlc(millis: int, counter: int, node: str) -> str:
+    moment = datetime.fromtimestamp(millis / 1000, UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{millis % 1000:03d}Z-{counter:04X}-{node}"
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_hlc(stamp: str) -> tuple[int, int]:
+    moment = datetime.fromisoformat(stamp[:23]).replace(tzinfo=UTC)
+    return int(moment.timestamp()) * 1000 + int(stamp[20:23]), int(stamp[25:29], 16)
+
+
+@dataclass(slots=True)
+class Clock:
+    """A hybrid logical clock that never throws: the counter carries into the milliseconds."""
+
+    node: str
+    millis: int = 0
+    counter: int = 0
+
+    def _set(self, millis: int, counter: int) -> None:
+        if counter > 0xFFFF:
+            millis, counter = millis + 1, 0
+        self.millis, self.counter = millis, counter
+
+    def send(self, now_ms: int) -> str:
+        if now_ms > self.millis:
+            self._set(now_ms, 0)
+        else:
+            self._set(self.millis, self.counter + 1)
+        return format_hlc(self.millis, self.counter, self.node)
+
+    def recv(self, stamp: str, now_ms: int) -> None:
+        millis, counter = parse_hlc(stamp)
+        if (millis, counter) > (self.millis, self.counter):
+            self.millis, self.counter = millis, counter
+        if now_ms > self.millis:
+            self._set(now_ms, 0)
+
+
+# --- The sync client ----------------------------------------------------------------------------
+
+
+class ServerError(Exception):
+    def __init__(self, status: int, code: str, body: Mapping[str, Any]) -> None:
+        super().__init__(f"{status} {code}")
+        self.status = status
+        self.code = code
+        self.body = body
+
+
+class TransportLostError(Exception):
+    """The test dropped a request or its response, as a network would."""
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text, validate=True)
+
+
+@dataclass(slots=True)
+class Batch:
+    batch_id: bytes
+    body: dict[str, Any]
+    counters: dict[bytes, int]
+
+
+@dataclass(slots=True)
+class Rejected:
+    seq: int
+    record_id: bytes
+    reason: str
+
+
+@dataclass(slots=True, kw_only=True)
+class Device:
+    """One device: its records, outbox, cursor and keys, speaking the protocol over `http`."""
+
+    http: httpx.AsyncClient
+    node: str
+    now_ms: Callable[[], int]
+    random_bytes: Callable[[int], bytes] = os.urandom
+    label: str = LABEL
+    account_id: bytes = b""
+    deks: dict[int, bytes] = field(default_factory=dict)
+    key_id: int = 1
+    token: str = ""
+    key_epoch: int = 0
+    cursor: int = 0
+    log_id: str = ""
+    records: dict[bytes, State] = field(default_factory=dict)
+    dirty: dict[bytes, int] = field(default_factory=dict)
+    pending: Batch | None = None
+    rejected: list[Rejected] = field(default_factory=list)
+    clock: Clock | None = None
+
+    def __post_init__(self) -> None:
+        if self.clock is None:
+            self.clock = Clock(node=self.node)
+
+    # --- HTTP ---------------------------------------------------------------------------------
+
+    async def call(
+        self, method: str, path: str, *, body: Any = None, auth: bool = True, **params: Any
+    ) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
+        response = await self.http.request(
+            method, path, json=body, headers=headers, params=params or None
+        )
+        payload: dict[str, Any] = response.json() if response.content else {}
+        if response.status_code >= 400:
+            raise ServerError(response.status_code, str(payload.get("error")), payload)
+        return payload
+
+    # --- Account ------------------------------------------------------------------------------
+
+    async def create_account(
+        self,
+        passphrase: str,
+        *,
+        account_id: bytes | None = None,
+        seed: bytes | None = None,
+        dek: bytes | None = None,
+        recovery_key: bytes | None = None,
+        iterations: int = ITERATIONS,
+    ) -> bytes:
+        """Set up the account on this (first) device; returns the recovery key."""
+        self.account_id = account_id or self.random_bytes(16)
+        seed = seed or self.random_bytes(32)
+        dek = dek or self.random_bytes(32)
+        recovery_key = recovery_key or self.random_bytes(32)
+        keys = derive(passphrase, self.account_id, seed, iterations, self.label)
+        rk_kek, recovery_auth_key = recovery_keys(recovery_key, self.account_id, self.label)
+        answer = await self.call(
+            "POST",
+            "/v1/account",
+            auth=False,
+            body={
+                "account_id": self.account_id.hex(),
+                "kdf": {
+                    "alg": "pbkdf2-sha256",
+                    "iterations": iterations,
+                    "seed": b64(seed),
+                    "v": 1,
+                },
+                "auth_key": b64(keys.auth_key),
+                "recovery_auth_key": b64(recovery_auth_key),
+                "keys": [
+                    {
+                        "key_id": self.key_id,
+                        "wrapped_dek": b64(self._wrap(keys.kek, dek)),
+                        "recovery_wrapped_dek": b64(self._wrap(rk_kek, dek)),
+                    }
+                ],
+            },
+        )
+        self._signed_in(answer)
+        self.deks = {self.key_id: dek}
+        return recovery_key
+
+    def _wrap(self, kek: bytes, dek: bytes) -> bytes:
+        return wrap(kek, dek, self.account_id, self.key_id, self.random_bytes(12), self.label)
+
+    def _signed_in(self, answer: Mapping[str, Any]) -> None:
+        self.token = answer["token"]
+        account = answer["account"]
+        self.key_epoch = account["key_epoch"]
+        if self.log_id and account["log_id"] != self.log_id:
+            self._forget_cursor()
+        self.log_id = account["log_id"]
+
+    async def kdf_params(self, account_id: bytes) -> dict[str, Any]:
+        """The server's KDF parameters, refused below the minimum (a lying server)."""
+        kdf: dict[str, Any] = (
+            await self.call("GET", f"/v1/account/{account_id.hex()}/kdf", auth=False)
+        )["kdf"]
+        if kdf.get("alg") != "pbkdf2-sha256" or int(kdf.get("iterations", 0)) < ITERATIONS:
+            raise ValueError("weak KDF parameters from the server")
+        return kdf
+
+    async def login(self, passphrase: str, account_id: bytes | None = None) -> None:
+        """Pair or re-login: KDF parameters, derive, log in, unwrap the data key."""
+        self.account_id = account_id or self.account_id
+        kdf = await self.kdf_params(self.account_id)
+        keys = derive(
+            passphrase, self.account_id, unb64(kdf["seed"]), kdf["iterations"], self.label
+        )
+        answer = await self.call(
+            "POST",
+            "/v1/session",
+            auth=False,
+            body={"account_id": self.account_id.hex(), "auth_key": b64(keys.auth_key)},
+        )
+        self.deks = {
+            key["key_id"]: unwrap(
+                keys.kek, unb64(key["wrapped_dek"]), self.account_id, key["key_id"], self.label
+            )
+            for key in answer["account"]["keys"]
+        }
+        self._signed_in(answer)
+
+    async def change_passphrase(
+        self, old: str, new: str, *, expected_key_epoch: int | None = None
+    ) -> None:
+        kdf = await self.kdf_params(self.account_id)
+        old_keys = derive(old, self.account_id, unb64(kdf["seed"]), kdf["iterations"], self.label)
+        seed = self.random_bytes(32)
+        new_keys = derive(new, self.account_id, seed, ITERATIONS, self.label)
+        answer = await self.call(
+            "POST",
+            "/v1/passphrase",
+            auth=False,
+            body={
+                "account_id": self.account_id.hex(),
+                "auth_key": b64(old_keys.auth_key),
+                "expected_key_epoch": expected_key_epoch or self.key_epoch,
+                "kdf": {
+                    "alg": "pbkdf2-sha256",
+                    "iterations": ITERATIONS,
+                    "seed": b64(seed),
+                    "v": 1,
+                },
+                "new_auth_key": b64(new_keys.auth_key),
+                "keys": [
+                    {"key_id": key_id, "wrapped_dek": b64(self._wrap(new_keys.kek, dek))}
+                    for key_id, dek in self.deks.items()
+                ],
+            },
+        )
+        self._signed_in(answer)
+
+    async def recover(self, recovery_key: bytes, new: str) -> None:
+        """Forgotten passphrase: unwrap with the recovery kit, then set a new passphrase."""
+        rk_kek, recovery_auth_key = recovery_keys(recovery_key, self.account_id, self.label)
+        account = (
+            await self.call(
+                "POST",
+                "/v1/recovery",
+                auth=False,
+                body={
+                    "account_id": self.account_id.hex(),
+                    "recovery_auth_key": b64(recovery_auth_key),
+                },
+            )
+        )["account"]
+        self.deks = {
+            key["key_id"]: unwrap(
+                rk_kek,
+                unb64(key["recovery_wrapped_dek"]),
+                self.account_id,
+                key["key_id"],
+                self.label,
+            )
+            for key in account["keys"]
+        }
+        seed = self.random_bytes(32)
+        new_keys = derive(new, self.account_id, seed, ITERATIONS, self.label)
+        answer = await self.call(
+            "POST",
+            "/v1/passphrase",
+            auth=False,
+            body={
+                "account_id": self.account_id.hex(),
+                "recovery_auth_key": b64(recovery_auth_key),
+                "expected_key_epoch": account["key_epoch"],
+                "kdf": {
+                    "alg": "pbkdf2-sha256",
+                    "iterations": ITERATIONS,
+                    "seed": b64(seed),
+                    "v": 1,
+                },
+                "new_auth_key": b64(new_keys.auth_key),
+                "keys": [
+                    {"key_id": key_id, "wrapped_dek": b64(self._wrap(new_keys.kek, dek))}
+                    for key_id, dek in self.deks.items()
+                ],
+            },
+        )
+        self._signed_in(answer)
+
+    # --- Local edits --------------------------------------------------------------------------
+
+    def _stamp(self) -> str:
+        assert self.clock is not None
+        return self.clock.send(self.now_ms())
+
+    def edit(self, record_id: bytes, name: str, value: Any, *, kind: str = "contact") -> str:
+        """Set one field; returns its HLC."""
+        stamp = self._stamp()
+        change: State = {"v": 1, "t": kind, "f": {name: [value, stamp]}}
+        current = self.records.get(record_id)
+        self.records[record_id] = merge_states(current, change) if current else change
+        self.dirty[record_id] = self.dirty.get(record_id, 0) + 1
+        return stamp
+
+    def delete(self, record_id: bytes, *, kind: str = "contact") -> str:
+        return self.edit(record_id, "_deleted", True, kind=kind)
+
+    def visible(self) -> dict[str, State]:
+        """Materialised records: those not deleted."""
+        return {rid.hex(): s for rid, s in sorted(self.records.items()) if not is_deleted(s)}
+
+    def snapshot(self) -> bytes:
+        """Every record with every field and HLC, canonically: equal bytes = converged."""
+        return canonical({rid.hex(): state for rid, state in sorted(self.records.items())})
+
+    # --- Sync ---------------------------------------------------------------------------------
+
+    def _forget_cursor(self) -> None:
+        # Another log (a reset or a new server): read it all, and offer it everything we have.
+        self.cursor = 0
+        for record_id in self.records:
+            self.dirty[record_id] = self.dirty.get(record_id, 0) + 1
+
+    async def fetch(self, since: int, limit: int) -> dict[str, Any]:
+        try:
+            return await self.call("GET", "/v1/pull", since=since, limit=limit)
+        except ServerError as problem:
+            if problem.code != "cursor-ahead":
+                raise
+            self._forget_cursor()
+            return await self.call("GET", "/v1/pull", since=0, limit=limit)
+
+    def apply(self, page: Mapping[str, Any]) -> None:
+        """Decrypt the whole page first, set aside what fails, merge the rest, move the cursor.
+        (The browser does the merge and the cursor in one IndexedDB transaction.)"""
+        if page["log_id"] != self.log_id:
+            self.log_id = page["log_id"]
+        opened: list[tuple[bytes, State]] = []
+        for item in page["items"]:
+            record_id = bytes.fromhex(item["record_id"])
+            try:
+                plaintext = open_envelope(
+                    self.deks, self.account_id, record_id, unb64(item["envelope"]), self.label
+                )
+                state = json.loads(plaintext)
+                if not isinstance(state, dict) or not isinstance(state.get("f"), dict):
+                    raise TamperedError("not a record state")
+            except (TamperedError, ValueError) as problem:
+                self.rejected.append(Rejected(item["seq"], record_id, str(problem)))
+                continue
+            opened.append((record_id, state))
+        assert self.clock is not None
+        for record_id, state in opened:
+            current = self.records.get(record_id)
+            self.records[record_id] = merge_states(current, state) if current else state
+            for _, stamp in state["f"].values():
+                self.clock.recv(stamp, self.now_ms())
+        self.cursor = max(self.cursor, page["next_since"])
+
+    async def pull(self, limit: int = 500) -> int:
+        """Pull until the log is read; returns the number of pages."""
+        pages = 0
+        while True:
+            page = await self.fetch(self.cursor, limit)
+            self.apply(page)
+            pages += 1
+            if not page["more"]:
+                return pages
+
+    def next_batch(self, max_items: int = 500) -> Batch | None:
+        """The pending batch (retried as is), else a new one from the outbox."""
+        if self.pending is not None:
+            return self.pending
+        chosen = sorted(self.dirty)[:max_items]
+        if not chosen:
+            return None
+        items = []
+        for record_id in chosen:
+            plaintext = canonical(self.records[record_id])
+            envelope = seal(
+                self.deks[self.key_id],
+                self.account_id,
+                record_id,
+                self.key_id,
+                plaintext,
+                self.random_bytes(12),
+                self.label,
+            )
+            items.append(
+                {
+                    "record_id": record_id.hex(),
+                    "based_on_seq": self.cursor,
+                    "envelope": b64(envelope),
+                }
+            )
+        batch_id = self.random_bytes(16)
+        self.pending = Batch(
+            batch_id=batch_id,
+            body={"batch_id": batch_id.hex(), "items": items},
+            counters={rid: self.dirty[rid] for rid in chosen},
+        )
+        return self.pending
+
+    async def push(self, max_items: int = 500, *, lose: str = "") -> dict[str, Any] | None:
+        """Send the pending or a new batch. lose="request" drops it before the server sees it;
+        lose="response" lets the server apply it and drops the answer."""
+        batch = self.next_batch(max_items)
+        if batch is None:
+            return None
+        if lose == "request":
+            raise TransportLostError
+        answer = await self.call("POST", "/v1/push", body=batch.body)
+        if lose == "response":
+            raise TransportLostError
+        for record_id, counter in batch.counters.items():
+            if self.dirty.get(record_id) == counter:  # not edited again meanwhile
+                del self.dirty[record_id]
+        self.pending = None
+        return answer
+
+    async def sync(self, limit: int = 500) -> None:
+        """Pull, push until the outbox is empty, pull again (SYNC-DESIGN §6.8)."""
+        await self.pull(limit)
+        while await self.push() is not None:
+            pass
+        await self.pull(limit)

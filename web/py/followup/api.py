@@ -1,0 +1,303 @@
+"""The only module JavaScript calls: `call(request_json) -> response_json`. It never raises.
+
+It keeps the decoded state between calls (the worker is long-lived); everything behind it is
+pure. Responses are `{"ok": true, ...}` or `{"ok": false, "error", "message", "field"}`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from . import __version__
+from .agenda import agenda, find, for_person
+from .codec import (
+    SCHEMA_VERSION,
+    STORES,
+    decode_meta,
+    decode_records,
+    decode_state,
+    encode_profile,
+    encode_record,
+    encode_state,
+)
+from .commands import parse_command
+from .drafts import draft
+from .engine import decide
+from .errors import CodecError, EngineError, NotFoundError
+from .events import encode_event
+from .fields import Fields, iso, parse_day, parse_instant
+from .graph import chain_to, doors, most_doors
+from .insights import insights
+from .model import Draft, FollowUp, Person, PersonId, Profile
+from .settings import Settings, encode_settings
+from .state import STORE_OF, State, Stored, apply, new_state
+from .sync import merge_request
+from .template import PLACEHOLDERS
+from .transfer import TRANSFER_OPS
+from .wording import BUILT_IN
+
+_state: State = new_state()
+
+
+def call(request: str) -> str:
+    """Handle one request (a JSON string) and answer with a JSON string, errors included."""
+    global _state
+    try:
+        try:
+            raw = json.loads(request)
+        except (TypeError, ValueError, RecursionError):
+            raise CodecError("bad-json", "The request is not valid JSON.", None) from None
+        if not isinstance(raw, dict) or not isinstance(raw.get("op"), str):
+            raise CodecError("bad-request", "A request is an object with an 'op'.", "op")
+        op = _OPS.get(raw["op"])
+        if op is None:
+            raise CodecError("unknown-op", f"There is no operation '{raw['op']}'.", "op")
+        allowed, handler = op
+        fields = Fields(raw, "", ("op", *allowed))
+        new_state_, answer = handler(_state, fields)
+        _state = new_state_
+        return json.dumps({"ok": True, **answer}, ensure_ascii=False)
+    except EngineError as error:
+        return _error(error.code, error.message, error.field)
+    except Exception as error:  # the shell must always get an answer it can show
+        return _error("internal-error", f"The engine hit a problem it did not expect: {error!r}")
+
+
+def _error(code: str, message: str, field: str | None = None) -> str:
+    return json.dumps(
+        {"ok": False, "error": code, "message": message, "field": field}, ensure_ascii=False
+    )
+
+
+Answer = tuple[State, dict[str, Any]]
+
+
+def _clock(f: Fields) -> tuple[datetime, date]:
+    return parse_instant(f.value("now"), "now"), parse_day(f.value("today"), "today")
+
+
+def _load(state: State, f: Fields) -> Answer:
+    loaded = decode_state(f.value("data"))
+    return loaded, {"counts": _counts(loaded)}
+
+
+def _upsert(state: State, f: Fields) -> Answer:
+    stores = Fields(f.value("data"), "data", (*STORES, "meta"))
+    put: list[Stored] = []
+    for store in STORES:
+        if stores.has(store):
+            put.extend(decode_records(store, stores.raw[store], f"data.{store}"))
+    if stores.has("meta"):
+        settings, profile = decode_meta(stores.raw["meta"], "data.meta")
+        put.extend(x for x in (settings, profile) if x is not None)
+    new = apply(state, put)
+    return new, {"counts": _counts(new)}
+
+
+def _command(state: State, f: Fields) -> Answer:
+    now, today = _clock(f)
+    command = parse_command(f.ident("name"), f.raw.get("payload", {}), now)
+    decision = decide(state, command, now, today)
+    put: dict[str, list[dict[str, Any]]] = {}
+    for record in decision.put:
+        store, encoded = _stored(record)
+        put.setdefault(store, []).append(encoded)
+    delete: dict[str, list[str]] = {}
+    for store, key in decision.delete:
+        delete.setdefault(store, []).append(key)
+    events = [encode_event(e) for e in decision.events]
+    return decision.state, {"put": put, "delete": delete, "events": events}
+
+
+def _today(state: State, f: Fields) -> Answer:
+    now, today = _clock(f)
+    result = agenda(state, now, today)
+    counts = result.counts
+    return state, {
+        "followups": [encode_followup(x) for x in result.followups],
+        "counts": {
+            "overdue": counts.overdue,
+            "due": counts.due,
+            "upcoming": counts.upcoming,
+            "snoozed": counts.snoozed,
+            "hidden": counts.hidden,
+            "resting": counts.resting,
+        },
+    }
+
+
+def _draft(state: State, f: Fields) -> Answer:
+    now, today = _clock(f)
+    key = f.ident("key")
+    followup = find(state, key, now, today)
+    if followup is None:
+        raise NotFoundError("unknown-followup", "Nothing is owed under this key now.", "key")
+    return state, {
+        "followup": encode_followup(followup),
+        "draft": encode_draft(draft(state, followup, now)),
+    }
+
+
+def _person(state: State, f: Fields) -> Answer:
+    now, today = _clock(f)
+    pid = PersonId(f.ident("id"))
+    person = state.people.get(pid)
+    if person is None:
+        raise NotFoundError("unknown-person", f"There is no person with id '{pid}'.", "id")
+    index = state.index
+    introduced = [
+        state.introductions[i].introduced_id for i in index.intro.by_introducer.get(pid, ())
+    ]
+    introduced_by = [
+        state.introductions[i].introducer_id for i in index.intro.by_introduced.get(pid, ())
+    ]
+    log = state.log(pid)
+    return state, {
+        "person": encode_record(person),
+        "doors": doors(state, pid),
+        "chain": _people(state, chain_to(state, pid)),
+        "introduced": _people(state, introduced),
+        "introduced_by": _people(state, introduced_by),
+        "timeline": [encode_record(state.interactions[i]) for i in reversed(log.ids)],
+        "followups": [encode_followup(x) for x in for_person(state, pid, now, today)],
+    }
+
+
+def _graph(state: State, f: Fields) -> Answer:
+    nodes: dict[PersonId, None] = {}
+    edges = []
+    for intro in sorted(state.introductions.values(), key=lambda i: (i.at, i.id)):
+        nodes.update({intro.introducer_id: None, intro.introduced_id: None})
+        edges.append(
+            {"from": intro.introducer_id, "to": intro.introduced_id, "introduction_id": intro.id}
+        )
+    return state, {
+        "nodes": [
+            {"id": pid, "name": state.name(pid), "doors": doors(state, pid)}
+            for pid in sorted(nodes)
+        ],
+        "edges": edges,
+        "most_doors": most_doors(state),
+    }
+
+
+def _insights(state: State, f: Fields) -> Answer:
+    now, today = _clock(f)
+    found = insights(state, now, today)
+    return state, {
+        "referral_to_contact_median_hours": found.referral_to_contact_median_hours,
+        "thanked_within_24h_share": found.thanked_within_24h_share,
+        "open_loops": found.open_loops,
+        "introductions_per_introducer": [
+            {"person_id": c.person_id, "name": c.name, "count": c.count}
+            for c in found.introductions_per_introducer
+        ],
+        "meetings_per_week": [
+            {"week": w.week, "start": w.start.isoformat(), "count": w.count}
+            for w in found.meetings_per_week
+        ],
+    }
+
+
+def _export(state: State, f: Fields) -> Answer:
+    return state, {"data": encode_state(state)}
+
+
+def _settings(state: State, f: Fields) -> Answer:
+    return state, {
+        "settings": encode_settings(state.settings),
+        "placeholders": dict(PLACEHOLDERS),
+        "built_in": {
+            rule.value: {"subject": t.subject, "body": t.body, "sms": t.sms}
+            for rule, t in BUILT_IN.items()
+        },
+    }
+
+
+def _merge(state: State, f: Fields) -> Answer:
+    """Remote record states merged into local ones; the merged records enter the state at once,
+    so a command right after sees them."""
+    result = merge_request(f.raw)
+    return apply(state, result.put, result.delete), result.answer
+
+
+def _version(state: State, f: Fields) -> Answer:
+    return state, {"version": __version__, "schema_version": SCHEMA_VERSION}
+
+
+_OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = {
+    "load": (("data",), _load),
+    "upsert": (("data",), _upsert),
+    "command": (("name", "payload", "now", "today"), _command),
+    "today": (("now", "today"), _today),
+    "draft": (("key", "now", "today"), _draft),
+    "person": (("id", "now", "today"), _person),
+    "graph": ((), _graph),
+    "insights": (("now", "today"), _insights),
+    "export": ((), _export),
+    "settings": ((), _settings),
+    "version": ((), _version),
+    "merge": (("now", "node", "clock", "records"), _merge),  # sync (sync.py)
+    **TRANSFER_OPS,  # import and export (transfer.py)
+}
+
+
+def encode_followup(f: FollowUp) -> dict[str, Any]:
+    refs = f.refs
+    return {
+        "key": f.key,
+        "rule": f.rule,
+        "person_ids": list(f.person_ids),
+        "who": f.who,
+        "why": f.why,
+        "since": iso(f.since),
+        "due": f.due_date.isoformat() if f.due_date is not None else iso(f.due),
+        "all_day": f.due_date is not None,
+        "overdue": f.overdue,
+        "overdue_hours": f.overdue_hours,
+        "priority": f.priority,
+        "channels": [c.value for c in f.channels],
+        "group": f.group,
+        "mark": f.mark,
+        "roles": list(f.roles),
+        "refs": {
+            "introduction_id": refs.introduction_id,
+            "interaction_id": refs.interaction_id,
+            "opportunity_id": refs.opportunity_id,
+            "event_id": refs.event_id,
+            "item": refs.item,
+        },
+        "status": f.status.value,
+        "snoozed_until": iso(f.snoozed_until),
+    }
+
+
+def encode_draft(d: Draft) -> dict[str, Any]:
+    return {
+        "subject": d.subject,
+        "body": d.body,
+        "sms": d.sms,
+        "channels": [c.value for c in d.channels],
+        "to": {"name": d.to.name, "email": d.to.email, "phone": d.to.phone},
+    }
+
+
+def _stored(record: Stored) -> tuple[str, dict[str, Any]]:
+    if isinstance(record, Settings):
+        return "meta", encode_settings(record)
+    if isinstance(record, Profile):
+        return "meta", encode_profile(record)
+    return STORE_OF[type(record)], encode_record(record)
+
+
+def _people(state: State, ids: list[PersonId]) -> list[dict[str, Any]]:
+    unique = dict.fromkeys(p for p in ids if p in state.people)
+    people: list[Person] = [state.people[p] for p in unique]
+    return [encode_record(p) for p in people]
+
+
+def _counts(state: State) -> dict[str, int]:
+    return {store: len(getattr(state, store)) for store in STORES}

@@ -1,0 +1,346 @@
+"""Records <-> their JSON shapes (docs/engine-api.md), and the whole state <-> the `load` payload.
+
+Decoding is strict: a wrong type, an unknown value, an unknown field or a naive time is an error
+that names the field (`people[3].emails[0]`). Fields starting with `_` belong to the shell and are
+ignored. Optional fields may be left out and take their documented defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from .errors import CodecError
+from .fields import REQUIRED as _REQUIRED
+from .fields import Fields, iso
+from .model import (
+    Advice,
+    AdviceKind,
+    DecisionStatus,
+    Event,
+    EventId,
+    FollowUpDecision,
+    Interaction,
+    InteractionId,
+    InteractionKind,
+    Introduction,
+    IntroductionId,
+    IntroductionKind,
+    IntroductionStatus,
+    Opportunity,
+    OpportunityId,
+    OpportunityPerson,
+    OpportunityRole,
+    Person,
+    PersonId,
+    Profile,
+    Promise,
+    Stage,
+)
+from .quick import quick_interaction, quick_person
+from .settings import DEFAULT_SETTINGS, Settings, decode_settings, encode_settings
+from .state import Record, State, new_state
+
+SCHEMA_VERSION = 1
+STORES = ("people", "events", "introductions", "interactions", "opportunities", "decisions")
+
+T = TypeVar("T")
+
+
+PERSON_FIELDS = (
+    "id", "name", "organisation", "role", "emails", "phones", "urls", "tags", "notes",
+    "how_met", "event_id", "cadence_days", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def decode_person(raw: object, where: str) -> Person:
+    return quick_person(raw) or strict_person(raw, where)
+
+
+def strict_person(raw: object, where: str) -> Person:
+    f = Fields(raw, where, PERSON_FIELDS)
+    pid = PersonId(f.ident("id"))
+    created = f.instant("created_at")
+    return Person(
+        id=pid,
+        name=f.text("name", _REQUIRED),
+        organisation=f.text("organisation"),
+        role=f.text("role"),
+        emails=f.texts("emails"),
+        phones=f.texts("phones"),
+        urls=f.texts("urls"),
+        tags=f.texts("tags"),
+        notes=f.text("notes"),
+        how_met=f.text("how_met"),
+        event_id=_maybe(EventId, f.ref("event_id")),
+        cadence_days=f.integer("cadence_days", 0, 3650),
+        created_at=created,
+        updated_at=f.instant("updated_at", created),
+    )
+
+
+def decode_event(raw: object, where: str) -> Event:
+    f = Fields(raw, where, ("id", "name", "date", "place", "created_at"))
+    return Event(
+        id=EventId(f.ident("id")),
+        name=f.text("name", _REQUIRED),
+        date=f.day("date"),
+        place=f.text("place"),
+        created_at=f.instant("created_at"),
+    )
+
+
+INTRODUCTION_FIELDS = (
+    "id", "introducer_id", "introduced_id", "at", "kind", "context", "status", "status_at",
+    "outcome", "created_at",
+)  # fmt: skip
+
+
+def decode_introduction(raw: object, where: str) -> Introduction:
+    f = Fields(raw, where, INTRODUCTION_FIELDS)
+    ident = IntroductionId(f.ident("id"))
+    at = f.instant("at")
+    return Introduction(
+        id=ident,
+        introducer_id=PersonId(f.ident("introducer_id")),
+        introduced_id=PersonId(f.ident("introduced_id")),
+        at=at,
+        kind=f.choice("kind", IntroductionKind, IntroductionKind.INTRODUCTION),
+        context=f.text("context"),
+        status=f.choice("status", IntroductionStatus, IntroductionStatus.OFFERED),
+        status_at=f.maybe_instant("status_at"),
+        outcome=f.text("outcome"),
+        created_at=f.instant("created_at", at),
+    )
+
+
+def decode_advice(raw: object, where: str) -> Advice:
+    f = Fields(raw, where, ("text", "kind", "done_at"))
+    return Advice(
+        text=f.text("text", _REQUIRED),
+        kind=f.choice("kind", AdviceKind, AdviceKind.OTHER),
+        done_at=f.maybe_instant("done_at"),
+    )
+
+
+def decode_promise(raw: object, where: str) -> Promise:
+    f = Fields(raw, where, ("text", "due", "done_at"))
+    return Promise(
+        text=f.text("text", _REQUIRED), due=f.day("due"), done_at=f.maybe_instant("done_at")
+    )
+
+
+INTERACTION_FIELDS = (
+    "id", "person_ids", "kind", "at", "notes", "advice", "promises", "opportunity_id",
+    "followup_key", "created_at",
+)  # fmt: skip
+
+
+def decode_interaction(raw: object, where: str) -> Interaction:
+    return quick_interaction(raw) or strict_interaction(raw, where)
+
+
+def strict_interaction(raw: object, where: str) -> Interaction:
+    f = Fields(raw, where, INTERACTION_FIELDS)
+    ident = InteractionId(f.ident("id"))
+    at = f.instant("at")
+    return Interaction(
+        id=ident,
+        person_ids=tuple(PersonId(p) for p in f.ids("person_ids")),
+        kind=f.choice("kind", InteractionKind),
+        at=at,
+        notes=f.text("notes"),
+        advice=f.objects("advice", decode_advice),
+        promises=f.objects("promises", decode_promise),
+        opportunity_id=_maybe(OpportunityId, f.ref("opportunity_id")),
+        followup_key=f.ref("followup_key"),
+        created_at=f.instant("created_at", at),
+    )
+
+
+def decode_link(raw: object, where: str) -> OpportunityPerson:
+    f = Fields(raw, where, ("person_id", "role"))
+    return OpportunityPerson(
+        person_id=PersonId(f.ident("person_id")), role=f.choice("role", OpportunityRole)
+    )
+
+
+OPPORTUNITY_FIELDS = (
+    "id", "organisation", "role", "stage", "stage_at", "people", "introduction_id", "notes",
+    "created_at",
+)  # fmt: skip
+
+
+def decode_opportunity(raw: object, where: str) -> Opportunity:
+    f = Fields(raw, where, OPPORTUNITY_FIELDS)
+    ident = OpportunityId(f.ident("id"))
+    stage_at = f.instant("stage_at")
+    return Opportunity(
+        id=ident,
+        organisation=f.text("organisation", _REQUIRED),
+        role=f.text("role"),
+        stage=f.choice("stage", Stage),
+        stage_at=stage_at,
+        people=f.objects("people", decode_link),
+        introduction_id=_maybe(IntroductionId, f.ref("introduction_id")),
+        notes=f.text("notes"),
+        created_at=f.instant("created_at", stage_at),
+    )
+
+
+def decode_decision(raw: object, where: str) -> FollowUpDecision:
+    f = Fields(raw, where, ("key", "status", "until", "reason", "at"))
+    return FollowUpDecision(
+        key=f.ident("key"),
+        status=f.choice("status", DecisionStatus),
+        until=f.maybe_instant("until"),
+        reason=f.text("reason"),
+        at=f.instant("at"),
+    )
+
+
+def decode_profile(raw: object, where: str) -> Profile:
+    f = Fields(raw, where, ("id", "name", "email", "phone"))
+    return Profile(name=f.text("name"), email=f.text("email"), phone=f.text("phone"))
+
+
+DECODERS: Mapping[str, Callable[[object, str], Record]] = {
+    "people": decode_person,
+    "events": decode_event,
+    "introductions": decode_introduction,
+    "interactions": decode_interaction,
+    "opportunities": decode_opportunity,
+    "decisions": decode_decision,
+}
+
+
+def decode_records(store: str, raw: object, where: str) -> list[Record]:
+    """A list of one store's records; the same id twice is an error."""
+    if not isinstance(raw, list):
+        raise CodecError("wrong-type", "This should be a list of records.", where)
+    records = [DECODERS[store](r, f"{where}[{i}]") for i, r in enumerate(raw)]
+    seen: set[str] = set()
+    for i, record in enumerate(records):
+        key = record.key if isinstance(record, FollowUpDecision) else record.id
+        if key in seen:
+            raise CodecError("duplicate-id", f"'{key}' appears twice.", f"{where}[{i}]")
+        seen.add(key)
+    return records
+
+
+def decode_meta(raw: object, where: str) -> tuple[Settings | None, Profile | None]:
+    """Settings and profile from the `meta` records; other meta records are the shell's."""
+    if not isinstance(raw, list):
+        raise CodecError("wrong-type", "This should be a list of records.", where)
+    settings: Settings | None = None
+    profile: Profile | None = None
+    for i, record in enumerate(raw):
+        at = f"{where}[{i}]"
+        if not isinstance(record, Mapping) or not isinstance(record.get("id"), str):
+            raise CodecError("missing-field", "A meta record needs a text id.", f"{at}.id")
+        if record["id"] == "settings":
+            settings = decode_settings({k: v for k, v in record.items() if k[:1] != "_"}, at)
+        elif record["id"] == "profile":
+            profile = decode_profile(record, at)
+    return settings, profile
+
+
+def decode_state(data: object) -> State:
+    """The whole state from the `load` payload (store name -> list of records)."""
+    if not isinstance(data, Mapping):
+        raise CodecError("wrong-type", "The data should be an object of stores.", "data")
+    for key in data:
+        if key not in (*STORES, "meta", "schema_version"):
+            raise CodecError("unknown-field", f"'{key}' is not a store we know.", f"data.{key}")
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise CodecError("wrong-type", "The schema version should be a number.", "schema_version")
+    if version > SCHEMA_VERSION:
+        raise CodecError(
+            "unsupported-schema",
+            f"This data was written by a newer version (schema {version}); update the app.",
+            "schema_version",
+        )
+    stores = {s: decode_records(s, data.get(s, []), s) for s in STORES}
+    settings, profile = decode_meta(data.get("meta", []), "meta")
+    return new_state(
+        people=stores["people"],  # type: ignore[arg-type]
+        events=stores["events"],  # type: ignore[arg-type]
+        introductions=stores["introductions"],  # type: ignore[arg-type]
+        interactions=stores["interactions"],  # type: ignore[arg-type]
+        opportunities=stores["opportunities"],  # type: ignore[arg-type]
+        decisions=stores["decisions"],  # type: ignore[arg-type]
+        settings=settings or DEFAULT_SETTINGS,
+        profile=profile or Profile(),
+    )
+
+
+def encode_state(state: State) -> dict[str, Any]:
+    """The whole state as the `load` payload, every list sorted by id."""
+    out: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    for store in STORES:
+        records: Mapping[str, Record] = getattr(state, store)
+        out[store] = [encode_record(records[k]) for k in sorted(records)]
+    out["meta"] = [encode_settings(state.settings), encode_profile(state.profile)]
+    return out
+
+
+def encode_profile(profile: Profile) -> dict[str, Any]:
+    return {"id": "profile", "name": profile.name, "email": profile.email, "phone": profile.phone}
+
+
+def encode_record(record: Record) -> dict[str, Any]:
+    """One record in its IndexedDB shape (every field present)."""
+    if isinstance(record, Person):
+        return {
+            "id": record.id, "name": record.name, "organisation": record.organisation,
+            "role": record.role, "emails": list(record.emails), "phones": list(record.phones),
+            "urls": list(record.urls), "tags": list(record.tags), "notes": record.notes,
+            "how_met": record.how_met, "event_id": record.event_id,
+            "cadence_days": record.cadence_days, "created_at": iso(record.created_at),
+            "updated_at": iso(record.updated_at),
+        }  # fmt: skip
+    if isinstance(record, Event):
+        return {
+            "id": record.id, "name": record.name, "date": record.date.isoformat(),
+            "place": record.place, "created_at": iso(record.created_at),
+        }  # fmt: skip
+    if isinstance(record, Introduction):
+        return {
+            "id": record.id, "introducer_id": record.introducer_id,
+            "introduced_id": record.introduced_id, "at": iso(record.at), "kind": record.kind.value,
+            "context": record.context, "status": record.status.value,
+            "status_at": iso(record.status_at), "outcome": record.outcome,
+            "created_at": iso(record.created_at),
+        }  # fmt: skip
+    if isinstance(record, Interaction):
+        return {
+            "id": record.id, "person_ids": list(record.person_ids), "kind": record.kind.value,
+            "at": iso(record.at), "notes": record.notes,
+            "advice": [
+                {"text": a.text, "kind": a.kind.value, "done_at": iso(a.done_at)}
+                for a in record.advice
+            ],
+            "promises": [
+                {"text": p.text, "due": p.due.isoformat(), "done_at": iso(p.done_at)}
+                for p in record.promises
+            ],
+            "opportunity_id": record.opportunity_id, "followup_key": record.followup_key,
+            "created_at": iso(record.created_at),
+        }  # fmt: skip
+    if isinstance(record, Opportunity):
+        return {
+            "id": record.id, "organisation": record.organisation, "role": record.role,
+            "stage": record.stage.value, "stage_at": iso(record.stage_at),
+            "people": [{"person_id": p.person_id, "role": p.role.value} for p in record.people],
+            "introduction_id": record.introduction_id, "notes": record.notes,
+            "created_at": iso(record.created_at),
+        }  # fmt: skip
+    return {
+        "key": record.key, "status": record.status.value, "until": iso(record.until),
+        "reason": record.reason, "at": iso(record.at),
+    }  # fmt: skip
+
+
+def _maybe(kind: Callable[[str], T], value: str | None) -> T | None:
+    return None if value is None else kind(value)

@@ -1,0 +1,344 @@
+"""decide(state, command, now, today) -> Decision: validate a command against the state and say
+what changes (records to put and delete), what happened (events), and the new state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from .agenda import open_followups
+from .codec import decode_introduction, decode_opportunity, decode_person, encode_record
+from .commands import (
+    AddEvent,
+    AddOpportunity,
+    AddPerson,
+    Command,
+    LogInteraction,
+    MarkDone,
+    MergePeople,
+    MoveOpportunity,
+    RecordIntroduction,
+    Reopen,
+    SaveProfile,
+    SaveSettings,
+    Skip,
+    Snooze,
+    UpdateIntroduction,
+    UpdateOpportunity,
+    UpdatePerson,
+    split_key,
+)
+from .context import make_context
+from .errors import NotFoundError, ValidationError
+from .events import (
+    AdviceActedOn,
+    DomainEvent,
+    EventAdded,
+    FollowUpAnswered,
+    FollowUpDone,
+    FollowUpReopened,
+    FollowUpSkipped,
+    FollowUpSnoozed,
+    GratitudeRoundOpened,
+    InteractionLogged,
+    IntroductionAdvanced,
+    IntroductionRecorded,
+    IntroductionUpdated,
+    OpportunityAdded,
+    OpportunityMoved,
+    OpportunityUpdated,
+    PersonAdded,
+    PersonUpdated,
+    ProfileSaved,
+    PromiseKept,
+    SettingsSaved,
+)
+from .gratitude import gratitude_round
+from .merge import merge_people
+from .model import (
+    CONTACT_KINDS,
+    INTRODUCTION_STATUS_ORDER,
+    MEETING_KINDS,
+    DecisionStatus,
+    FollowUpDecision,
+    Interaction,
+    InteractionId,
+    Introduction,
+    IntroductionStatus,
+    Opportunity,
+    OpportunityId,
+    Person,
+    Stage,
+)
+from .settings import Rule, merge_settings
+from .state import State, Stored, apply
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decision:
+    """The outcome of a command: the new state, and the changes the shell must store."""
+
+    state: State
+    events: tuple[DomainEvent, ...]
+    put: tuple[Stored, ...]
+    delete: tuple[tuple[str, str], ...]
+
+
+def decide(state: State, command: Command, now: datetime, today: date) -> Decision:
+    """Check `command` against `state`; raise a ValidationError or NotFoundError naming the field
+    if it cannot be done, else return what changes."""
+    handler: Callable[[State, Any, datetime, date], Decision] = _HANDLERS[type(command)]
+    return handler(state, command, now, today)
+
+
+def changed(
+    state: State,
+    events: Iterable[DomainEvent],
+    put: Iterable[Stored] = (),
+    delete: Iterable[tuple[str, str]] = (),
+) -> Decision:
+    put, delete = tuple(put), tuple(delete)
+    return Decision(state=apply(state, put, delete), events=tuple(events), put=put, delete=delete)
+
+
+def _add_person(state: State, c: AddPerson, now: datetime, today: date) -> Decision:
+    _is_new(state.people, c.person.id, "id")
+    _check_person(state, c.person)
+    return changed(state, [PersonAdded(person_id=c.person.id)], [c.person])
+
+
+def _update_person(state: State, c: UpdatePerson, now: datetime, today: date) -> Decision:
+    person = _need(state.people, c.person_id, "id", "person")
+    updated = decode_person({**encode_record(person), **c.changes, "updated_at": now}, "")
+    _check_person(state, updated)
+    event = PersonUpdated(person_id=person.id, fields=tuple(sorted(c.changes)))
+    return changed(state, [event], [updated])
+
+
+def _add_event(state: State, c: AddEvent, now: datetime, today: date) -> Decision:
+    _is_new(state.events, c.event.id, "id")
+    _not_blank(c.event.name, "name", "Give the event a name.")
+    return changed(state, [EventAdded(event_id=c.event.id)], [c.event])
+
+
+def _record_introduction(
+    state: State, c: RecordIntroduction, now: datetime, today: date
+) -> Decision:
+    intro = c.introduction
+    _is_new(state.introductions, intro.id, "id")
+    _need(state.people, intro.introducer_id, "introducer_id", "person")
+    _need(state.people, intro.introduced_id, "introduced_id", "person")
+    if intro.introducer_id == intro.introduced_id:
+        raise ValidationError(
+            "same-person", "Someone cannot introduce you to themselves.", "introduced_id"
+        )
+    event = IntroductionRecorded(
+        introduction_id=intro.id,
+        introducer_id=intro.introducer_id,
+        introduced_id=intro.introduced_id,
+    )
+    return changed(state, [event], [intro])
+
+
+def _update_introduction(
+    state: State, c: UpdateIntroduction, now: datetime, today: date
+) -> Decision:
+    intro = _need(state.introductions, c.introduction_id, "id", "introduction")
+    updated = decode_introduction({**encode_record(intro), **c.changes}, "")
+    if updated.status is not intro.status:
+        offered = updated.status is IntroductionStatus.OFFERED
+        updated = replace(updated, status_at=None if offered else now)
+    event = IntroductionUpdated(introduction_id=intro.id, fields=tuple(sorted(c.changes)))
+    return changed(state, [event], [updated])
+
+
+def _log_interaction(state: State, c: LogInteraction, now: datetime, today: date) -> Decision:
+    it = c.interaction
+    _is_new(state.interactions, it.id, "id")
+    if not it.person_ids:
+        raise ValidationError("missing-field", "Say who this was with.", "person_ids")
+    for i, pid in enumerate(it.person_ids):
+        _need(state.people, pid, f"person_ids[{i}]", "person")
+    if it.opportunity_id is not None:
+        _need(state.opportunities, it.opportunity_id, "opportunity_id", "opportunity")
+    for i, advice in enumerate(it.advice):
+        _not_blank(advice.text, f"advice[{i}].text", "Write down what the advice was.")
+    for i, promise in enumerate(it.promises):
+        _not_blank(promise.text, f"promises[{i}].text", "Write down what you promised.")
+    it = replace(it, person_ids=tuple(dict.fromkeys(it.person_ids)))
+    events: list[DomainEvent] = [
+        InteractionLogged(interaction_id=it.id, person_ids=it.person_ids, kind=it.kind.value)
+    ]
+    if it.followup_key is not None:
+        events.append(FollowUpAnswered(key=it.followup_key, interaction_id=it.id))
+    advanced = list(_advance_introductions(state, it))
+    events.extend(
+        IntroductionAdvanced(introduction_id=i.id, status=i.status.value) for i in advanced
+    )
+    return changed(state, events, [it, *advanced])
+
+
+def _advance_introductions(state: State, it: Interaction) -> Iterator[Introduction]:
+    """Contact moves an introduction to "contacted", a meeting to "met"; never backwards."""
+    if it.kind not in CONTACT_KINDS:
+        return
+    target = IntroductionStatus.MET if it.kind in MEETING_KINDS else IntroductionStatus.CONTACTED
+    for pid in it.person_ids:
+        for intro_id in state.index.intro.by_introduced.get(pid, ()):
+            intro = state.introductions[intro_id]
+            rank = INTRODUCTION_STATUS_ORDER.index
+            if intro.at <= it.at and rank(intro.status) < rank(target):
+                yield replace(intro, status=target, status_at=it.at)
+
+
+def _add_opportunity(state: State, c: AddOpportunity, now: datetime, today: date) -> Decision:
+    _is_new(state.opportunities, c.opportunity.id, "id")
+    _check_opportunity(state, c.opportunity)
+    return changed(state, [OpportunityAdded(opportunity_id=c.opportunity.id)], [c.opportunity])
+
+
+def _update_opportunity(state: State, c: UpdateOpportunity, now: datetime, today: date) -> Decision:
+    opp = _need(state.opportunities, c.opportunity_id, "id", "opportunity")
+    updated = decode_opportunity({**encode_record(opp), **c.changes}, "")
+    _check_opportunity(state, updated)
+    event = OpportunityUpdated(opportunity_id=opp.id, fields=tuple(sorted(c.changes)))
+    return changed(state, [event], [updated])
+
+
+def _move_opportunity(state: State, c: MoveOpportunity, now: datetime, today: date) -> Decision:
+    opp = _need(state.opportunities, c.opportunity_id, "id", "opportunity")
+    if opp.stage is c.stage:
+        return changed(state, [])
+    moved = replace(opp, stage=c.stage, stage_at=c.at)
+    events: list[DomainEvent] = [
+        OpportunityMoved(opportunity_id=opp.id, previous=opp.stage.value, stage=c.stage.value)
+    ]
+    decision = changed(state, events, [moved])
+    if c.stage is not Stage.ACCEPTED:
+        return decision
+    when = max(now, c.at)
+    landing = make_context(decision.state, when, today).landing
+    if landing is None or landing.opportunity.id != opp.id:
+        return decision
+    found = gratitude_round(decision.state, landing)
+    notes = open_followups(decision.state, when, today, [Rule.COURTESY_NOTE])
+    events.append(
+        GratitudeRoundOpened(
+            opportunity_id=opp.id,
+            person_ids=tuple(sorted(found.roles)),
+            most_doors=found.most_doors,
+            courtesy_notes=tuple(OpportunityId(n.refs.opportunity_id or "") for n in notes),
+        )
+    )
+    return replace(decision, events=tuple(events))
+
+
+def _mark_done(state: State, c: MarkDone, now: datetime, today: date) -> Decision:
+    rule, subjects = split_key(c.key)
+    if rule in (Rule.ACT_ON_ADVICE, Rule.PROMISE):
+        it = _need(state.interactions, InteractionId(subjects[0]), "key", "interaction")
+        item = int(subjects[1]) if subjects[1].isdigit() else -1
+        items = it.advice if rule is Rule.ACT_ON_ADVICE else it.promises
+        if not 0 <= item < len(items):
+            raise NotFoundError("not-found", "That advice or promise no longer exists.", "key")
+        kept = list(items)
+        kept[item] = replace(kept[item], done_at=now)
+        if rule is Rule.ACT_ON_ADVICE:
+            done = AdviceActedOn(interaction_id=it.id, item=item)
+            return changed(state, [done], [replace(it, advice=tuple(kept))])
+        done_promise = PromiseKept(interaction_id=it.id, item=item)
+        return changed(state, [done_promise], [replace(it, promises=tuple(kept))])
+    decision = FollowUpDecision(key=c.key, status=DecisionStatus.DONE, at=now)
+    return changed(state, [FollowUpDone(key=c.key)], [decision])
+
+
+def _snooze(state: State, c: Snooze, now: datetime, today: date) -> Decision:
+    if c.until <= now:
+        raise ValidationError("not-in-future", "Snooze until a time after now.", "until")
+    decision = FollowUpDecision(key=c.key, status=DecisionStatus.SNOOZED, until=c.until, at=now)
+    return changed(state, [FollowUpSnoozed(key=c.key, until=c.until)], [decision])
+
+
+def _skip(state: State, c: Skip, now: datetime, today: date) -> Decision:
+    decision = FollowUpDecision(key=c.key, status=DecisionStatus.SKIPPED, reason=c.reason, at=now)
+    return changed(state, [FollowUpSkipped(key=c.key, reason=c.reason)], [decision])
+
+
+def _reopen(state: State, c: Reopen, now: datetime, today: date) -> Decision:
+    if c.key not in state.decisions:
+        return changed(state, [])
+    return changed(state, [FollowUpReopened(key=c.key)], delete=[("decisions", c.key)])
+
+
+def _merge_people(state: State, c: MergePeople, now: datetime, today: date) -> Decision:
+    _need(state.people, c.keep_id, "keep_id", "person")
+    _need(state.people, c.drop_id, "drop_id", "person")
+    event, put, delete = merge_people(state, c.keep_id, c.drop_id, now)
+    return changed(state, [event], put, delete)
+
+
+def _save_settings(state: State, c: SaveSettings, now: datetime, today: date) -> Decision:
+    settings = merge_settings(state.settings, c.patch)
+    return changed(state, [SettingsSaved()], [settings])
+
+
+def _save_profile(state: State, c: SaveProfile, now: datetime, today: date) -> Decision:
+    return changed(state, [ProfileSaved()], [c.profile])
+
+
+def _check_person(state: State, person: Person) -> None:
+    _not_blank(person.name, "name", "Give the person a name.")
+    for i, email in enumerate(person.emails):
+        if "@" not in email or email.strip() != email or " " in email:
+            raise ValidationError(
+                "invalid-email", f"'{email}' does not look like an email address.", f"emails[{i}]"
+            )
+    if person.event_id is not None:
+        _need(state.events, person.event_id, "event_id", "event")
+
+
+def _check_opportunity(state: State, opp: Opportunity) -> None:
+    _not_blank(opp.organisation, "organisation", "Say which organisation this is with.")
+    for i, link in enumerate(opp.people):
+        _need(state.people, link.person_id, f"people[{i}].person_id", "person")
+    if opp.introduction_id is not None:
+        _need(state.introductions, opp.introduction_id, "introduction_id", "introduction")
+
+
+def _need(table: Mapping[Any, Any], key: str, field: str, what: str) -> Any:
+    if key not in table:
+        raise NotFoundError(f"unknown-{what}", f"There is no {what} with id '{key}'.", field)
+    return table[key]
+
+
+def _is_new(table: Mapping[Any, Any], key: str, field: str) -> None:
+    if key in table:
+        raise ValidationError("already-exists", f"Something with id '{key}' already exists.", field)
+
+
+def _not_blank(text: str, field: str, message: str) -> None:
+    if not text.strip():
+        raise ValidationError("missing-field", message, field)
+
+
+_HANDLERS: Mapping[type, Callable[[State, Any, datetime, date], Decision]] = {
+    AddPerson: _add_person,
+    UpdatePerson: _update_person,
+    AddEvent: _add_event,
+    RecordIntroduction: _record_introduction,
+    UpdateIntroduction: _update_introduction,
+    LogInteraction: _log_interaction,
+    AddOpportunity: _add_opportunity,
+    UpdateOpportunity: _update_opportunity,
+    MoveOpportunity: _move_opportunity,
+    MarkDone: _mark_done,
+    Snooze: _snooze,
+    Skip: _skip,
+    Reopen: _reopen,
+    MergePeople: _merge_people,
+    SaveSettings: _save_settings,
+    SaveProfile: _save_profile,
+}

@@ -1,0 +1,154 @@
+"""A person as an imported file describes them, before matching; the problems found on the way;
+and the limits and text rules every reader shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from followup.errors import EngineError
+from followup.model import IntroductionKind, IntroductionStatus
+
+# A 20 MB file is thousands of contacts even with notes; beyond that it is almost surely not an
+# address book (or it carries photos, which we drop anyway: export without them).
+MAX_TEXT = 20_000_000
+# Longer than any note a person types; a longer field is a broken or hostile file.
+MAX_FIELD = 100_000
+MAX_PROBLEMS = 200
+
+
+class BadFile(EngineError):
+    """The whole file cannot be imported; the message names the problem and the line or row."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code, message, "text")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventRef:
+    name: str
+    date: date
+    place: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IntroducedBy:
+    """Who introduced this person, as the file names them: by the file's id for them (`uid`, a
+    vCard UID) when it has one, else by name."""
+
+    name: str
+    uid: str = ""
+    kind: IntroductionKind = IntroductionKind.INTRODUCTION
+    at: datetime | None = None
+    context: str = ""
+    status: IntroductionStatus = IntroductionStatus.OFFERED
+    status_at: datetime | None = None
+    outcome: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contact:
+    """One card or row. `row` counts cards or data rows from 1; `line` is where it starts."""
+
+    row: int
+    line: int
+    name: str
+    organisation: str = ""
+    role: str = ""
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+    how_met: str = ""
+    cadence_days: int | None = None
+    event: EventRef | None = None
+    uid: str = ""
+    introduced_by: tuple[IntroducedBy, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """A card or row left out, and why."""
+
+    row: int
+    line: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Parsed:
+    contacts: tuple[Contact, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+def check_size(text: str) -> str:
+    """The text without a byte-order mark; a file too large or not text is refused."""
+    if len(text) > MAX_TEXT:
+        raise BadFile(
+            "too-large",
+            f"This file is {len(text) / 1e6:.1f} million characters; the largest Followthrough "
+            f"imports is {MAX_TEXT // 1_000_000} million. Export without photos, or in parts.",
+        )
+    text = text.removeprefix("\ufeff")
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise BadFile(
+            "bad-encoding",
+            f"Line {text.count(chr(10), 0, nul) + 1} holds a NUL character: the file is not text "
+            "in the encoding it was read with (UTF-16 read as UTF-8?). Save it as UTF-8.",
+        )
+    return text
+
+
+def unique(values: list[str]) -> tuple[str, ...]:
+    """Non-empty values, stripped, first occurrence kept (case-insensitively for emails)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for value in values:
+        value = value.strip()
+        key = value.casefold()
+        if value and key not in seen:
+            seen.add(key)
+            out.append(value)
+    return tuple(out)
+
+
+def is_email(value: str) -> bool:
+    """What the engine accepts as an email address (engine._check_person)."""
+    return "@" in value and value.strip() == value and " " not in value
+
+
+def too_long(contact: Contact) -> str | None:
+    """The name of a field longer than MAX_FIELD, if any."""
+    fields = {
+        "name": [contact.name],
+        "organisation": [contact.organisation],
+        "role": [contact.role],
+        "notes": [contact.notes],
+        "how-met": [contact.how_met],
+        "email": list(contact.emails),
+        "phone": list(contact.phones),
+        "URL": list(contact.urls),
+        "tag": list(contact.tags),
+    }
+    for field, values in fields.items():
+        if any(len(v) > MAX_FIELD for v in values):
+            return field
+    return None
+
+
+def fallback_name(
+    name: str, organisation: str, emails: tuple[str, ...], phones: tuple[str, ...]
+) -> tuple[str, str | None]:
+    """The name to file a person under, and a warning if it had to be made up: phones' own
+    address books show the organisation, email or number when a card has no name."""
+    if name.strip():
+        return " ".join(name.split()), None
+    for what, value in (("organisation", organisation), ("email", emails), ("phone", phones)):
+        text = value if isinstance(value, str) else (value[0] if value else "")
+        if text.strip():
+            return text.strip(), f"It has no name, so it is filed under its {what}."
+    return "", None

@@ -1,0 +1,118 @@
+"""Fast paths for decoding the two big stores (people, interactions) at load.
+
+A heavy user has tens of thousands of these, almost all written by the engine itself: every
+field present, times in UTC, no advice or promises. Such a record is checked here in a few
+built-in operations; anything else returns None, and the strict reader in codec.py decodes it
+and names whatever is wrong. Both must give equal records (tests/core/test_codec.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from .model import (
+    EventId,
+    Interaction,
+    InteractionId,
+    InteractionKind,
+    OpportunityId,
+    Person,
+    PersonId,
+)
+
+_PERSON = frozenset(
+    (
+        "id", "name", "organisation", "role", "emails", "phones", "urls", "tags", "notes",
+        "how_met", "event_id", "cadence_days", "created_at", "updated_at",
+    )
+)  # fmt: skip
+# Written before `cadence_days` existed, or by a shell that leaves the default out.
+_PERSON_WITHOUT_CADENCE = _PERSON - {"cadence_days"}
+_INTERACTION = frozenset(
+    (
+        "id", "person_ids", "kind", "at", "notes", "advice", "promises", "opportunity_id",
+        "followup_key", "created_at",
+    )
+)  # fmt: skip
+_KINDS: dict[Any, InteractionKind] = {k.value: k for k in InteractionKind}
+_parse = datetime.fromisoformat
+
+
+def quick_person(raw: object) -> Person | None:
+    try:
+        if type(raw) is not dict or (
+            raw.keys() != _PERSON and raw.keys() != _PERSON_WITHOUT_CADENCE
+        ):
+            return None
+        ident, name, created, updated = raw["id"], raw["name"], raw["created_at"], raw["updated_at"]
+        texts = (raw["organisation"], raw["role"], raw["notes"], raw["how_met"])
+        lists = (raw["emails"], raw["phones"], raw["urls"], raw["tags"])
+        event, cadence = raw["event_id"], raw.get("cadence_days")
+        if not (
+            type(ident) is str
+            and ident
+            and type(name) is str
+            and all(type(t) is str for t in texts)
+            and all(type(x) is list and all(type(v) is str for v in x) for x in lists)
+            and (event is None or (type(event) is str and event))
+            and cadence is None
+        ):
+            return None
+        created_at, updated_at = _parse(created), _parse(updated)
+        if created_at.tzinfo is not UTC or updated_at.tzinfo is not UTC:
+            return None
+        return Person(
+            id=PersonId(ident),
+            name=name,
+            organisation=texts[0],
+            role=texts[1],
+            emails=tuple(lists[0]),
+            phones=tuple(lists[1]),
+            urls=tuple(lists[2]),
+            tags=tuple(lists[3]),
+            notes=texts[2],
+            how_met=texts[3],
+            event_id=EventId(event) if event is not None else None,
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+def quick_interaction(raw: object) -> Interaction | None:
+    try:
+        if type(raw) is not dict or raw.keys() != _INTERACTION:
+            return None
+        ident, people, notes = raw["id"], raw["person_ids"], raw["notes"]
+        kind = _KINDS.get(raw["kind"])
+        opportunity, key = raw["opportunity_id"], raw["followup_key"]
+        if not (
+            type(ident) is str
+            and ident
+            and kind is not None
+            and type(notes) is str
+            and raw["advice"] == []
+            and raw["promises"] == []
+            and type(people) is list
+            and all(type(p) is str and p for p in people)
+            and (opportunity is None or (type(opportunity) is str and opportunity))
+            and (key is None or (type(key) is str and key))
+        ):
+            return None
+        at, created_at = _parse(raw["at"]), _parse(raw["created_at"])
+        if at.tzinfo is not UTC or created_at.tzinfo is not UTC:
+            return None
+        return Interaction(
+            id=InteractionId(ident),
+            person_ids=tuple(people),
+            kind=kind,
+            at=at,
+            notes=notes,
+            opportunity_id=OpportunityId(opportunity) if opportunity is not None else None,
+            followup_key=key,
+            created_at=created_at,
+        )
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,145 @@
+"""The whole decoded state, and the indices built once from it so that Today stays fast.
+
+`new_state` builds the indices (index.py); `apply` returns a new state with records put or
+deleted, refreshing only the parts of the index that the change touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+from .index import Index, build, refresh
+from .logs import EMPTY_LOG, PersonLog
+from .model import (
+    NO_PROFILE,
+    Event,
+    EventId,
+    FollowUpDecision,
+    Interaction,
+    InteractionId,
+    Introduction,
+    IntroductionId,
+    Opportunity,
+    OpportunityId,
+    Person,
+    PersonId,
+    Profile,
+)
+from .settings import DEFAULT_SETTINGS, Settings
+
+Record = Person | Event | Introduction | Interaction | Opportunity | FollowUpDecision
+# What a command may put: a record, or one of the two `meta` records the engine owns.
+Stored = Record | Settings | Profile
+
+# IndexedDB store for each record type (docs/engine-api.md).
+STORE_OF: Mapping[type, str] = MappingProxyType(
+    {
+        Person: "people",
+        Event: "events",
+        Introduction: "introductions",
+        Interaction: "interactions",
+        Opportunity: "opportunities",
+        FollowUpDecision: "decisions",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class State:
+    people: Mapping[PersonId, Person]
+    events: Mapping[EventId, Event]
+    introductions: Mapping[IntroductionId, Introduction]
+    interactions: Mapping[InteractionId, Interaction]
+    opportunities: Mapping[OpportunityId, Opportunity]
+    decisions: Mapping[str, FollowUpDecision]
+    settings: Settings = DEFAULT_SETTINGS
+    profile: Profile = NO_PROFILE
+    index: Index = field(compare=False, repr=False)
+    # Values derived from this (immutable) state, computed once when first asked for, e.g. the
+    # gratitude round. Not copied by `replace`, so a changed state starts empty.
+    memo: dict[object, object] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def log(self, person_id: PersonId) -> PersonLog:
+        return self.index.log.logs.get(person_id, EMPTY_LOG)
+
+    def name(self, person_id: PersonId) -> str:
+        person = self.people.get(person_id)
+        return person.name if person else ""
+
+
+def new_state(
+    *,
+    people: Iterable[Person] = (),
+    events: Iterable[Event] = (),
+    introductions: Iterable[Introduction] = (),
+    interactions: Iterable[Interaction] = (),
+    opportunities: Iterable[Opportunity] = (),
+    decisions: Iterable[FollowUpDecision] = (),
+    settings: Settings = DEFAULT_SETTINGS,
+    profile: Profile = NO_PROFILE,
+) -> State:
+    """A state from records in any order; the indices are built here, once."""
+    people_map = {p.id: p for p in people}
+    intro_map = {i.id: i for i in introductions}
+    interaction_map = {i.id: i for i in interactions}
+    opportunity_map = {o.id: o for o in opportunities}
+    decision_map = {d.key: d for d in decisions}
+    return State(
+        people=people_map,
+        events={e.id: e for e in events},
+        introductions=intro_map,
+        interactions=interaction_map,
+        opportunities=opportunity_map,
+        decisions=decision_map,
+        settings=settings,
+        profile=profile,
+        index=build(people_map, intro_map, interaction_map, opportunity_map, decision_map),
+    )
+
+
+def apply(
+    state: State, put: Iterable[Stored] = (), delete: Iterable[tuple[str, str]] = ()
+) -> State:
+    """A new state with `put` records stored (replacing same ids) and `delete` (store, id) gone."""
+    put, delete = tuple(put), tuple(delete)
+    maps: dict[str, dict[str, object]] = {}
+    changes: dict[str, object] = {}
+
+    def table(store: str) -> dict[str, object]:
+        if store not in maps:
+            maps[store] = dict(getattr(state, store))
+        return maps[store]
+
+    for record in put:
+        if isinstance(record, Settings):
+            changes["settings"] = record
+        elif isinstance(record, Profile):
+            changes["profile"] = record
+        else:
+            key = record.key if isinstance(record, FollowUpDecision) else record.id
+            table(STORE_OF[type(record)])[key] = record
+    for store, key in delete:
+        table(store).pop(key, None)
+    changes.update(maps)
+    new = replace(state, **changes)  # type: ignore[arg-type]
+    if not maps:
+        return new
+    new_interactions = [r for r in put if isinstance(r, Interaction)]
+    touched = {i.id for i in new_interactions} | {
+        InteractionId(k) for store, k in delete if store == "interactions"
+    }
+    old_interactions = [state.interactions[i] for i in touched if i in state.interactions]
+    index = refresh(
+        state.index,
+        set(maps),
+        new.people,
+        new.introductions,
+        new.interactions,
+        new.opportunities,
+        new.decisions,
+        old_interactions,
+        new_interactions,
+    )
+    return replace(new, index=index)

@@ -1,0 +1,168 @@
+"""A small, safe template language for drafts, built-in or written by the user.
+
+`{name}` inserts a fact. `[ ... ]` is an optional section: it appears only when every fact in it
+is known; `[a|b]` shows the first alternative whose facts are all known. `{is_x}` facts are flags:
+they print nothing and only decide whether their section appears. A fact that is missing outside
+any section removes its whole sentence. So a missing fact never prints "None", "{x}" or "with .".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .errors import ValidationError
+
+# Every fact a template may use, with the words the settings screen shows for it.
+PLACEHOLDERS: Mapping[str, str] = {
+    "name": "the full name of the person you write to",
+    "first_name": "their first name",
+    "their_company": "the organisation they work for",
+    "my_name": "your name, from your profile",
+    "introducer": "who made the introduction",
+    "introducer_first_name": "the introducer's first name",
+    "referral": "the person you were introduced to",
+    "referral_first_name": "their first name",
+    "context": "why you were introduced, e.g. 'media sales'",
+    "event": "the event where you met",
+    "meeting": "the kind of meeting: coffee, call, interview…",
+    "contact": "how you got in touch: 'met', 'spoke with'…",
+    "discussed": "what you discussed (the first line of your notes)",
+    "advice": "the advice they gave",
+    "promise": "what you promised",
+    "outcome": "what came of it",
+    "company": "the organisation of the opportunity",
+    "position": "the role you applied for",
+    "new_job": "your new job, e.g. 'Head of Sales at Yahoo'",
+    "new_company": "the organisation you are joining",
+    "introduced_names": "whom they introduced you to on the way to the new job",
+    "is_chain": "flag: they are on the chain of introductions to the new job",
+    "is_reference": "flag: they were one of your references",
+    "is_helper": "flag: they gave time, advice or names during the search",
+    "is_most_doors": "flag: they opened the most doors",
+    "is_landed": "flag: you have landed a job",
+}
+
+_TOKEN = re.compile(r"\{([a-z_]+)\}|\{|\}|\[|\]|\|")
+_MISSING = "\x00"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    name: str
+
+
+_Piece = str | _Slot
+_Section = tuple[tuple[_Piece, ...], ...]  # alternatives
+_Node = _Piece | _Section
+
+
+def check(text: str, field: str) -> None:
+    """Raise a ValidationError naming `field` if `text` is not a valid template."""
+    _parse(text, field)
+
+
+def placeholders_in(text: str) -> frozenset[str]:
+    """The fact names a template uses (for documentation and tests)."""
+    return frozenset(m.group(1) for m in _TOKEN.finditer(text) if m.group(1))
+
+
+def render(text: str, facts: Mapping[str, str]) -> str:
+    """Fill `text` with `facts`; unknown or empty facts drop their section or sentence."""
+    out: list[str] = []
+    for node in _parse(text, "template"):
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, _Slot):
+            out.append(_value(node.name, facts) or _MISSING)
+        else:
+            out.append(_render_section(node, facts))
+    return _tidy("".join(out))
+
+
+def _value(name: str, facts: Mapping[str, str]) -> str:
+    value = facts.get(name, "")
+    return "" if name.startswith("is_") else value
+
+
+def _render_section(section: _Section, facts: Mapping[str, str]) -> str:
+    for alternative in section:
+        slots = [p.name for p in alternative if isinstance(p, _Slot)]
+        if all(facts.get(name, "") for name in slots):
+            return "".join(p if isinstance(p, str) else _value(p.name, facts) for p in alternative)
+    return ""
+
+
+def _parse(text: str, field: str) -> list[_Node]:
+    nodes: list[_Node] = []
+    section: list[list[_Piece]] | None = None
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        literal = text[pos : m.start()]
+        pos = m.end()
+        target: list[_Piece] | list[_Node] = section[-1] if section is not None else nodes
+        if literal:
+            target.append(literal)
+        token = m.group(0)
+        if m.group(1):
+            if m.group(1) not in PLACEHOLDERS:
+                raise ValidationError(
+                    "unknown-placeholder",
+                    f"The template uses {{{m.group(1)}}}, which is not a known fact.",
+                    field,
+                )
+            target.append(_Slot(m.group(1)))
+        elif token == "[":
+            if section is not None:
+                raise ValidationError(
+                    "bad-template", "Optional sections [ ] cannot be nested.", field
+                )
+            section = [[]]
+        elif token == "]":
+            if section is None:
+                raise ValidationError("bad-template", "A ] has no matching [.", field)
+            nodes.append(tuple(tuple(alt) for alt in section))
+            section = None
+        elif token == "|":
+            if section is None:
+                raise ValidationError(
+                    "bad-template", "A | may only separate choices inside [ ].", field
+                )
+            section.append([])
+        else:
+            raise ValidationError(
+                "bad-template",
+                "A { or } is not part of a {placeholder}; placeholders look like {first_name}.",
+                field,
+            )
+    if section is not None:
+        raise ValidationError("bad-template", "A [ is never closed with ].", field)
+    if pos < len(text):
+        nodes.append(text[pos:])
+    return nodes
+
+
+def _tidy(text: str) -> str:
+    lines_out: list[str] = []
+    for line in text.split("\n"):
+        if not line.strip():
+            lines_out.append("")
+            continue
+        kept = [s for s in _SENTENCE_END.split(line) if _MISSING not in s]
+        joined = _tidy_line(" ".join(kept))
+        if joined:
+            lines_out.append(joined)
+    result = "\n".join(lines_out)
+    result = re.sub(r"\n{3,}", "\n\n", result)
+    return result.strip()
+
+
+def _tidy_line(line: str) -> str:
+    line = re.sub(r"[ \t]+", " ", line)
+    line = re.sub(r" +([,.;:!?])", r"\1", line)
+    line = re.sub(r"([,;:])(?=[.!?])", "", line)
+    line = re.sub(r"\(\s*\)", "", line)
+    line = re.sub(r"[ \t]+", " ", line)
+    return line.strip()

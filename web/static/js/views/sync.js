@@ -1,0 +1,355 @@
+// @ts-check
+/**
+ * Sync screen: turn sync on (passphrase twice, strength hint, progress while the keys are
+ * made), the recovery kit, pairing another device (a short code, a link and a QR code), the
+ * passphrase change, sign-in again after a change elsewhere, status and "Sync now".
+ */
+import { h } from "../dom.js";
+import * as store from "../store.js";
+import { passphraseStrength } from "../crypto.js";
+import { startSync, statusText, defaultServer, pairingLink } from "../sync.js";
+import { encodeQr, qrSvg } from "../qr.js";
+
+const MIN_PASSPHRASE = 10;
+/** The marker followup/sync.py puts between two versions of a note. */
+const TWO_VERSIONS = "——— 2 versions — review";
+const NOTE_FIELDS = { people: ["notes"], interactions: ["notes"], opportunities: ["notes"], introductions: ["context", "outcome"] };
+
+const STAGES = {
+  deriving: "Making your keys from the passphrase (600,000 rounds; a few seconds on a phone)…",
+  keys: "Locking a new data key…",
+  server: "Talking to the sync server…",
+  syncing: "Syncing…",
+};
+
+/**
+ * @param {HTMLElement} root
+ * @param {{engine: any, refreshToday: () => void, toast: (text: string) => void, navigate: (hash: string) => void}} ctx
+ * @param {string[]} params `["pair", code, server]` from a pairing link
+ */
+export async function mount(root, ctx, params = []) {
+  const sync = startSync(ctx.engine, { onApplied: () => ctx.refreshToday() });
+  const statusLine = h("p", { class: "sync-status", role: "status", "aria-live": "polite", "data-testid": "sync-status" });
+  const warningLine = h("p", { class: "hint sync-warning", hidden: true });
+  const syncButton = h("button", { type: "button", class: "button", "data-testid": "sync-now" }, "Sync now");
+  const body = h("div", { class: "sync-body" });
+  root.replaceChildren(
+    h("div", { class: "view-head" }, h("h2", { id: "sync-heading" }, "Sync"),
+      h("p", { class: "subtle" }, "Between your own devices, end-to-end encrypted: the server stores only what it cannot read.")),
+    h("section", { class: "card sync-card", "aria-labelledby": "sync-heading" }, statusLine, warningLine, syncButton),
+    body,
+  );
+
+  let shownState = "";
+  const refresh = async () => {
+    if (!root.isConnected) return;
+    const status = await sync.status();
+    statusLine.textContent = statusText(status);
+    statusLine.dataset.state = status.error ? "error" : status.syncing ? "syncing" : status.waiting ? "waiting" : "ok";
+    warningLine.textContent = status.warning ?? "";
+    warningLine.hidden = !status.warning;
+    syncButton.hidden = !status.enabled || status.state !== "ok";
+    /** @type {HTMLButtonElement} */ (syncButton).disabled = status.syncing;
+    const state = status.enabled ? status.state : "off";
+    if (state !== shownState && !("busy" in body.dataset)) {
+      shownState = state;
+      await render(status);
+    }
+  };
+
+  syncButton.addEventListener("click", () => {
+    /** @type {HTMLButtonElement} */ (syncButton).disabled = true;
+    sync.syncNow({ reason: "button" }).catch(() => {}).finally(refresh);
+  });
+  sync.addEventListener("status", refresh);
+  const timer = setInterval(refresh, 30_000);
+  const stop = () => { sync.removeEventListener("status", refresh); clearInterval(timer); };
+  addEventListener("hashchange", stop, { once: true });
+
+  /** @param {Awaited<ReturnType<typeof sync.status>>} status */
+  async function render(status) {
+    if (!status.enabled) {
+      const pairing = params[0] === "pair";
+      body.replaceChildren(
+        setupSection(sync, {
+          open: !pairing,
+          // The kit must stay on screen when the status changes under it.
+          hold: (on) => { if (on) body.dataset.busy = ""; else delete body.dataset.busy; },
+          done: showKit,
+        }),
+        pairSection(sync, { open: pairing, code: params[1] ?? "", server: params[2] ?? "", done: refresh }),
+        recoverSection(sync, { code: "", server: "", done: refresh }),
+      );
+    } else if (status.state !== "ok") {
+      body.replaceChildren(
+        unlockSection(sync, status, refresh),
+        recoverSection(sync, { code: (await pairingLink(status)).code, server: status.server, done: refresh }),
+      );
+    } else {
+      body.replaceChildren(
+        await pairOtherSection(status),
+        kitSection(sync, status),
+        await reviewSection(),
+        changeSection(sync),
+        signOutSection(sync, refresh),
+      );
+    }
+  }
+
+  /** Shown once, right after setup. @param {{recoveryKit: string, code: string, link: string}} result */
+  function showKit(result) {
+    body.dataset.busy = "";
+    body.replaceChildren(
+      h("section", { class: "card sync-kit", "aria-labelledby": "kit-heading" },
+        h("h3", { id: "kit-heading" }, "Your recovery kit"),
+        h("p", {}, "Write this down or print it, and keep it somewhere safe. It is the only way back to your synced data if you forget the passphrase. It is shown once."),
+        h("p", { class: "sync-code", "data-testid": "recovery-kit" }, result.recoveryKit),
+        h("button", { type: "button", class: "button", onclick: () => window.print() }, "Print"),
+        h("button", {
+          type: "button", class: "button primary", "data-testid": "kit-saved",
+          onclick: () => { delete body.dataset.busy; shownState = ""; refresh(); },
+        }, "I have saved it"),
+      ),
+    );
+  }
+
+  await refresh();
+}
+
+/** @param {string} id @param {string} label @param {Record<string, any>} [attrs] @param {string} [hint] */
+function field(id, label, attrs = {}, hint) {
+  const input = h("input", { id, name: id, ...attrs, ...(hint ? { "aria-describedby": `${id}-hint` } : {}) });
+  return {
+    input: /** @type {HTMLInputElement} */ (input),
+    element: h("div", { class: "field" }, h("label", { for: id }, label), input,
+      hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null),
+  };
+}
+
+/**
+ * A form whose submit runs `action` with a progress line; errors show under the form.
+ * @param {string} name @param {HTMLElement[]} fields @param {string} submit
+ * @param {(stage: (text: string) => void) => Promise<void>} action
+ */
+function form(name, fields, submit, action) {
+  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const progress = h("div", { class: "sync-progress", hidden: true },
+    h("progress", { "aria-label": "Working" }), h("span", { class: "sync-progress-text" }));
+  const button = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", class: "button primary wide" }, submit));
+  const element = /** @type {HTMLFormElement} */ (h("form", { class: "form", novalidate: true, "data-form": name }, ...fields, error, progress, button));
+  element.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    button.disabled = true;
+    progress.hidden = false;
+    const started = performance.now();
+    const text = /** @type {HTMLElement} */ (progress.querySelector(".sync-progress-text"));
+    let words = "Working…";
+    const tick = setInterval(() => {
+      text.textContent = `${words} ${Math.round((performance.now() - started) / 1000)} s`;
+    }, 250);
+    try {
+      await action((stage) => { words = STAGES[/** @type {keyof typeof STAGES} */ (stage)] ?? stage; text.textContent = words; });
+    } catch (problem) {
+      error.textContent = problem instanceof Error ? problem.message : String(problem);
+      error.hidden = false;
+    } finally {
+      clearInterval(tick);
+      progress.hidden = true;
+      button.disabled = false;
+    }
+  });
+  return element;
+}
+
+/** @param {HTMLInputElement} first @param {HTMLInputElement} second */
+function checkTwice(first, second) {
+  if (first.value.length < MIN_PASSPHRASE) {
+    first.setAttribute("aria-invalid", "true");
+    first.focus();
+    throw new Error(`Use at least ${MIN_PASSPHRASE} characters; several unrelated words are best.`);
+  }
+  if (first.value !== second.value) {
+    second.setAttribute("aria-invalid", "true");
+    second.focus();
+    throw new Error("The two passphrases are not the same.");
+  }
+}
+
+/** A live strength hint under a passphrase field. @param {HTMLInputElement} input */
+function strengthHint(input) {
+  const hint = h("p", { class: "hint sync-strength", "aria-live": "polite" });
+  input.addEventListener("input", () => {
+    input.removeAttribute("aria-invalid");
+    if (!input.value) { hint.textContent = ""; return; }
+    const { verdict, advice } = passphraseStrength(input.value);
+    hint.dataset.verdict = verdict;
+    hint.textContent = `Strength: ${verdict}. ${advice}`;
+  });
+  return hint;
+}
+
+/**
+ * @param {import("../sync.js").Sync} sync
+ * @param {{open: boolean, hold: (on: boolean) => void, done: (r: any) => void}} options
+ */
+function setupSection(sync, { open, hold, done }) {
+  const server = field("setup-server", "Sync server", { type: "url", value: defaultServer(), autocomplete: "off" }, "This app's own server unless you run one elsewhere.");
+  const first = field("setup-passphrase", "Passphrase", { type: "password", autocomplete: "new-password" }, "It encrypts everything on this device before it leaves. Nobody, not even the server, can reset it.");
+  const second = field("setup-passphrase-again", "Passphrase again", { type: "password", autocomplete: "new-password" });
+  return h("details", { class: "card sync-section", open },
+    h("summary", {}, "Turn on sync on this device"),
+    form("setup", [server.element, first.element, strengthHint(first.input), second.element], "Turn on sync", async (stage) => {
+      checkTwice(first.input, second.input);
+      hold(true);
+      try {
+        const result = await sync.setup({ server: server.input.value, passphrase: first.input.value, onStage: stage });
+        first.input.value = second.input.value = "";
+        done(result);
+      } catch (error) {
+        hold(false);
+        throw error;
+      }
+    }),
+  );
+}
+
+/**
+ * @param {import("../sync.js").Sync} sync
+ * @param {{open: boolean, code: string, server: string, done: () => void}} options
+ */
+function pairSection(sync, { open, code, server: serverUrl, done }) {
+  const server = field("pair-server", "Sync server", { type: "url", value: serverUrl || defaultServer(), autocomplete: "off" });
+  const pairing = field("pair-code", "Pairing code", { value: code, autocomplete: "off", autocapitalize: "characters", spellcheck: "false" }, "Shown on your other device under Sync → Pair another device.");
+  const pass = field("pair-passphrase", "Passphrase", { type: "password", autocomplete: "current-password" });
+  return h("details", { class: "card sync-section", open },
+    h("summary", {}, "This device joins sync I turned on elsewhere"),
+    form("pair", [server.element, pairing.element, pass.element], "Pair this device", async (stage) => {
+      await sync.pair({ server: server.input.value, code: pairing.input.value, passphrase: pass.input.value, onStage: stage });
+      pass.input.value = "";
+      done();
+    }),
+  );
+}
+
+/**
+ * @param {import("../sync.js").Sync} sync @param {any} status @param {() => void} done
+ */
+function unlockSection(sync, status, done) {
+  const pass = field("unlock-passphrase", status.state === "passphrase-changed" ? "New passphrase" : "Passphrase", { type: "password", autocomplete: "current-password" });
+  return h("section", { class: "card sync-section", "aria-labelledby": "unlock-heading" },
+    h("h3", { id: "unlock-heading" }, status.state === "passphrase-changed" ? "Passphrase changed on another device" : "Sign in to sync again"),
+    h("p", {}, `Changes made on this device are kept${status.waiting ? ` (${status.waiting} waiting)` : ""} and sent once you sign in.`),
+    form("unlock", [pass.element], "Sign in", async (stage) => {
+      await sync.unlock(pass.input.value, { onStage: stage });
+      pass.input.value = "";
+      done();
+    }),
+  );
+}
+
+/**
+ * @param {import("../sync.js").Sync} sync
+ * @param {{code: string, server: string, done: () => void}} options
+ */
+function recoverSection(sync, { code, server: serverUrl, done }) {
+  const server = field("recover-server", "Sync server", { type: "url", value: serverUrl || defaultServer(), autocomplete: "off" });
+  const pairing = field("recover-code", "Pairing code", { value: code, autocomplete: "off", spellcheck: "false" }, "The account's pairing code, shown on any paired device.");
+  const kit = field("recover-kit", "Recovery kit", { autocomplete: "off", spellcheck: "false" });
+  const first = field("recover-passphrase", "New passphrase", { type: "password", autocomplete: "new-password" });
+  const second = field("recover-passphrase-again", "New passphrase again", { type: "password", autocomplete: "new-password" });
+  return h("details", { class: "card sync-section" },
+    h("summary", {}, "I forgot the passphrase: use the recovery kit"),
+    form("recover", [server.element, pairing.element, kit.element, first.element, strengthHint(first.input), second.element], "Set a new passphrase", async (stage) => {
+      checkTwice(first.input, second.input);
+      await sync.recover({ server: server.input.value, code: pairing.input.value, kit: kit.input.value, passphrase: first.input.value, onStage: stage });
+      first.input.value = second.input.value = kit.input.value = "";
+      done();
+    }),
+  );
+}
+
+/** @param {any} status */
+async function pairOtherSection(status) {
+  const { code, link } = await pairingLink(status);
+  /** @type {Element | null} */
+  let picture = null;
+  try {
+    picture = qrSvg(encodeQr(link, { level: "M" }), { label: "QR code of the pairing link" });
+  } catch {
+    picture = null; // too long for a QR code: the code and the link are still shown as text
+  }
+  return h("details", { class: "card sync-section" },
+    h("summary", {}, "Pair another device"),
+    h("p", {}, "On the other device, open Followthrough, go to Sync, choose “This device joins sync…”, and enter this code and your passphrase. Or scan the QR code with its camera."),
+    h("p", { class: "sync-code", "data-testid": "pairing-code" }, code),
+    picture ? h("div", { class: "sync-qr" }, picture) : null,
+    h("p", { class: "hint" }, "Server: ", h("span", { "data-testid": "pairing-server" }, status.server)),
+    h("p", { class: "hint sync-link" }, link),
+  );
+}
+
+/** @param {import("../sync.js").Sync} sync @param {any} status */
+function kitSection(sync, status) {
+  const output = h("p", { class: "sync-code", "data-testid": "recovery-kit", hidden: true });
+  const button = h("button", {
+    type: "button", class: "button",
+    onclick: async () => {
+      output.textContent = (await sync.recoveryKit()) ?? "";
+      output.hidden = false;
+    },
+  }, "Show the recovery kit");
+  return h("details", { class: "card sync-section" },
+    h("summary", {}, "Recovery kit"),
+    status.can_show_kit
+      ? h("div", {}, h("p", {}, "The kit opens your synced data if you forget the passphrase. Keep it offline."), button, output)
+      : h("p", {}, "The recovery kit was shown on the device where sync was turned on, and can be shown again there."),
+  );
+}
+
+/** Notes that hold two versions after edits on two devices at once. */
+async function reviewSection() {
+  /** @type {Array<{store: string, id: string, name: string}>} */
+  const found = [];
+  for (const [name, fields] of Object.entries(NOTE_FIELDS)) {
+    for (const record of await store.getAll(name)) {
+      if (fields.some((f) => typeof record[f] === "string" && record[f].includes(TWO_VERSIONS))) {
+        found.push({ store: name, id: record.id, name: record.name ?? record.organisation ?? record.kind ?? record.id });
+      }
+    }
+  }
+  if (!found.length) return h("div", { hidden: true });
+  return h("section", { class: "card sync-section sync-review", "aria-labelledby": "review-heading" },
+    h("h3", { id: "review-heading" }, `${found.length} ${found.length === 1 ? "note has" : "notes have"} 2 versions — review`),
+    h("p", {}, "These were edited on two devices at once. Both texts are kept in the note; edit it to keep what you want."),
+    h("ul", { class: "plain-list" }, ...found.map((r) => h("li", {},
+      r.store === "people" ? h("a", { href: `#person/${encodeURIComponent(r.id)}` }, r.name) : h("span", {}, `${r.name} (${r.store})`)))),
+  );
+}
+
+/** @param {import("../sync.js").Sync} sync */
+function changeSection(sync) {
+  const current = field("change-current", "Current passphrase", { type: "password", autocomplete: "current-password" });
+  const first = field("change-new", "New passphrase", { type: "password", autocomplete: "new-password" });
+  const second = field("change-new-again", "New passphrase again", { type: "password", autocomplete: "new-password" });
+  const section = h("details", { class: "card sync-section" },
+    h("summary", {}, "Change the passphrase"),
+    h("p", { class: "hint" }, "Your other devices will ask for the new one and keep their unsent changes."),
+    form("change", [current.element, first.element, strengthHint(first.input), second.element], "Change passphrase", async (stage) => {
+      checkTwice(first.input, second.input);
+      await sync.changePassphrase({ current: current.input.value, next: first.input.value, onStage: stage });
+      current.input.value = first.input.value = second.input.value = "";
+      section.append(h("p", { class: "sync-done", role: "status" }, "Passphrase changed. Use the new one on your other devices."));
+    }),
+  );
+  return section;
+}
+
+/** @param {import("../sync.js").Sync} sync @param {() => void} done */
+function signOutSection(sync, done) {
+  return h("details", { class: "card sync-section" },
+    h("summary", {}, "Turn off sync on this device"),
+    h("p", {}, "Your data stays on this device, and on the server for your other devices."),
+    h("button", { type: "button", class: "button", onclick: async () => { await sync.signOut(); done(); } }, "Turn off sync here"),
+  );
+}
