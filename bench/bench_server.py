@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import os
 import random
 import statistics
@@ -164,6 +165,16 @@ async def run_phase(
     return stats, elapsed
 
 
+def machine_load() -> str:
+    """The load average and, where the kernel has it, the share of time runnable tasks waited
+    for a CPU (PSI): the figures below mean little on a busy machine."""
+    text = f"load average {os.getloadavg()[0]:.1f}"
+    with contextlib.suppress(OSError):
+        some = Path("/proc/pressure/cpu").read_text().split()[1]  # avg10=...
+        text += f", CPU pressure {some.split('=')[1]} % (avg10)"
+    return text
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time of the server: the process and its direct children (uvicorn's workers)."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -240,7 +251,7 @@ def main() -> int:
     args = parser.parse_args()
     print(
         f"{args.clients} clients, {args.seconds:.0f} s per phase, {os.cpu_count()} CPUs, "
-        f"load average {os.getloadavg()[0]:.1f} at start"
+        f"{machine_load()} at start"
     )
     with tempfile.TemporaryDirectory() as tmp:
         print("SQLite (WAL, synchronous=FULL), 1 server process")
@@ -265,7 +276,7 @@ def main() -> int:
             "throughput PostgreSQL (2 processes) / SQLite (1 process): "
             f"{postgres_rps / sqlite_rps:.2f}"
         )
-    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"{machine_load()} at the end")
     return 0
 
 

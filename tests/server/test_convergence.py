@@ -4,7 +4,7 @@ duplication and delay of deliveries (SYNC-DESIGN §7 A, B, D, H).
 The merge is the reference client's minimal per-field LWW (see refclient.py), standing in for
 followup/sync.py. Every failure names its seed; replay one with
 `FOLLOWTHROUGH_SEED=<seed> python -m pytest tests/server/test_convergence.py -k seeds`.
-CI runs 12 seeds of 3 devices x 300 operations; FOLLOWTHROUGH_NIGHTLY=1 runs 1,000 (and 5
+CI runs 40 seeds of 3 devices x 300 operations; FOLLOWTHROUGH_NIGHTLY=1 runs 1,000 (and 5
 devices x 1,000 operations on 50 seeds).
 """
 
@@ -174,7 +174,7 @@ async def test_three_devices_converge_over_many_seeds(
 ) -> None:
     """A1: 3 devices x 300 random operations; 10 % duplicated and 10 % reordered deliveries,
     lost requests and responses, page sizes 1, 2, 7 and 500, clocks skewed by up to a year."""
-    for seed in seeds(1000 if NIGHTLY else 12):
+    for seed in seeds(1000 if NIGHTLY else 40):
         async with http_client(sqlite_factory()) as http:
             world = await simulate(http, seed)
         assert_converged(world, seed)
@@ -198,7 +198,7 @@ async def test_a_delete_wins_over_concurrent_edits_on_every_seed(
     sqlite_factory: Callable[[], SqliteStore],
 ) -> None:
     """B1: device 1 deletes while device 2 edits offline: deleted everywhere, every seed."""
-    for seed in seeds(1000 if NIGHTLY else 20):
+    for seed in seeds(1000 if NIGHTLY else 50):
         rng = random.Random(seed)
         async with http_client(sqlite_factory()) as http:
             one = await account_a(http, "p", rng=rng)

@@ -170,7 +170,7 @@ async def test_kill_9_during_pushes_loses_nothing_acknowledged_and_doubles_nothi
     batch id. Every record acknowledged or resent ends up in the log exactly once, and every
     acknowledged seq range still holds exactly the records it was acknowledged for."""
     rng = random.Random(1)
-    cycles = 500 if NIGHTLY else 6
+    cycles = 500 if NIGHTLY else 8
     server = server_process(**UNLIMITED)
     acknowledged: dict[bytes, tuple[int, int, list[bytes]]] = {}
     written: set[bytes] = set()
