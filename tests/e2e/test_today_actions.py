@@ -433,3 +433,27 @@ def test_links_kinds_and_times_are_computed_as_the_phone_apps_expect(
     ]
     assert result["channels"] == [["email", "sms", "card"], ["call", "email", "sms"], ["email"]]
     assert result["dialable"] == "+15550100200"
+
+
+def test_a_follow_up_can_be_added_to_the_calendar_as_an_ics_file(
+    launch: Launch, app_url: str
+) -> None:
+    page = launch().new_page()
+    page.goto(app_url)
+    wait_engine_ready(page)
+    page.goto(app_url + "#capture")
+    page.get_by_label("Name", exact=True).fill("Ashok Mehta")
+    page.get_by_role("button", name="Save person").click()
+    page.get_by_label("Name", exact=True).fill("Maria Lopez")
+    page.get_by_label("Introduced by").fill("Ashok Mehta")
+    page.get_by_role("button", name="Save person").click()
+    page.goto(app_url + "#today")
+    page.get_by_role("button", name="More for Maria Lopez").click()
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Add to calendar").click()
+
+    text = Path(download.value.path()).read_text()
+    assert "BEGIN:VEVENT" in text
+    assert "BEGIN:VALARM" in text
+    assert "Maria Lopez" in text

@@ -813,6 +813,24 @@ export class TodayView {
           },
         }, "Done another way"),
         h("button", { type: "button", class: "button wide", onclick: () => { dialog.close(); this.openSkip(f); } }, "Skip…"),
+        h("button", {
+          type: "button", class: "button wide",
+          onclick: async () => {
+            // A calendar event with an alarm: the phone reminds the user with no server.
+            const now = new Date();
+            const response = await this.engine.call({
+              op: "export_ics", keys: [f.key], now: now.toISOString(), today: localDate(now),
+            });
+            if (!response.ok) {
+              this.toast(response.message);
+              return;
+            }
+            const { download } = await import("../files.js");
+            download(response.text, response.filename, response.mime);
+            dialog.close();
+            this.toast(`Added to your calendar file: ${f.who}.`);
+          },
+        }, "Add to calendar"),
         f.person_ids.length
           ? h("a", {
             class: "button wide", href: `#person/${encodeURIComponent(f.person_ids[0])}`, onclick: () => dialog.close(),
