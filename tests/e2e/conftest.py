@@ -88,8 +88,10 @@ def app_url(dist_dir: Path) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Playwright]:
+    # Per module, not per session: Playwright's sync API keeps an event loop running while it
+    # is open, and the asyncio tests collected after the browser tests need none running.
     with sync_playwright() as playwright:
         yield playwright
 

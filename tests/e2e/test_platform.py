@@ -118,12 +118,17 @@ def test_a_damaged_snapshot_falls_back_to_a_plain_boot_and_is_replaced(
     page.goto(app_url)
     wait_engine_ready(page)
     page.wait_for_function(SNAPSHOT_STORED, timeout=30_000)
-    page.evaluate(
+    # Damage it, and check the damage stays (no late writer put a good one back).
+    page.wait_for_function(
         """async () => {
             const cache = await caches.open('followthrough-snapshots');
             const [key] = await cache.keys();
-            await cache.put(key, new Response(new Uint8Array(1024)));
-        }"""
+            const size = async () => (await (await cache.match(key)).arrayBuffer()).byteLength;
+            if ((await size()) !== 1024) await cache.put(key, new Response(new Uint8Array(1024)));
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            return (await size()) === 1024;
+        }""",
+        timeout=30_000,
     )
 
     page.reload()
