@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -228,7 +229,7 @@ def test_any_change_to_what_is_served_changes_the_version(web, pyodide, change):
     elif change == "add a static file":
         (js / "extra.js").write_text("")
     elif change == "rename a static file":
-        (js / "engine.js").rename(js / "engine2.js")
+        (web / "static/css/app.css").rename(web / "static/css/main.css")
     elif change == "edit the engine":
         (web / "py/followup/api.py").write_text("def call(request):\n    return '{}'\n")
     elif change == "edit the page template":
@@ -769,6 +770,48 @@ def test_a_real_build_precaches_exactly_the_files_on_disk(real_build):
 
     assert on_disk == outputs
     assert sorted(assets) == sorted(["./", *(path for path in on_disk if path != "sw.js")])
+
+
+def test_the_real_page_starts_the_worker_first_and_preloads_the_first_paint_modules(real_build):
+    _, outputs = real_build
+    page = outputs["index.html"].decode()
+    head = page[: page.index("</head>")]
+
+    graph = build.static_imports(outputs, "static/js/app.js")
+    preloads = re.findall(r'<link rel="modulepreload" href="([^"]+)">', head)
+
+    assert preloads == ["static/js/app.js", *graph]
+    assert {"static/js/dom.js", "static/js/engine.js", "static/js/store.js"} <= set(graph)
+    # Screens and sync load on demand: not on the first paint.
+    assert not [path for path in graph if path.endswith(("people.js", "sync.js", "settings.js"))]
+    scripts = re.findall(r"<script[^>]*>", head)
+    assert scripts[0] == '<script src="static/js/boot.js">'
+    assert head.index("boot.js") < head.index("app.css") < head.index('type="module"')
+
+
+def test_static_imports_follow_every_quote_style_and_skip_dynamic_imports():
+    outputs = {
+        "static/js/app.js": b"import { a } from \"./a.js\";\nimport './views/b.js';\n"
+        b'const later = import("./lazy.js");\n',
+        "static/js/a.js": b'import {\n  c,\n} from "./c.js";\nexport const a = 1;\n',
+        "static/js/views/b.js": b'import * as c from "../c.js";\n',
+        "static/js/c.js": b"export const c = 1;\n",
+        "static/js/lazy.js": b"",
+    }
+
+    assert build.static_imports(outputs, "static/js/app.js") == [
+        "static/js/a.js",
+        "static/js/c.js",
+        "static/js/views/b.js",
+    ]
+    assert build.static_imports(outputs, "static/js/none.js") == []
+
+
+def test_a_static_import_of_a_file_not_in_the_build_is_named():
+    outputs = {"static/js/app.js": b'import { gone } from "./gone.js";\n'}
+
+    with pytest.raises(build.BuildError, match=r"static/js/app.js imports ./gone.js"):
+        build.static_imports(outputs, "static/js/app.js")
 
 
 def test_a_real_build_ships_only_three_files_of_the_pyodide_package(real_build):

@@ -85,6 +85,8 @@ def seed(page: Page, app_url: str, data: dict[str, list[dict[str, Any]]]) -> Non
         }""",
         data,
     )
+    # The engine read the database when the page opened, before these records were written.
+    page.reload()
 
 
 def network(now: datetime) -> dict[str, list[dict[str, Any]]]:

@@ -201,7 +201,7 @@ function showStage(stage) {
     // Milliseconds from navigation start until the engine answered: what benchmarks read.
     html.dataset.engineReadyAt = String(Math.round(performance.now()));
     html.dataset.workerStartedAt = String(Math.round(stage.worker_started_at - performance.timeOrigin));
-    html.dataset.fetchedMs = String(Math.round(stage.fetched_ms));
+    html.dataset.bootMarks = JSON.stringify(stage.marks ?? {});
     html.dataset.runtimeMs = String(Math.round(stage.runtime_ms));
     html.dataset.engineMs = String(Math.round(stage.engine_ms));
     refreshToday();

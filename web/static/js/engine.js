@@ -6,39 +6,70 @@
 
 /** @typedef {{stage: string, boot?: string, message?: string, ready_ms?: number, runtime_ms?: number, engine_ms?: number}} Stage */
 
+/**
+ * The worker boot.js started, with the events it received before the page's code loaded; or a
+ * new worker when the page was opened without boot.js.
+ * @returns {{worker: Worker, early: Event[]}}
+ */
+function adoptWorker() {
+  const started = /** @type {any} */ (globalThis).followthroughWorker;
+  if (started) {
+    delete (/** @type {any} */ (globalThis).followthroughWorker);
+    return started;
+  }
+  const name = new URLSearchParams(location.search).has("nosnapshot") ? "followthrough-engine nosnapshot" : "followthrough-engine";
+  return { worker: new Worker(new URL("./engine.worker.js", import.meta.url), { type: "module", name }), early: [] };
+}
+
 export class Engine extends EventTarget {
   constructor() {
     super();
-    const url = new URL("./engine.worker.js", import.meta.url);
-    if (new URLSearchParams(location.search).has("nosnapshot")) url.searchParams.set("nosnapshot", "1");
-    this.worker = new Worker(url, { type: "module", name: "followthrough-engine" });
+    const { worker, early } = adoptWorker();
+    this.worker = worker;
     /** @type {Map<number, (response: any) => void>} */
     this.pending = new Map();
     this.nextId = 1;
     /** @type {Stage} */
     this.stage = { stage: "starting" };
-    this.worker.onmessage = (event) => {
-      const message = event.data;
-      if (message.type === "stage") {
-        this.stage = message;
-        this.dispatchEvent(new CustomEvent("stage", { detail: message }));
-      } else if (message.type === "response") {
-        this.pending.get(message.id)?.(message.response);
-        this.pending.delete(message.id);
-      }
-    };
+    this.worker.onmessage = (event) => this.receive(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault();
-      this.stage = {
-        stage: "failed",
-        message: "The follow-up engine could not start in this browser. Your captures are still saved.",
-      };
-      this.dispatchEvent(new CustomEvent("stage", { detail: this.stage }));
-      for (const resolve of this.pending.values()) {
-        resolve({ ok: false, error: "engine-unavailable", message: this.stage.message });
-      }
-      this.pending.clear();
+      this.fail();
     };
+    // What the worker said before the page's code loaded is heard once the page's code has
+    // subscribed, after the module that made this engine has run.
+    if (early.length) {
+      queueMicrotask(() => {
+        for (const event of early) {
+          if (event instanceof MessageEvent) this.receive(event.data);
+          else this.fail();
+        }
+      });
+    }
+  }
+
+  /** @param {any} message */
+  receive(message) {
+    if (message.type === "stage") {
+      this.stage = message;
+      this.dispatchEvent(new CustomEvent("stage", { detail: message }));
+    } else if (message.type === "response") {
+      this.pending.get(message.id)?.(message.response);
+      this.pending.delete(message.id);
+    }
+  }
+
+  /** The worker itself failed (it could not load, say): every caller gets an answer. */
+  fail() {
+    this.stage = {
+      stage: "failed",
+      message: "The follow-up engine could not start in this browser. Your captures are still saved.",
+    };
+    this.dispatchEvent(new CustomEvent("stage", { detail: this.stage }));
+    for (const resolve of this.pending.values()) {
+      resolve({ ok: false, error: "engine-unavailable", message: this.stage.message });
+    }
+    this.pending.clear();
   }
 
   get ready() {

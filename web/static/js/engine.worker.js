@@ -5,17 +5,57 @@
  * `followup.api.call(json) -> json`. Commands' changes are written to IndexedDB here, before
  * the page is told they are saved. Only JSON strings cross into Python.
  */
-import { BUILD } from "./build-info.js";
-import { loadAll, commit } from "./store.js";
-
 const PYODIDE_BASE = new URL("../../pyodide/", import.meta.url).href;
 const ENGINE_ZIP_URL = new URL("../../py/followup.zip", import.meta.url).href;
 const ENGINE_ZIP_PATH = "/home/pyodide/followup.zip";
 const SNAPSHOT_CACHE = "followthrough-snapshots";
-const SNAPSHOT_KEY = new URL(`../../__snapshot__/${BUILD.engine_hash}.bin`, import.meta.url).href;
+/** The stored snapshot's unpacked length, so its memory can be laid out before it is read. */
+const LENGTH_HEADER = "x-snapshot-length";
 
-/** Fetched and compiled while the snapshot is read from the cache. */
+/** Milliseconds since the worker started at which each boot step ended: for benchmarks. */
+const marks = /** @type {Record<string, number>} */ ({});
+/** @param {string} name */
+const mark = (name) => { marks[name] = Math.round(performance.now()); };
+
+// Everything the boot needs is asked for at once, in parallel, before anything is awaited (so
+// this module has no static imports: they would be fetched before any of this starts).
+//  - The runtime's two scripts: pyodide.mjs imports the second itself, later; importing it now
+//    overlaps compiling its 1.2 MB with the reads below.
+//  - The runtime's WebAssembly (9.6 MB) and standard library (4 MB), which `loadPyodide` would
+//    only ask for once its scripts have loaded: the longest transfers start first, and
+//    `loadPyodide`'s own `fetch` of them gets these responses (see `prefetched`).
+//  - The engine's zip, this build's snapshot, and the user's data.
 const pyodideModule = import(`${PYODIDE_BASE}pyodide.mjs`);
+import(`${PYODIDE_BASE}pyodide.asm.mjs`).catch(() => {});
+const nativeFetch = self.fetch.bind(self);
+const prefetched = new Map(
+  ["pyodide.asm.wasm", "python_stdlib.zip"].map((name) => [`${PYODIDE_BASE}${name}`, nativeFetch(`${PYODIDE_BASE}${name}`)]),
+);
+for (const response of prefetched.values()) response.catch(() => {});
+/**
+ * `fetch`, except that the first request for a prefetched URL gets the response already on
+ * its way. Pyodide fetches its files with the global `fetch`; nothing else is changed.
+ * @param {RequestInfo | URL} input @param {RequestInit} [init]
+ */
+self.fetch = (input, init) => {
+  const url = input instanceof Request ? input.url : new URL(input, self.location.href).href;
+  const response = prefetched.get(url);
+  if (!response || init?.integrity || (init?.method && init.method !== "GET")) return nativeFetch(input, init);
+  prefetched.delete(url);
+  return response;
+};
+const BUILD = import("./build-info.js").then((module) => module.BUILD);
+const store = import("./store.js");
+const codec = import("./snapshot-codec.js");
+const engineZip = fetch(ENGINE_ZIP_URL).then((response) => {
+  if (!response.ok) throw new Error(`Failed to load the engine (HTTP ${response.status})`);
+  return response.arrayBuffer();
+}).then((bytes) => { mark("engine_zip"); return new Uint8Array(bytes); });
+const snapshotKey = BUILD.then((build) => new URL(`../../__snapshot__/${build.engine_hash}.bin`, import.meta.url).href);
+// The page names the worker "… nosnapshot" to measure a plain boot.
+const snapshotResponse = self.name.endsWith(" nosnapshot") ? Promise.resolve(null) : findSnapshot();
+const userData = store.then(({ loadAll }) => loadAll()).then((data) => { mark("data_read"); return data; });
+for (const promise of [engineZip, userData]) promise.catch(() => {});
 
 /** @type {any} */
 let api = null;
@@ -47,11 +87,11 @@ function explainBootError(stage, error) {
   return `The follow-up engine failed to start (${stage}: ${detail}). Your data is safe; reopen the app to try again.`;
 }
 
-async function readSnapshot() {
+/** This build's snapshot in Cache Storage, if any: its body is read by `loadPyodide` itself. */
+async function findSnapshot() {
   try {
     const cache = await caches.open(SNAPSHOT_CACHE);
-    const response = await cache.match(SNAPSHOT_KEY);
-    return response ? new Uint8Array(await response.arrayBuffer()) : null;
+    return (await cache.match(await snapshotKey)) ?? null;
   } catch {
     return null;
   }
@@ -60,13 +100,13 @@ async function readSnapshot() {
 /** Keep exactly one snapshot: this build's. @param {Uint8Array | null} bytes */
 async function replaceSnapshot(bytes) {
   try {
-    const cache = await caches.open(SNAPSHOT_CACHE);
+    const [cache, key, { packSnapshot }] = await Promise.all([caches.open(SNAPSHOT_CACHE), snapshotKey, codec]);
     for (const request of await cache.keys()) {
-      if (request.url !== SNAPSHOT_KEY || !bytes) await cache.delete(request);
+      if (request.url !== key || !bytes) await cache.delete(request);
     }
     if (bytes) {
-      await cache.put(SNAPSHOT_KEY, new Response(bytes, {
-        headers: { "content-type": "application/octet-stream" },
+      await cache.put(key, new Response(packSnapshot(bytes), {
+        headers: { "content-type": "application/octet-stream", [LENGTH_HEADER]: String(bytes.length) },
       }));
     }
   } catch (error) {
@@ -76,56 +116,73 @@ async function replaceSnapshot(bytes) {
 }
 
 /**
- * @param {Uint8Array} engineZip
- * @param {Uint8Array | null} snapshot
+ * The snapshot `found` in Cache Storage, for `startRuntime`. When its length is known, `bytes`
+ * resolves at once with a buffer of that length, and `filled` once the snapshot is in it: the
+ * runtime lays out its memory and compiles while the snapshot is still being read.
+ * @param {Response} found
+ * @returns {{bytes: Promise<Uint8Array>, filled: Promise<unknown>}}
  */
-async function startRuntime(engineZip, snapshot) {
-  const { loadPyodide } = await pyodideModule;
+function readSnapshot(found) {
+  const length = Number(found.headers.get(LENGTH_HEADER));
+  const into = Number.isSafeInteger(length) && length > 0 ? new Uint8Array(length) : undefined;
+  const unpacked = Promise.all([found.arrayBuffer(), codec]).then(([stored, { unpackSnapshot }]) => {
+    mark("snapshot_read");
+    return unpackSnapshot(stored, into);
+  });
+  return into ? { bytes: Promise.resolve(into), filled: unpacked } : { bytes: unpacked, filled: unpacked };
+}
+
+/**
+ * Start Pyodide, from a snapshot or plainly, ready to make one. `loadPyodide` awaits the
+ * snapshot's bytes after it has started fetching and compiling the runtime, takes their length
+ * for its memory, and reads them only after `fsInit`, which waits until they are `filled`.
+ * @param {{bytes: Promise<Uint8Array>, filled: Promise<unknown>} | null} snapshot
+ */
+async function startRuntime(snapshot) {
+  const [{ loadPyodide }, build] = await Promise.all([pyodideModule, BUILD]);
   return loadPyodide({
     indexURL: PYODIDE_BASE,
-    lockFileContents: { info: BUILD.lock_info, packages: {} },
+    lockFileContents: { info: build.lock_info, packages: {} },
     packageBaseUrl: PYODIDE_BASE,
     // MEMFS is not in the snapshot: the engine's zip is written again on every boot.
     fsInit: async (/** @type {any} */ FS) => {
       FS.mkdirTree("/home/pyodide");
-      FS.writeFile(ENGINE_ZIP_PATH, engineZip);
+      FS.writeFile(ENGINE_ZIP_PATH, await engineZip);
+      // A snapshot that failed to fill is left unrecognisable: the restore then fails cleanly.
+      if (snapshot) await snapshot.filled.catch(() => {});
     },
-    ...(snapshot ? { _loadSnapshot: snapshot } : { _makeSnapshot: true }),
+    ...(snapshot ? { _loadSnapshot: snapshot.bytes } : { _makeSnapshot: true }),
   });
 }
 
 async function boot() {
-  const t0 = performance.now();
   let stage = "runtime";
   try {
     report("runtime");
-    const [engineZip, snapshot] = await Promise.all([
-      fetch(ENGINE_ZIP_URL).then((r) => {
-        if (!r.ok) throw new Error(`Failed to load the engine (HTTP ${r.status})`);
-        return r.arrayBuffer();
-      }).then((b) => new Uint8Array(b)),
-      new URL(self.location.href).searchParams.has("nosnapshot") ? null : readSnapshot(),
-    ]);
-    const fetchedMs = performance.now() - t0;
+    const found = await snapshotResponse;
+    mark("snapshot_found");
     let pyodide = null;
     let bootPath = "plain";
-    if (snapshot) {
+    if (found) {
       try {
-        pyodide = await startRuntime(engineZip, snapshot);
+        const snapshot = readSnapshot(found);
+        // A failed engine download is reported as such, not as a failed snapshot.
+        [pyodide] = await Promise.all([startRuntime(snapshot), engineZip, snapshot.filled]);
         // The snapshot froze the random generator's state: reseed.
         pyodide.runPython("import random; random.seed()");
         bootPath = "snapshot";
       } catch (error) {
+        if (!(await engineZip.then(() => true, () => false))) throw error;
         // A stale or damaged snapshot is never fatal: boot plainly and replace it.
         console.warn("Snapshot boot failed, booting plainly:", error);
         pyodide = null;
       }
     }
-    if (!pyodide) pyodide = await startRuntime(engineZip, null);
-    const runtimeMs = performance.now() - t0;
+    if (!pyodide) [pyodide] = await Promise.all([startRuntime(null), engineZip]);
+    mark("runtime");
 
     stage = "engine";
-    report("engine", { runtime_ms: runtimeMs });
+    report("engine", { runtime_ms: marks.runtime });
     /** @type {Uint8Array | null} */
     let made = null;
     if (bootPath === "plain") {
@@ -138,21 +195,21 @@ async function boot() {
       }
     }
     api = pyodide.pyimport("followup.api");
-    const engineMs = performance.now() - t0;
+    mark("engine");
 
     stage = "data";
-    report("data", { engine_ms: engineMs });
-    const data = await loadAll();
-    const loaded = JSON.parse(api.call(JSON.stringify({ op: "load", data })));
+    report("data", { engine_ms: marks.engine });
+    const loaded = JSON.parse(api.call(JSON.stringify({ op: "load", data: await userData })));
     if (!loaded.ok) throw new Error(loaded.message);
+    mark("ready");
 
     report("ready", {
       boot: bootPath,
-      runtime_ms: runtimeMs,
-      engine_ms: engineMs,
-      ready_ms: performance.now() - t0,
+      runtime_ms: marks.runtime,
+      engine_ms: marks.engine,
+      ready_ms: marks.ready,
+      marks,
       counts: loaded.counts,
-      fetched_ms: fetchedMs,
       worker_started_at: performance.timeOrigin,
     });
     if (made) await replaceSnapshot(made);
@@ -166,6 +223,7 @@ async function boot() {
 /** @param {any} request */
 async function handle(request) {
   await ready;
+  const { loadAll, commit } = await store;
   if (request.op === "reload") {
     // The page wrote records itself (a capture): reread everything in one batch.
     const data = await loadAll();
