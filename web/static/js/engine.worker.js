@@ -163,15 +163,21 @@ async function boot() {
     mark("snapshot_found");
     let pyodide = null;
     let bootPath = "plain";
+    /** @type {Promise<any> | undefined} */
+    let runtime;
     if (found) {
       try {
         const snapshot = readSnapshot(found);
+        runtime = startRuntime(snapshot);
         // A failed engine download is reported as such, not as a failed snapshot.
-        [pyodide] = await Promise.all([startRuntime(snapshot), engineZip, snapshot.filled]);
+        [pyodide] = await Promise.all([runtime, engineZip, snapshot.filled]);
         // The snapshot froze the random generator's state: reseed.
         pyodide.runPython("import random; random.seed()");
         bootPath = "snapshot";
       } catch (error) {
+        // The failed start ends first (an unreadable snapshot is refused by the restore), so
+        // two runtimes never hold memory at once.
+        await runtime?.catch(() => {});
         if (!(await engineZip.then(() => true, () => false))) throw error;
         // A stale or damaged snapshot is never fatal: boot plainly and replace it.
         console.warn("Snapshot boot failed, booting plainly:", error);
