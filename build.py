@@ -1039,7 +1039,9 @@ def serve(out: Path, host: str, port: int) -> None:
     if not (out / "index.html").is_file():
         raise BuildError(f"{out} holds no build; run without --no-build first.")
     print(f"serving {out} at http://{host}:{port}/ (Ctrl+C stops)")
-    uvicorn.run(create_app(out), host=host, port=port, log_level="info")
+    # No access log: uvicorn's names client addresses, and this also serves the sync API,
+    # whose server promises to keep none.
+    uvicorn.run(create_app(out), host=host, port=port, log_level="info", access_log=False)
 
 
 # --- Command line -------------------------------------------------------------------------------

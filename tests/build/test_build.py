@@ -720,6 +720,16 @@ def test_what_is_not_a_page_gets_a_404_not_the_page(served, path, headers):
     assert response.status_code == 404
 
 
+def test_serving_keeps_no_access_log_of_client_addresses(tmp_path, monkeypatch):
+    (tmp_path / "index.html").write_text("<!doctype html>")
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(build.uvicorn, "run", lambda app, **options: calls.append(options))
+
+    build.serve(tmp_path, "127.0.0.1", 8000)
+
+    assert calls == [{"host": "127.0.0.1", "port": 8000, "log_level": "info", "access_log": False}]
+
+
 def test_the_api_hook_mounts_under_api_before_the_app(served):
     async def api(scope, receive, send):
         await send({"type": "http.response.start", "status": 200, "headers": []})
