@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -128,6 +129,9 @@ def test_the_second_boot_comes_from_the_memory_snapshot(launch: Launch, app_url:
     assert stored["length"] == stored["heap"] > 2 * stored["stored"]
     # boot.js started the one engine worker; app.js adopted it.
     assert len(page.workers) == 1
+    # The page compiled the runtime's WebAssembly (from Chrome's code cache) for the worker.
+    marks = json.loads(page.evaluate("document.documentElement.dataset.bootMarks"))
+    assert marks["wasm_module"] < marks["runtime"]
 
 
 def test_asking_for_a_plain_boot_skips_a_stored_snapshot(launch: Launch, app_url: str) -> None:

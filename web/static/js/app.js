@@ -245,6 +245,7 @@ if (!engine.ready) today.showCached(new Date());
 html.dataset.shell = "ready";
 html.dataset.shellMs = String(Math.round(performance.now()));
 html.dataset.shellSinceScriptMs = String(Math.round(performance.now() - shellStart));
+engine.provideRuntime();
 capture.restore();
 if (shared) capture.prefill(shared);
 askForPersistence();

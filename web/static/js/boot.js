@@ -7,10 +7,14 @@
  */
 (() => {
   const script = /** @type {HTMLScriptElement} */ (document.currentScript);
-  // "?nosnapshot" (for benchmarks) boots plainly. It travels in the worker's name: the worker's
-  // own URL is the one the service worker answered with, without the query.
-  const name = new URLSearchParams(location.search).has("nosnapshot") ? "followthrough-engine nosnapshot" : "followthrough-engine";
-  const worker = new Worker(new URL("engine.worker.js", script.src), { type: "module", name });
+  // The worker's name carries flags (its own URL is the one the service worker answered with,
+  // without a query): "page-compiles", the page hands it the runtime's compiled WebAssembly
+  // (engine.js `provideRuntime`); "nosnapshot" (from "?nosnapshot", for benchmarks), boot plainly.
+  const flags = ["page-compiles", ...(new URLSearchParams(location.search).has("nosnapshot") ? ["nosnapshot"] : [])];
+  const worker = new Worker(new URL("engine.worker.js", script.src), {
+    type: "module",
+    name: ["followthrough-engine", ...flags].join(" "),
+  });
   /** @type {Event[]} */
   const early = [];
   worker.onmessage = (event) => early.push(event);

@@ -21,28 +21,64 @@ const mark = (name) => { marks[name] = Math.round(performance.now()); };
 // this module has no static imports: they would be fetched before any of this starts).
 //  - The runtime's two scripts: pyodide.mjs imports the second itself, later; importing it now
 //    overlaps compiling its 1.2 MB with the reads below.
-//  - The runtime's WebAssembly (9.6 MB) and standard library (4 MB), which `loadPyodide` would
-//    only ask for once its scripts have loaded: the longest transfers start first, and
-//    `loadPyodide`'s own `fetch` of them gets these responses (see `prefetched`).
+//  - The runtime's standard library (4 MB), which `loadPyodide` would only ask for once its
+//    scripts have loaded: `loadPyodide`'s own `fetch` of it gets this response (`prefetched`).
+//  - The runtime's WebAssembly (9.6 MB), compiled by the page (`wasmModule`), or, when the
+//    page does not, prefetched like the standard library.
 //  - The engine's zip, this build's snapshot, and the user's data.
 const pyodideModule = import(`${PYODIDE_BASE}pyodide.mjs`);
 import(`${PYODIDE_BASE}pyodide.asm.mjs`).catch(() => {});
 const nativeFetch = self.fetch.bind(self);
+const WASM_URL = `${PYODIDE_BASE}pyodide.asm.wasm`;
+/** Flags in the worker's name (boot.js): "page-compiles", "nosnapshot". */
+const FLAGS = new Set(self.name.split(" "));
+const pageCompiles = FLAGS.has("page-compiles");
+/**
+ * The runtime's WebAssembly, compiled by the page (engine.js `provideRuntime`): Chrome reuses
+ * compiled WebAssembly in pages, not in workers. Null when this worker compiles it itself: the
+ * page did not offer, failed, or has not answered in 10 s.
+ * @type {Promise<WebAssembly.Module | null>}
+ */
+const wasmModule = new Promise((resolve) => {
+  if (!pageCompiles) resolve(null);
+  setTimeout(() => resolve(null), 10_000);
+  self.addEventListener("message", (event) => {
+    if (event.data?.type !== "wasm-module") return;
+    mark("wasm_module");
+    resolve(event.data.module);
+  });
+});
+/** What `fetch` gives Pyodide for the WebAssembly the page compiles: `instantiateStreaming` swaps it. */
+const WASM_TOKEN = new Response(null, { headers: { "content-type": "application/wasm" } });
 const prefetched = new Map(
-  ["pyodide.asm.wasm", "python_stdlib.zip"].map((name) => [`${PYODIDE_BASE}${name}`, nativeFetch(`${PYODIDE_BASE}${name}`)]),
+  [...(pageCompiles ? [] : ["pyodide.asm.wasm"]), "python_stdlib.zip"].map((name) => [`${PYODIDE_BASE}${name}`, nativeFetch(`${PYODIDE_BASE}${name}`)]),
 );
 for (const response of prefetched.values()) response.catch(() => {});
 /**
  * `fetch`, except that the first request for a prefetched URL gets the response already on
- * its way. Pyodide fetches its files with the global `fetch`; nothing else is changed.
+ * its way, and the WebAssembly the page compiles is a token. Pyodide fetches its files with the
+ * global `fetch`; nothing else is changed.
  * @param {RequestInfo | URL} input @param {RequestInit} [init]
  */
 self.fetch = (input, init) => {
   const url = input instanceof Request ? input.url : new URL(input, self.location.href).href;
+  if (pageCompiles && url === WASM_URL && !init?.integrity) return Promise.resolve(WASM_TOKEN);
   const response = prefetched.get(url);
   if (!response || init?.integrity || (init?.method && init.method !== "GET")) return nativeFetch(input, init);
   prefetched.delete(url);
   return response;
+};
+const nativeInstantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
+/**
+ * `instantiateStreaming`, except that the token stands for the page's compiled module.
+ * @param {Response | PromiseLike<Response>} source @param {WebAssembly.Imports} [imports]
+ */
+WebAssembly.instantiateStreaming = async (source, imports) => {
+  const response = await source;
+  if (response !== WASM_TOKEN) return nativeInstantiateStreaming(response, imports);
+  const module = await wasmModule;
+  if (!module) return nativeInstantiateStreaming(nativeFetch(WASM_URL), imports);
+  return { module, instance: await WebAssembly.instantiate(module, imports) };
 };
 const BUILD = import("./build-info.js").then((module) => module.BUILD);
 const store = import("./store.js");
@@ -52,8 +88,7 @@ const engineZip = fetch(ENGINE_ZIP_URL).then((response) => {
   return response.arrayBuffer();
 }).then((bytes) => { mark("engine_zip"); return new Uint8Array(bytes); });
 const snapshotKey = BUILD.then((build) => new URL(`../../__snapshot__/${build.engine_hash}.bin`, import.meta.url).href);
-// The page names the worker "… nosnapshot" to measure a plain boot.
-const snapshotResponse = self.name.endsWith(" nosnapshot") ? Promise.resolve(null) : findSnapshot();
+const snapshotResponse = FLAGS.has("nosnapshot") ? Promise.resolve(null) : findSnapshot();
 const userData = store.then(({ loadAll }) => loadAll()).then((data) => { mark("data_read"); return data; });
 for (const promise of [engineZip, userData]) promise.catch(() => {});
 
@@ -257,6 +292,7 @@ ready = boot();
 ready.catch(() => {});
 
 self.onmessage = (event) => {
+  if (event.data?.type === "wasm-module") return;
   const { id, request } = event.data;
   queue = queue.then(() => handle(request)).then(
     (response) => self.postMessage({ type: "response", id, response }),
