@@ -8,9 +8,17 @@
 (() => {
   const script = /** @type {HTMLScriptElement} */ (document.currentScript);
   // The worker's name carries flags (its own URL is the one the service worker answered with,
-  // without a query): "page-compiles", the page hands it the runtime's compiled WebAssembly
-  // (engine.js `provideRuntime`); "nosnapshot" (from "?nosnapshot", for benchmarks), boot plainly.
-  const flags = ["page-compiles", ...(new URLSearchParams(location.search).has("nosnapshot") ? ["nosnapshot"] : [])];
+  // without a query):
+  //  - "page-compiles": the page hands it the runtime's compiled WebAssembly (engine.js
+  //    `provideRuntime`). Only once the app is installed (a service worker controls the page):
+  //    a first visit has no compiled code to reuse, and compiling it all on the page's thread
+  //    would make the first page janky.
+  //  - "nosnapshot" (from "?nosnapshot", for benchmarks): boot plainly.
+  const pageCompiles = Boolean(navigator.serviceWorker?.controller);
+  const flags = [
+    ...(pageCompiles ? ["page-compiles"] : []),
+    ...(new URLSearchParams(location.search).has("nosnapshot") ? ["nosnapshot"] : []),
+  ];
   const worker = new Worker(new URL("engine.worker.js", script.src), {
     type: "module",
     name: ["followthrough-engine", ...flags].join(" "),
@@ -22,5 +30,5 @@
     event.preventDefault();
     early.push(event);
   };
-  /** @type {any} */ (globalThis).followthroughWorker = { worker, early };
+  /** @type {any} */ (globalThis).followthroughWorker = { worker, early, pageCompiles };
 })();

@@ -9,7 +9,7 @@
 /**
  * The worker boot.js started, with the events it received before the page's code loaded; or a
  * new worker when the page was opened without boot.js.
- * @returns {{worker: Worker, early: Event[]}}
+ * @returns {{worker: Worker, early: Event[], pageCompiles: boolean}}
  */
 function adoptWorker() {
   const started = /** @type {any} */ (globalThis).followthroughWorker;
@@ -18,16 +18,23 @@ function adoptWorker() {
     return started;
   }
   // The same flags as boot.js gives.
-  const flags = ["page-compiles", ...(new URLSearchParams(location.search).has("nosnapshot") ? ["nosnapshot"] : [])];
+  const pageCompiles = Boolean(navigator.serviceWorker?.controller);
+  const flags = [
+    ...(pageCompiles ? ["page-compiles"] : []),
+    ...(new URLSearchParams(location.search).has("nosnapshot") ? ["nosnapshot"] : []),
+  ];
   const name = ["followthrough-engine", ...flags].join(" ");
-  return { worker: new Worker(new URL("./engine.worker.js", import.meta.url), { type: "module", name }), early: [] };
+  const worker = new Worker(new URL("./engine.worker.js", import.meta.url), { type: "module", name });
+  return { worker, early: [], pageCompiles };
 }
 
 export class Engine extends EventTarget {
   constructor() {
     super();
-    const { worker, early } = adoptWorker();
+    const { worker, early, pageCompiles } = adoptWorker();
     this.worker = worker;
+    /** Whether the worker waits for `provideRuntime`. */
+    this.pageCompiles = pageCompiles;
     /** @type {Map<number, (response: any) => void>} */
     this.pending = new Map();
     this.nextId = 1;
@@ -77,10 +84,11 @@ export class Engine extends EventTarget {
   /**
    * Compile the runtime's WebAssembly here and hand it to the worker, which waits for it.
    * Chrome reuses compiled WebAssembly (its code cache) in pages but not in workers: compiled
-   * here, a warm boot is about 100 ms sooner (bench/bench_boot.py). It is main-thread work, so
-   * the page calls this once the shell is usable.
+   * here, a warm boot is about 130 ms sooner (bench/bench_boot.py). It is main-thread work, so
+   * the page calls this once the shell is usable; it does nothing on a first visit (boot.js).
    */
   provideRuntime() {
+    if (!this.pageCompiles) return;
     const url = new URL("../../pyodide/pyodide.asm.wasm", import.meta.url);
     WebAssembly.compileStreaming(fetch(url)).then(
       (module) => this.worker.postMessage({ type: "wasm-module", module }),
