@@ -7,8 +7,9 @@
 /** @typedef {{stage: string, boot?: string, message?: string, ready_ms?: number, runtime_ms?: number, engine_ms?: number}} Stage */
 
 /**
- * The worker boot.js started, with the events it received before the page's code loaded; or a
- * new worker when the page was opened without boot.js.
+ * The worker boot.js started, with the events it received before the page's code loaded; or,
+ * on a page opened without boot.js, a worker without boot.js's flags, which compiles its
+ * WebAssembly itself and boots from the snapshot when there is one.
  * @returns {{worker: Worker, early: Event[], pageCompiles: boolean}}
  */
 function adoptWorker() {
@@ -17,15 +18,8 @@ function adoptWorker() {
     delete (/** @type {any} */ (globalThis).followthroughWorker);
     return started;
   }
-  // The same flags as boot.js gives.
-  const pageCompiles = Boolean(navigator.serviceWorker?.controller);
-  const flags = [
-    ...(pageCompiles ? ["page-compiles"] : []),
-    ...(new URLSearchParams(location.search).has("nosnapshot") ? ["nosnapshot"] : []),
-  ];
-  const name = ["followthrough-engine", ...flags].join(" ");
-  const worker = new Worker(new URL("./engine.worker.js", import.meta.url), { type: "module", name });
-  return { worker, early: [], pageCompiles };
+  const url = new URL("./engine.worker.js", import.meta.url);
+  return { worker: new Worker(url, { type: "module", name: "followthrough-engine" }), early: [], pageCompiles: false };
 }
 
 export class Engine extends EventTarget {
