@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,12 @@ SNAPSHOT_STORED = """async () => {
     return response !== undefined && (await response.arrayBuffer()).byteLength > 1_000_000;
 }"""
 # What is stored: its size, its first four bytes as text, and the heap length it declares.
+# Null while no entry can be read: `stored` waits for one.
 STORED_SNAPSHOT = """async () => {
     const cache = await caches.open('followthrough-snapshots');
     const [key] = await cache.keys();
-    const response = await cache.match(key);
+    const response = key && (await cache.match(key));
+    if (!response) return null;
     const bytes = await response.arrayBuffer();
     return {
         stored: bytes.byteLength,
@@ -31,6 +34,17 @@ STORED_SNAPSHOT = """async () => {
         length: Number(response.headers.get('x-snapshot-length')),
     };
 }"""
+
+
+def stored(page) -> dict[str, int | str]:  # type: ignore[no-untyped-def]
+    """What is stored now; Chrome's Cache Storage may briefly list a key it cannot match yet."""
+    deadline = time.monotonic() + 30
+    while (value := page.evaluate(STORED_SNAPSHOT)) is None and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert value is not None, "no snapshot could be read from Cache Storage"
+    return value  # type: ignore[no-any-return]
+
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -118,15 +132,15 @@ def test_the_second_boot_comes_from_the_memory_snapshot(launch: Launch, app_url:
     wait_engine_ready(page)
     assert page.evaluate("document.documentElement.dataset.boot") == "plain"
     page.wait_for_function(SNAPSHOT_STORED, timeout=30_000)
-    stored = page.evaluate(STORED_SNAPSHOT)
+    snapshot = stored(page)
 
     page.reload()
 
     wait_engine_ready(page)
     assert page.evaluate("document.documentElement.dataset.boot") == "snapshot"
     # Stored sparsely: the heap's zero pages are left out, and its length is on the response.
-    assert stored["magic"] == "FTSP"
-    assert stored["length"] == stored["heap"] > 2 * stored["stored"]
+    assert snapshot["magic"] == "FTSP"
+    assert snapshot["length"] == snapshot["heap"] > 2 * snapshot["stored"]
     # boot.js started the one engine worker; app.js adopted it.
     assert len(page.workers) == 1
     # The page compiled the runtime's WebAssembly (from Chrome's code cache) for the worker.
@@ -169,12 +183,12 @@ def test_a_damaged_snapshot_falls_back_to_a_plain_boot_and_is_replaced(
     page.goto(app_url)
     wait_engine_ready(page)
     page.wait_for_function(SNAPSHOT_STORED, timeout=30_000)
-    size = page.evaluate(STORED_SNAPSHOT)["stored"]
+    size = stored(page)["stored"]
     # Damage it (keeping its headers), and check the damage stays: no late writer put a good
     # one back.
     damaged = page.evaluate(DAMAGE, damage)
     page.wait_for_timeout(500)
-    assert page.evaluate(STORED_SNAPSHOT)["stored"] == damaged != size
+    assert stored(page)["stored"] == damaged != size
 
     page.reload()
 

@@ -39,6 +39,16 @@ function toast(text) {
   toastTimer = setTimeout(() => element.classList.remove("show"), 4000);
 }
 
+/**
+ * A message that is only news: shown once no other is on screen, so it never replaces what the
+ * user just did ("Saved Ana.").
+ * @param {string} text
+ */
+function toastWhenFree(text) {
+  if (byId("toast").classList.contains("show")) setTimeout(() => toastWhenFree(text), 1000);
+  else toast(text);
+}
+
 const engine = new Engine();
 
 const today = new TodayView({ engine, command: (name, payload) => command(name, payload), toast, tracker });
@@ -250,7 +260,7 @@ capture.restore();
 if (shared) capture.prefill(shared);
 askForPersistence();
 registerServiceWorker({
-  onOfflineReady: () => toast("Followthrough now works offline."),
+  onOfflineReady: () => toastWhenFree("Followthrough now works offline."),
   onUpdateAvailable: (apply) => {
     const banner = byId("update-banner");
     banner.hidden = false;
