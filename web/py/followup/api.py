@@ -13,6 +13,7 @@ from typing import Any
 
 from . import __version__
 from .agenda import agenda, find, for_person
+from .catalog import encode_catalog
 from .codec import (
     SCHEMA_VERSION,
     STORES,
@@ -56,7 +57,8 @@ def call(request: str) -> str:
         if op is None:
             raise CodecError("unknown-op", f"There is no operation '{raw['op']}'.", "op")
         allowed, handler = op
-        fields = Fields(raw, "", ("op", *allowed))
+        # Every op may be sent the shell's clock; those that do not need it ignore it.
+        fields = Fields(raw, "", ("op", "now", "today", *allowed))
         new_state_, answer = handler(_state, fields)
         _state = new_state_
         return json.dumps({"ok": True, **answer}, ensure_ascii=False)
@@ -224,6 +226,10 @@ def _merge(state: State, f: Fields) -> Answer:
     return apply(state, result.put, result.delete), result.answer
 
 
+def _catalog(state: State, f: Fields) -> Answer:
+    return state, encode_catalog()
+
+
 def _version(state: State, f: Fields) -> Answer:
     return state, {"version": __version__, "schema_version": SCHEMA_VERSION}
 
@@ -240,6 +246,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     "export": ((), _export),
     "settings": ((), _settings),
     "version": ((), _version),
+    "catalog": ((), _catalog),
     "merge": (("now", "node", "clock", "records"), _merge),  # sync (sync.py)
     **TRANSFER_OPS,  # import and export (transfer.py)
 }

@@ -4,7 +4,7 @@
  * The shell is usable at once; the engine (Pyodide in a worker) joins when it has booted.
  */
 import { byId, localDate } from "./dom.js";
-import { Engine } from "./engine.js";
+import { Backend } from "./backend.js";
 import { registerServiceWorker } from "./sw-register.js";
 import { CaptureView } from "./views/capture.js";
 import { TodayView } from "./views/today.js";
@@ -49,7 +49,8 @@ function toastWhenFree(text) {
   else toast(text);
 }
 
-const engine = new Engine();
+const backend = new Backend();
+const engine = backend.engine;
 
 const today = new TodayView({ engine, command: (name, payload) => command(name, payload), toast, tracker });
 
@@ -73,10 +74,7 @@ const capture = new CaptureView({
  * @param {string} name @param {Record<string, unknown>} payload
  */
 async function command(name, payload) {
-  const now = new Date();
-  const response = await tracker.track(engine.call({
-    op: "command", name, payload, now: now.toISOString(), today: localDate(now),
-  }));
+  const response = await tracker.track(backend.command(name, payload));
   if (!response.ok) {
     toast(response.message);
     return null;
@@ -133,6 +131,7 @@ const TAB_OF = {
 
 /** What a screen module gets: the engine, storage, and the app's shared actions. */
 const ctx = {
+  backend,
   engine,
   command,
   toast,

@@ -1,0 +1,56 @@
+"""The engine's vocabulary as the shell shows it (op `catalog`): one table for every rule."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from followup import api
+from followup.catalog import RULES, answer_kind
+from followup.model import MEETING_KINDS, THANK_YOU_KINDS, Channel, InteractionKind
+from followup.settings import Rule
+
+
+def catalog() -> dict[str, Any]:
+    answer: dict[str, Any] = json.loads(api.call(json.dumps({"op": "catalog"})))
+    assert answer["ok"]
+    return answer
+
+
+def test_every_rule_has_words_and_channels() -> None:
+    rules = catalog()["rules"]
+    assert set(rules) == {r.value for r in Rule}
+    for words in rules.values():
+        assert words["label"]
+        assert words["verb"]
+        assert words["title"]
+        assert words["channels"]
+        assert set(words["channels"]) <= {c.value for c in Channel}
+
+
+def test_only_keep_in_touch_has_no_timing_of_its_own() -> None:
+    rules = catalog()["rules"]
+    assert [r for r, words in rules.items() if not words["timed"]] == ["keep-in-touch"]
+
+
+def test_any_op_accepts_the_shells_clock() -> None:
+    answer = json.loads(
+        api.call(
+            json.dumps({"op": "catalog", "now": "2026-11-23T09:00:00Z", "today": "2026-11-23"})
+        )
+    )
+    assert answer["ok"]
+
+
+def test_a_card_always_answers_as_a_thank_you_card() -> None:
+    for rule in Rule:
+        assert answer_kind(rule, Channel.CARD) is InteractionKind.THANK_YOU_CARD
+
+
+def test_thanks_answer_as_thank_yous_and_never_as_a_meeting() -> None:
+    for rule, words in RULES.items():
+        for channel in Channel:
+            kind = answer_kind(rule, channel).value
+            assert kind not in MEETING_KINDS or kind == "call"
+            if words.answer == "thanks":
+                assert kind in THANK_YOU_KINDS

@@ -1,0 +1,189 @@
+"""What the shell shows about the engine's vocabulary: each rule's name, verb, title and
+preferred channels, each channel's words, and which interaction answers a follow-up.
+
+One table, read by Today, Person and Settings through the `catalog` op, so the words and the
+channels never live in JavaScript.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Channel, InteractionKind
+from .settings import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class RuleWords:
+    label: str  # on a card: "New referral"
+    verb: str  # the main action: "Reach out"
+    title: str  # in Settings: "Reach out to a new referral"
+    counts_from: str  # "after you get the name"
+    channels: tuple[Channel, ...]  # in the rule's order of preference
+    answer: str  # what answering it is: "thanks", "update" or "message"
+
+
+_E, _S, _C, _K = Channel.EMAIL, Channel.SMS, Channel.CALL, Channel.CARD
+
+RULES: dict[Rule, RuleWords] = {
+    Rule.REACH_OUT: RuleWords(
+        "New referral",
+        "Reach out",
+        "Reach out to a new referral",
+        "after you get the name",
+        (_C, _E, _S),
+        "message",
+    ),
+    Rule.THANK_YOU: RuleWords(
+        "Thank-you",
+        "Say thank you",
+        "Thank-you after a meeting, call or interview",
+        "after the meeting",
+        (_E, _K, _C),
+        "thanks",
+    ),
+    Rule.MET_AT_EVENT: RuleWords(
+        "Met at an event",
+        "Say thank you",
+        "Follow up with someone you met at an event",
+        "after the event",
+        (_E, _S, _K),
+        "thanks",
+    ),
+    Rule.REJECTION_THANKS: RuleWords(
+        "Thank them anyway",
+        "Say thank you",
+        "Thank-you after a rejection",
+        "after you hear the news",
+        (_K, _E),
+        "thanks",
+    ),
+    Rule.CLOSE_LOOP: RuleWords(
+        "Close the loop",
+        "Send an update",
+        "Tell the introducer how it went",
+        "after you contact or meet the person they introduced",
+        (_E, _S, _C),
+        "update",
+    ),
+    Rule.CLOSE_LOOP_OUTCOME: RuleWords(
+        "Close the loop",
+        "Tell them how it ended",
+        "Tell the introducer the final outcome",
+        "after the outcome is final",
+        (_E, _C),
+        "update",
+    ),
+    Rule.ACT_ON_ADVICE: RuleWords(
+        "Act on advice",
+        "Report back",
+        "Act on advice you were given",
+        "after you get the advice",
+        (_E, _C),
+        "message",
+    ),
+    Rule.REPORT_BACK: RuleWords(
+        "Report back",
+        "Report back",
+        "Report back on advice you acted on",
+        "after you act on it",
+        (_E, _C),
+        "message",
+    ),
+    Rule.PROMISE: RuleWords(
+        "A promise you made",
+        "Follow through",
+        "Keep a promise",
+        "after the date you promised",
+        (_E,),
+        "message",
+    ),
+    Rule.GRATITUDE: RuleWords(
+        "Gratitude",
+        "Say thank you",
+        "Thank everyone who helped you land the job",
+        "after you accept the offer",
+        (_C, _K, _E),
+        "thanks",
+    ),
+    Rule.COURTESY_NOTE: RuleWords(
+        "Courtesy note",
+        "Write the note",
+        "Tell other employers you accepted a job",
+        "after you accept the offer",
+        (_E, _C),
+        "message",
+    ),
+    Rule.KEEP_IN_TOUCH: RuleWords(
+        "Keep in touch",
+        "Say hello",
+        "Keep in touch",
+        "",
+        (_E, _C, _S),
+        "message",
+    ),
+}
+
+# label: its name; send: the button that hands the draft over; field: what the text box holds.
+CHANNELS: dict[Channel, dict[str, str]] = {
+    Channel.EMAIL: {"label": "Email", "send": "Open in your email app", "field": "Message"},
+    Channel.SMS: {"label": "Text message", "send": "Open in Messages", "field": "Text message"},
+    Channel.CALL: {"label": "Phone call", "send": "Call", "field": "Talking points"},
+    Channel.CARD: {
+        "label": "Handwritten card",
+        "send": "I sent the card",
+        "field": "What to write on the card",
+    },
+}
+
+INTERACTION_LABELS: dict[InteractionKind, str] = {
+    InteractionKind.MEETING: "Meeting",
+    InteractionKind.CALL: "Call",
+    InteractionKind.COFFEE: "Coffee",
+    InteractionKind.INTERVIEW: "Interview",
+    InteractionKind.INFORMATIONAL_INTERVIEW: "Informational interview",
+    InteractionKind.MESSAGE_SENT: "Message sent",
+    InteractionKind.MESSAGE_RECEIVED: "Message received",
+    InteractionKind.THANK_YOU_EMAIL: "Thank-you email",
+    InteractionKind.THANK_YOU_CARD: "Thank-you card",
+    InteractionKind.THANK_YOU_CALL: "Thank-you call",
+    InteractionKind.INTRODUCER_UPDATE: "Update to an introducer",
+    InteractionKind.NOTE: "Note",
+}
+
+
+def answer_kind(rule: Rule, channel: Channel) -> InteractionKind:
+    """The interaction that answers a follow-up of `rule` sent through `channel`."""
+    if channel is Channel.CARD:
+        return InteractionKind.THANK_YOU_CARD
+    answer = RULES[rule].answer
+    if answer == "thanks":
+        return (
+            InteractionKind.THANK_YOU_CALL
+            if channel is Channel.CALL
+            else (InteractionKind.THANK_YOU_EMAIL)
+        )
+    if answer == "update":
+        return InteractionKind.INTRODUCER_UPDATE
+    return InteractionKind.CALL if channel is Channel.CALL else InteractionKind.MESSAGE_SENT
+
+
+def encode_catalog() -> dict[str, Any]:
+    return {
+        "rules": {
+            rule.value: {
+                "label": w.label,
+                "verb": w.verb,
+                "title": w.title,
+                "from": w.counts_from,
+                "timed": rule is not Rule.KEEP_IN_TOUCH,
+                "channels": [c.value for c in w.channels],
+                # The interaction kind logged when it is answered, by channel.
+                "answers": {c.value: answer_kind(rule, c).value for c in Channel},
+            }
+            for rule, w in RULES.items()
+        },
+        "channels": {c.value: dict(words) for c, words in CHANNELS.items()},
+        "interaction_kinds": {k.value: label for k, label in INTERACTION_LABELS.items()},
+    }
