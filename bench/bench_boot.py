@@ -12,7 +12,6 @@ shared and noisy, so only ratios measured in one run mean anything.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import shutil
 import statistics
 import subprocess
@@ -32,13 +31,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, free_port  # noqa: E402
 from heavy import make_heavy  # noqa: E402
 
-# build.py by path: `tests/build` is a package called "build" too.
-_spec = importlib.util.spec_from_file_location("followthrough_build", ROOT / "build.py")
-assert _spec
-assert _spec.loader
-build = importlib.util.module_from_spec(_spec)
-sys.modules["followthrough_build"] = build
-_spec.loader.exec_module(build)
+from buildtool.host import cache_dir  # noqa: E402
+from buildtool.pyodide import fetch_pyodide  # noqa: E402
 
 BARE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
 BARE_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bare</title>
@@ -54,7 +48,7 @@ document.documentElement.dataset.doneAt = String(performance.now());
 
 def add_bare_pyodide(dist: Path) -> None:
     """Serve the unmodified npm package under /bare/ beside the app."""
-    package = build.fetch_pyodide(build.cache_dir()).directory
+    package = fetch_pyodide(cache_dir()).directory
     bare = dist / "bare"
     bare.mkdir()
     for name in [*BARE_FILES, "pyodide-lock.json"]:

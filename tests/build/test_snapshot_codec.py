@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import build
+from buildtool.host import WEB
 
 HERE = Path(__file__).resolve().parent
 NODE = shutil.which("node")
@@ -23,7 +23,7 @@ def report() -> dict[str, Any]:
         [
             str(NODE),
             str(HERE / "snapshot-codec-check.mjs"),
-            str(build.WEB / "static" / "js" / "snapshot-codec.js"),
+            str(WEB / "static" / "js" / "snapshot-codec.js"),
         ],
         capture_output=True,
         text=True,

@@ -9,7 +9,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 
-import build
+from buildtool.serve import mount_api
 from server.__main__ import LazyApp
 from tests.server.conftest import PEPPER
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.anyio
 def test_the_build_servers_hook_mounts_the_api_at_api() -> None:
     routes: list[BaseRoute] = []
 
-    build.mount_api(routes)
+    mount_api(routes)
 
     assert len(routes) == 1
     assert isinstance(routes[0], Mount)

@@ -1,0 +1,111 @@
+"""Serving a build: dist/ with exact MIME types, the CSP and revalidation where they matter, the
+page for in-scope navigations, and the sync API (server/) mounted beside it at /api/."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import PathLike, StaticFiles
+from starlette.types import Scope
+
+from .host import DIST, BuildError
+from .plan import CSP
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".webmanifest": "application/manifest+json",
+    ".wasm": "application/wasm",
+    ".zip": "application/zip",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
+    ".txt": "text/plain; charset=utf-8",
+}
+# Fetched fresh by the browser on every visit: they decide which version runs.
+REVALIDATE = frozenset({"index.html", "sw.js", "manifest.webmanifest"})
+
+
+class DistFiles(StaticFiles):
+    """dist/ as the app needs it: exact MIME types, the page for in-scope navigations, the CSP
+    on HTML, and no-cache on the files that name the version."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as error:
+            if error.status_code != 404 or not _is_page_request(path, scope):
+                raise
+        return await super().get_response("index.html", scope)
+
+    def file_response(
+        self,
+        full_path: PathLike,
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        content_type = CONTENT_TYPES.get(Path(full_path).suffix.lower())
+        if content_type and response.status_code != 304:
+            response.headers["content-type"] = content_type
+        relative = Path(full_path).relative_to(Path(str(self.directory)).resolve()).as_posix()
+        if relative in REVALIDATE:
+            response.headers["cache-control"] = "no-cache"
+        if Path(full_path).suffix == ".html":
+            response.headers["content-security-policy"] = CSP
+        response.headers["x-content-type-options"] = "nosniff"
+        return response
+
+
+def _is_page_request(path: str, scope: Scope) -> bool:
+    """`/`, and navigations to in-scope paths that are not files (e.g. the share target)."""
+    route = scope["path"]
+    if route == "/api" or route.startswith("/api/"):
+        return False
+    if path == ".":
+        return True
+    if "." in route.rsplit("/", 1)[-1]:
+        return False  # a missing file, not a page
+    headers = Headers(scope=scope)
+    return headers.get("sec-fetch-mode") == "navigate" or "text/html" in headers.get("accept", "")
+
+
+def mount_api(routes: list[BaseRoute]) -> None:
+    """The sync API (server/, docs/sync-protocol.md) at /api/, before the app's catch-all: on
+    SQLite under ./data/ unless FOLLOWTHROUGH_DATABASE_URL says otherwise, opened on the first
+    /api/v1/ request. Other /api/ paths answer 404 (never the page)."""
+    from server.__main__ import LazyApp
+
+    routes.append(Mount("/api", app=LazyApp()))
+
+
+def create_app(
+    out: Path = DIST, *, mount: Callable[[list[BaseRoute]], None] = mount_api
+) -> Starlette:
+    """The Starlette app that serves a build (and, through `mount`, the API)."""
+    routes: list[BaseRoute] = []
+    mount(routes)
+    routes.append(Mount("/", app=DistFiles(directory=out.resolve()), name="app"))
+    return Starlette(routes=routes)
+
+
+def serve(out: Path, host: str, port: int) -> None:
+    """Serve a build with uvicorn until interrupted."""
+    if not (out / "index.html").is_file():
+        raise BuildError(f"{out} holds no build; run without --no-build first.")
+    print(f"serving {out} at http://{host}:{port}/ (Ctrl+C stops)")
+    # No access log: uvicorn's names client addresses, and this also serves the sync API,
+    # whose server promises to keep none.
+    uvicorn.run(create_app(out), host=host, port=port, log_level="info", access_log=False)
