@@ -14,11 +14,8 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
@@ -28,11 +25,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, free_port  # noqa: E402
+from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 from heavy import make_heavy  # noqa: E402
 
 from buildtool.host import cache_dir  # noqa: E402
 from buildtool.pyodide import fetch_pyodide  # noqa: E402
+from tests.support.serving import build_app, serving  # noqa: E402
 
 BARE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
 BARE_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bare</title>
@@ -76,17 +74,6 @@ PUT_RECORDS = """async (data) => {
 }"""
 
 
-def wait(url: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not start")
-
-
 def engine_visit(page: Page, url: str) -> dict[str, float | str]:
     page.goto(url)
     page.wait_for_selector("html[data-engine=ready]", timeout=60_000)
@@ -104,30 +91,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         dist = Path(tmp) / "dist"
-        subprocess.run([sys.executable, "build.py", "--out", str(dist)], cwd=ROOT, check=True)
+        build_app(dist)
         add_bare_pyodide(dist)
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "build.py",
-                "serve",
-                "--no-build",
-                "--out",
-                str(dist),
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-        )
-        base = f"http://127.0.0.1:{port}/"
-        try:
-            wait(base)
+        with serving(dist) as base:
             results = run(base, Path(tmp), args.runs)
-        finally:
-            server.terminate()
-            server.wait()
-            shutil.rmtree(dist, ignore_errors=True)
+        shutil.rmtree(dist, ignore_errors=True)
     report(results)
 
 

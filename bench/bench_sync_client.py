@@ -16,7 +16,6 @@ import argparse
 import os
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,13 +27,8 @@ from playwright.sync_api import BrowserContext, Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PHONE,
-    free_port,
-    wait_for_server,
-)
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
+from tests.support.serving import build_app, serving  # noqa: E402
 
 PASSPHRASE = "bench horse battery staple 5000"
 SEED_PEOPLE = """async (n) => {
@@ -72,120 +66,97 @@ def open_sync_screen(context: BrowserContext, url: str) -> Page:
 def run(records: int, runs: int) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     dist = work / "dist"
-    subprocess.run([sys.executable, "build.py", "--out", str(dist)], cwd=ROOT, check=True)
-    port = free_port()
+    build_app(dist)
     env = {
         **os.environ,
         "FOLLOWTHROUGH_DATABASE_URL": f"sqlite:///{work / 'sync.sqlite3'}",
         "FOLLOWTHROUGH_PEPPER": secrets.token_hex(32),
         "FOLLOWTHROUGH_LOG_LEVEL": "warning",
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "build.py",
-            "serve",
-            "--no-build",
-            "--out",
-            str(dist),
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
     out: dict[str, Any] = {"records": records}
-    try:
-        wait_for_server(server, url)
-        with sync_playwright() as pw:
+    with serving(dist, env=env, quiet=True) as url, sync_playwright() as pw:
 
-            def launch(name: str) -> BrowserContext:
-                return pw.chromium.launch_persistent_context(
-                    str(work / name),
-                    executable_path=CHROMIUM,
-                    headless=True,
-                    args=CHROMIUM_ARGS,
-                    viewport={"width": PHONE["width"], "height": PHONE["height"]},
-                )
-
-            seeder_context = launch("seeder")
-            seeder = open_sync_screen(seeder_context, url)
-            seeder.evaluate(SEED_PEOPLE, records)
-            t0 = time.perf_counter()
-            seeder.fill("#setup-passphrase", PASSPHRASE)
-            seeder.fill("#setup-passphrase-again", PASSPHRASE)
-            seeder.click("form[data-form=setup] button[type=submit]")
-            seeder.get_by_test_id("kit-saved").click(timeout=120_000)
-            seeder.wait_for_function(
-                """() => document.querySelector('[data-testid=sync-status]').textContent
-                    === 'Synced just now.'""",
-                timeout=300_000,
+        def launch(name: str) -> BrowserContext:
+            return pw.chromium.launch_persistent_context(
+                str(work / name),
+                executable_path=CHROMIUM,
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": PHONE["width"], "height": PHONE["height"]},
             )
-            out["first_push_s"] = round(time.perf_counter() - t0, 2)
-            seeder.locator("summary", has_text="Pair another device").click()
-            code = seeder.get_by_test_id("pairing-code").inner_text()
 
-            first_pulls = []
-            reader: Page | None = None
-            for i in range(runs):
-                context = launch(f"reader-{i}")
-                reader = open_sync_screen(context, url)
-                result = reader.evaluate(
-                    """async ({code, passphrase}) => {
+        seeder_context = launch("seeder")
+        seeder = open_sync_screen(seeder_context, url)
+        seeder.evaluate(SEED_PEOPLE, records)
+        t0 = time.perf_counter()
+        seeder.fill("#setup-passphrase", PASSPHRASE)
+        seeder.fill("#setup-passphrase-again", PASSPHRASE)
+        seeder.click("form[data-form=setup] button[type=submit]")
+        seeder.get_by_test_id("kit-saved").click(timeout=120_000)
+        seeder.wait_for_function(
+            """() => document.querySelector('[data-testid=sync-status]').textContent
+                    === 'Synced just now.'""",
+            timeout=300_000,
+        )
+        out["first_push_s"] = round(time.perf_counter() - t0, 2)
+        seeder.locator("summary", has_text="Pair another device").click()
+        code = seeder.get_by_test_id("pairing-code").inner_text()
+
+        first_pulls = []
+        reader: Page | None = None
+        for i in range(runs):
+            context = launch(f"reader-{i}")
+            reader = open_sync_screen(context, url)
+            result = reader.evaluate(
+                """async ({code, passphrase}) => {
                         const { startSync } = await import('./static/js/sync.js');
                         return startSync(null).pair({ code, passphrase });
                     }""",
-                    {"code": code, "passphrase": PASSPHRASE},
-                )
-                count = reader.evaluate(f"async () => (await {STORE}.getAll('people')).length")
-                assert count == records, f"the reader has {count} people, not {records}"
-                first_pulls.append(result["ms"])
-                out[f"first_pull_stages_ms_{i}"] = result.get("timings")
-                if i < runs - 1:
-                    context.close()
-            out["first_pull_ms"] = [round(x) for x in first_pulls]
-            out["first_pull_median_ms"] = round(statistics.median(first_pulls))
+                {"code": code, "passphrase": PASSPHRASE},
+            )
+            count = reader.evaluate(f"async () => (await {STORE}.getAll('people')).length")
+            assert count == records, f"the reader has {count} people, not {records}"
+            first_pulls.append(result["ms"])
+            out[f"first_pull_stages_ms_{i}"] = result.get("timings")
+            if i < runs - 1:
+                context.close()
+        out["first_pull_ms"] = [round(x) for x in first_pulls]
+        out["first_pull_median_ms"] = round(statistics.median(first_pulls))
 
-            assert reader is not None
-            push_ms, pull_ms = [], []
-            person = seeder.evaluate(f"async () => (await {STORE}.getAll('people'))[0].id")
-            for i in range(max(runs, 5)):
-                seeder.evaluate(
-                    """async ({id, i}) => {
+        assert reader is not None
+        push_ms, pull_ms = [], []
+        person = seeder.evaluate(f"async () => (await {STORE}.getAll('people'))[0].id")
+        for i in range(max(runs, 5)):
+            seeder.evaluate(
+                """async ({id, i}) => {
                         const store = await import('./static/js/store.js');
                         const p = await store.get('people', id);
                         await store.commit({ put: { people: [{ ...p, role: `Role ${i}` }] } });
                     }""",
-                    {"id": person, "i": i},
-                )
-                pushed = seeder.evaluate(SYNC)
-                pulled = reader.evaluate(SYNC)
-                assert pushed["pushed"] == 1, pushed
-                assert pulled["pulled"] == 1, pulled
-                push_ms.append(pushed["total_ms"])
-                pull_ms.append(pulled["total_ms"])
-            role = reader.evaluate(
-                f"async (id) => (await {STORE}.get('people', id)).role",
-                person,
+                {"id": person, "i": i},
             )
-            assert role == f"Role {max(runs, 5) - 1}"
-            out["incremental_push_ms"] = [round(x) for x in push_ms]
-            out["incremental_pull_ms"] = [round(x) for x in pull_ms]
-            out["incremental_push_median_ms"] = round(statistics.median(push_ms))
-            out["incremental_pull_median_ms"] = round(statistics.median(pull_ms))
-            out["incremental_stages_ms"] = {
-                "push": pushed.get("timings"),
-                "pull": pulled.get("timings"),
-            }
-            out["database_bytes"] = sum(
-                p.stat().st_size for p in work.iterdir() if p.name.startswith("sync.sqlite3")
-            )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+            pushed = seeder.evaluate(SYNC)
+            pulled = reader.evaluate(SYNC)
+            assert pushed["pushed"] == 1, pushed
+            assert pulled["pulled"] == 1, pulled
+            push_ms.append(pushed["total_ms"])
+            pull_ms.append(pulled["total_ms"])
+        role = reader.evaluate(
+            f"async (id) => (await {STORE}.get('people', id)).role",
+            person,
+        )
+        assert role == f"Role {max(runs, 5) - 1}"
+        out["incremental_push_ms"] = [round(x) for x in push_ms]
+        out["incremental_pull_ms"] = [round(x) for x in pull_ms]
+        out["incremental_push_median_ms"] = round(statistics.median(push_ms))
+        out["incremental_pull_median_ms"] = round(statistics.median(pull_ms))
+        out["incremental_stages_ms"] = {
+            "push": pushed.get("timings"),
+            "pull": pulled.get("timings"),
+        }
+        out["database_bytes"] = sum(
+            p.stat().st_size for p in work.iterdir() if p.name.startswith("sync.sqlite3")
+        )
     return out
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,12 +20,14 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "web" / "py"), str(ROOT / "tests"), str(ROOT / "bench")]
+sys.path[:0] = [str(ROOT), str(ROOT / "web" / "py"), str(ROOT / "tests"), str(ROOT / "bench")]
 
-from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, free_port, wait_for_server  # noqa: E402
+from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 from e2e.pyodide_engine import call_probe_engine, start_probe_engine  # noqa: E402
 from followup import api  # noqa: E402
 from heavy import NOW, TODAY, make_heavy  # noqa: E402
+
+from tests.support.serving import build_app, serving  # noqa: E402
 
 
 def main() -> None:
@@ -49,48 +50,27 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         dist = Path(tmp) / "dist"
-        subprocess.run([sys.executable, "build.py", "--out", str(dist)], cwd=ROOT, check=True)
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "build.py",
-                "serve",
-                "--no-build",
-                "--out",
-                str(dist),
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            wait_for_server(server, url)
-            with sync_playwright() as p:
-                context = p.chromium.launch_persistent_context(
-                    str(Path(tmp) / "profile"),
-                    executable_path=CHROMIUM,
-                    headless=True,
-                    args=CHROMIUM_ARGS,
-                    viewport=PHONE,
-                )
-                page = context.new_page()
-                page.goto(url)
-                page.wait_for_selector("html[data-engine=ready]", timeout=120_000)
-                start_probe_engine(page)
-                pyodide_load, loaded = call_probe_engine(page, {"op": "load", "data": data})
-                assert loaded["ok"], loaded
-                pyodide = []
-                for _ in range(args.runs):
-                    ms, response = call_probe_engine(page, today_request)
-                    assert response["ok"]
-                    pyodide.append(ms)
-                context.close()
-        finally:
-            server.terminate()
-            server.wait()
+        build_app(dist)
+        with serving(dist, quiet=True) as url, sync_playwright() as p:
+            context = p.chromium.launch_persistent_context(
+                str(Path(tmp) / "profile"),
+                executable_path=CHROMIUM,
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport=PHONE,
+            )
+            page = context.new_page()
+            page.goto(url)
+            page.wait_for_selector("html[data-engine=ready]", timeout=120_000)
+            start_probe_engine(page)
+            pyodide_load, loaded = call_probe_engine(page, {"op": "load", "data": data})
+            assert loaded["ok"], loaded
+            pyodide = []
+            for _ in range(args.runs):
+                ms, response = call_probe_engine(page, today_request)
+                assert response["ok"]
+                pyodide.append(ms)
+            context.close()
 
     c, py = statistics.median(cpython), statistics.median(pyodide)
     print(

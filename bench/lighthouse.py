@@ -12,21 +12,22 @@ accessibility 100, best practices >= 95, performance >= 90.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+from tests.support.serving import build_app, serving  # noqa: E402
 
 LIGHTHOUSE_VERSION = "13"
 CATEGORIES = ("accessibility", "best-practices", "performance")
@@ -49,19 +50,6 @@ def lighthouse_cli() -> Path:
             check=True,
         )  # fmt: skip
     return cli
-
-
-def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
 
 
 def run_lighthouse(cli: Path, url: str, out: Path) -> dict[str, Any]:
@@ -113,32 +101,15 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
         work = Path(tmp)
-        server = None
         url = args.url
-        if not url:
-            dist = work / "dist"
-            subprocess.run([sys.executable, "build.py", "--out", str(dist)], cwd=ROOT, check=True)
-            port = free_port()
-            server = subprocess.Popen(
-                [sys.executable, "build.py", "serve", "--no-build", "--out", str(dist),
-                 "--port", str(port)],
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            url = f"http://127.0.0.1:{port}/"
-        try:
-            if server:
-                wait_for(url, server)
+        with contextlib.ExitStack() as stack:
+            if not url:
+                url = stack.enter_context(serving(build_app(work / "dist"), timeout=60, quiet=True))
             runs = []
             for i in range(args.runs):
                 report = run_lighthouse(cli, url, work / f"run-{i}.json")
                 runs.append((scores(report), report))
                 print(f"run {i + 1}: {runs[-1][0]}", flush=True)
-        finally:
-            if server:
-                server.terminate()
-                server.wait(timeout=10)
         final = {
             c: int(statistics.median(r[0][c] for r in runs))
             if c == "performance"

@@ -8,8 +8,6 @@ import hashlib
 import json
 import os
 import secrets
-import subprocess
-import sys
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +21,9 @@ from followup import hlc
 from followup.sync import Replica, encode_replica, stamp
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .conftest import ROOT, Launch, free_port, idb, wait_engine_ready, wait_for_server
+from tests.support.serving import serving
+
+from .conftest import Launch, idb, wait_engine_ready
 
 LAPTOP = {"width": 1280, "height": 800}
 PASSPHRASE = "orbit candle meadow fjord 1942"
@@ -124,37 +124,13 @@ def sync_app(dist_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     """The app and the sync API from one `build.py serve` process, on a database of our own."""
     data = tmp_path_factory.mktemp("sync-server")
     database = data / "sync.sqlite3"
-    port = free_port()
     env = {
         **os.environ,
         "FOLLOWTHROUGH_DATABASE_URL": f"sqlite:///{database}",
         "FOLLOWTHROUGH_PEPPER": secrets.token_hex(32),
     }
-    log = (data / "server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "build.py",
-            "serve",
-            "--no-build",
-            "--out",
-            str(dist_dir),
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for_server(process, url)
+    with serving(dist_dir, env=env, log=data / "server.log") as url:
         yield {"url": url, "database": database, "data": data}
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 PIPELINE_PAGES = """async () => {

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import (
-    ROOT,
-    Launch,
-    free_port,
-    wait_engine_ready,
-    wait_for_server,
-    wait_offline_ready,
-)
+from tests.support.serving import serving
+
+from .conftest import Launch, wait_engine_ready, wait_offline_ready
 
 
 @pytest.fixture
@@ -27,27 +20,8 @@ def own_server(dist_dir: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A server of our own over a copy of the build, which the test can change."""
     dist = tmp_path / "dist"
     shutil.copytree(dist_dir, dist)
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "build.py",
-            "serve",
-            "--no-build",
-            "--out",
-            str(dist),
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for_server(process, url)
+    with serving(dist) as url:
         yield url, dist
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def release_new_version(dist: Path) -> str:
