@@ -3,6 +3,7 @@ nothing, every target is at least 44 px, and nothing is wider than the phone."""
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from . import builders
 from .conftest import Launch, axe_violations, wait_engine_ready
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -37,23 +39,7 @@ def seed_records(now: datetime, name: str = "Maria Lopez") -> dict[str, list[dic
     def at(days: float) -> str:
         return (now - timedelta(days=days)).isoformat()
 
-    def person(pid: str, who: str, **fields: Any) -> dict[str, Any]:
-        return {
-            "id": pid,
-            "name": who,
-            "organisation": "",
-            "role": "",
-            "emails": [],
-            "phones": [],
-            "urls": [],
-            "tags": [],
-            "notes": "",
-            "how_met": "",
-            "event_id": None,
-            "created_at": at(10),
-            "updated_at": at(10),
-            **fields,
-        }
+    person = functools.partial(builders.person, at=at(10))
 
     return {
         "people": [

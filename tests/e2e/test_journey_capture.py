@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from .builders import person
 from .conftest import Launch, axe_violations, idb, wait_engine_ready, wait_offline_ready
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -37,17 +39,17 @@ def save(page: Page, name: str, context: str = "") -> None:
 
 def seed_people(page: Page, people: list[dict[str, str]]) -> None:
     """Known people, written as a capture writes them."""
+    at = datetime.now(UTC)
+    records = [
+        person(f"known-{i}", p["name"], at, organisation=p.get("organisation", ""))
+        for i, p in enumerate(people)
+    ]
     page.evaluate(
         """async (people) => {
             const store = await import('./static/js/store.js');
-            const at = new Date().toISOString();
-            await store.commit({ put: { people: people.map((p, i) => ({
-                id: `known-${i}`, name: p.name, organisation: p.organisation ?? '', role: '',
-                emails: [], phones: [], urls: [], tags: [], notes: '', how_met: '', event_id: null,
-                created_at: at, updated_at: at,
-            })) } });
+            await store.commit({ put: { people } });
         }""",
-        people,
+        records,
     )
 
 

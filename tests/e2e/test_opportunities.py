@@ -3,6 +3,7 @@ people, moving by stage (keyboard and touch), escaping, and accessibility."""
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from . import builders
 from .conftest import Launch, axe_violations, idb, wait_engine_ready
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -21,72 +23,14 @@ def ago(**delta: float) -> str:
 
 
 def person(pid: str, name: str, **fields: Any) -> dict[str, Any]:
-    at = fields.pop("at", ago(days=40))
-    return {
-        "id": pid,
-        "name": name,
-        "organisation": "",
-        "role": "",
-        "emails": [],
-        "phones": [],
-        "urls": [],
-        "tags": [],
-        "notes": "",
-        "how_met": "",
-        "event_id": None,
-        "created_at": at,
-        "updated_at": at,
-        **fields,
-    }
+    return builders.person(pid, name, fields.pop("at", ago(days=40)), **fields)
 
 
-def introduction(
-    iid: str, introducer: str, introduced: str, at: str, **fields: Any
-) -> dict[str, Any]:
-    return {
-        "id": iid,
-        "introducer_id": introducer,
-        "introduced_id": introduced,
-        "at": at,
-        "kind": "introduction",
-        "context": "",
-        "status": "met",
-        "outcome": "",
-        "created_at": at,
-        **fields,
-    }
+introduction = functools.partial(builders.introduction, status="met")
 
 
 def opportunity(oid: str, organisation: str, stage: str, **fields: Any) -> dict[str, Any]:
-    at = fields.pop("at", ago(days=10))
-    return {
-        "id": oid,
-        "organisation": organisation,
-        "role": "",
-        "stage": stage,
-        "stage_at": at,
-        "people": [],
-        "introduction_id": None,
-        "notes": "",
-        "created_at": at,
-        **fields,
-    }
-
-
-def interaction(iid: str, people: list[str], kind: str, at: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "id": iid,
-        "person_ids": people,
-        "kind": kind,
-        "at": at,
-        "notes": "",
-        "advice": [],
-        "promises": [],
-        "opportunity_id": None,
-        "followup_key": None,
-        "created_at": at,
-        **fields,
-    }
+    return builders.opportunity(oid, organisation, stage, fields.pop("at", ago(days=10)), **fields)
 
 
 def open_app(

@@ -11,6 +11,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from .builders import interaction, introduction, person
 from .conftest import Launch, axe_violations, idb, wait_engine_ready
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -19,59 +20,6 @@ XSS = "<img src=x onerror=alert(1)>"
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def person(pid: str, name: str, created: datetime, **fields: Any) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "id": pid,
-        "name": name,
-        "organisation": "",
-        "role": "",
-        "emails": [],
-        "phones": [],
-        "urls": [],
-        "tags": [],
-        "notes": "",
-        "how_met": "",
-        "event_id": None,
-        "created_at": iso(created),
-        "updated_at": iso(created),
-    }
-    record.update(fields)
-    return record
-
-
-def introduction(
-    iid: str, introducer: str, introduced: str, at: datetime, context: str = ""
-) -> dict[str, Any]:
-    return {
-        "id": iid,
-        "introducer_id": introducer,
-        "introduced_id": introduced,
-        "at": iso(at),
-        "kind": "introduction",
-        "context": context,
-        "status": "offered",
-        "outcome": "",
-        "created_at": iso(at),
-    }
-
-
-def interaction(
-    iid: str, people: list[str], kind: str, at: datetime, notes: str = ""
-) -> dict[str, Any]:
-    return {
-        "id": iid,
-        "person_ids": people,
-        "kind": kind,
-        "at": iso(at),
-        "notes": notes,
-        "advice": [],
-        "promises": [],
-        "opportunity_id": None,
-        "followup_key": None,
-        "created_at": iso(at),
-    }
 
 
 def seed(page: Page, app_url: str, data: dict[str, list[dict[str, Any]]]) -> None:

@@ -3,6 +3,7 @@ channels of a draft and "Sent?", the list shown before the engine is ready, and 
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from . import builders
 from .conftest import Launch, axe_violations, idb, wait_engine_ready
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -27,23 +29,7 @@ EVENING = "2026-11-23T19:00:00.000Z"
 MORNING = "2026-11-24T09:00:00"
 
 
-def person(pid: str, name: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "id": pid,
-        "name": name,
-        "organisation": "",
-        "role": "",
-        "emails": [],
-        "phones": [],
-        "urls": [],
-        "tags": [],
-        "notes": "",
-        "how_met": "",
-        "event_id": None,
-        "created_at": EVENING,
-        "updated_at": EVENING,
-        **fields,
-    }
+person = functools.partial(builders.person, at=EVENING)
 
 
 def seed(page: Page, put: dict[str, list[dict[str, Any]]]) -> None:
