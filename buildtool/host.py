@@ -45,6 +45,16 @@ def cache_dir() -> Path:
     return Path(os.environ.get("FOLLOWTHROUGH_CACHE") or ROOT / ".cache").resolve()
 
 
+def download_one(command: list[str], scratch: Path, pattern: str, *, failure: str) -> Path:
+    """Run a download tool (npm pack, pip download) in scratch and return the one file it wrote
+    that matches pattern; else stop with failure and the tool's last lines."""
+    result = subprocess.run(command, cwd=scratch, capture_output=True, text=True)
+    found = sorted(scratch.glob(pattern))
+    if result.returncode != 0 or len(found) != 1:
+        raise BuildError(f"{failure}\n{tail(result.stderr or result.stdout)}")
+    return found[0]
+
+
 def tail(text: str, lines: int = 20) -> str:
     """The last lines of a tool's output, for an error message."""
     return "\n".join(text.strip().splitlines()[-lines:])

@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import os
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .host import BuildError, tail
+from .host import BuildError, download_one
 
 # `npm view pyodide@314.0.7 dist.integrity`. Change both together, and only after reading the
 # release notes: the worker relies on the underscore-prefixed snapshot options of this release.
@@ -101,19 +100,13 @@ def _npm_pack(spec: str, dest: Path, integrity: str, npm: str) -> bytes:
     # Packed into a scratch directory and moved into place only once verified, so an
     # interrupted or tampered download never sits in the cache under the expected name.
     with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".npm-pack-") as tmp:
-        result = subprocess.run(
+        packed = download_one(
             [npm, "pack", spec, "--pack-destination", tmp, "--silent"],
-            cwd=tmp,
-            capture_output=True,
-            text=True,
+            Path(tmp),
+            "*.tgz",
+            failure=f"`npm pack {spec}` failed; is the npm registry reachable?",
         )
-        packed = sorted(Path(tmp).glob("*.tgz"))
-        if result.returncode != 0 or len(packed) != 1:
-            raise BuildError(
-                f"`npm pack {spec}` failed; is the npm registry reachable?\n"
-                f"{tail(result.stderr or result.stdout)}"
-            )
-        data = packed[0].read_bytes()
+        data = packed.read_bytes()
         check_integrity(
             data,
             integrity,
@@ -121,7 +114,7 @@ def _npm_pack(spec: str, dest: Path, integrity: str, npm: str) -> bytes:
             advice="The registry served different bytes than were pinned. Do not change the pin "
             "without finding out why.",
         )
-        os.replace(packed[0], dest)
+        os.replace(packed, dest)
     return data
 
 

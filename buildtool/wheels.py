@@ -7,14 +7,13 @@ import hashlib
 import io
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .host import BuildError, tail
+from .host import BuildError, download_one
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ def fetch_wheel(wheel: Wheel, cache: Path, *, python: str) -> bytes:
         if candidate.name.lower().startswith(_wheel_prefix(wheel)):
             return _checked_wheel(wheel, candidate.name, candidate.read_bytes())
     with tempfile.TemporaryDirectory(dir=folder, prefix=".pip-") as tmp:
-        result = subprocess.run(
+        downloaded = download_one(
             [
                 sys.executable,
                 "-m",
@@ -56,17 +55,13 @@ def fetch_wheel(wheel: Wheel, cache: Path, *, python: str) -> bytes:
                 "--quiet",
                 f"{wheel.name}=={wheel.version}",
             ],
-            capture_output=True,
-            text=True,
+            Path(tmp),
+            "*.whl",
+            failure=f"`pip download {wheel.name}=={wheel.version}` found no pure-Python wheel for "
+            f"Python {python}:",
         )
-        downloaded = sorted(Path(tmp).glob("*.whl"))
-        if result.returncode != 0 or len(downloaded) != 1:
-            raise BuildError(
-                f"`pip download {wheel.name}=={wheel.version}` found no pure-Python wheel for "
-                f"Python {python}:\n{tail(result.stderr or result.stdout)}"
-            )
-        data = _checked_wheel(wheel, downloaded[0].name, downloaded[0].read_bytes())
-        os.replace(downloaded[0], folder / downloaded[0].name)
+        data = _checked_wheel(wheel, downloaded.name, downloaded.read_bytes())
+        os.replace(downloaded, folder / downloaded.name)
     return data
 
 
