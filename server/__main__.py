@@ -23,8 +23,9 @@ from starlette.types import Receive, Scope, Send
 
 from server.app import create_app
 from server.errors import error
+from server.records import StorageError
 from server.settings import Settings, SettingsError
-from server.storage import StorageError, open_store
+from server.storage import open_store
 
 
 def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:

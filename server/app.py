@@ -35,8 +35,7 @@ from server import validation
 from server.errors import error
 from server.middleware import AccessLog, BodyLimit
 from server.ratelimit import RateLimiter
-from server.settings import Limits, Settings
-from server.storage import (
+from server.records import (
     Account,
     BasedOnFutureError,
     ChangeStore,
@@ -50,6 +49,7 @@ from server.storage import (
     StorageError,
     WrappedKey,
 )
+from server.settings import Limits, Settings
 from server.validation import Problem
 
 PROTOCOL = 1

@@ -22,9 +22,10 @@ import httpx
 import pytest
 
 from server.app import create_app
+from server.records import ChangeStore
 from server.settings import Limits, Settings
 from server.sqlstore import PostgresStore, SqliteStore
-from server.storage import ChangeStore, MemoryStore
+from server.storage import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[2]
 PEPPER = hashlib.sha256(b"the tests' pepper").digest()
