@@ -7,7 +7,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -108,4 +107,6 @@ def serve(out: Path, host: str, port: int) -> None:
     print(f"serving {out} at http://{host}:{port}/ (Ctrl+C stops)")
     # No access log: uvicorn's names client addresses, and this also serves the sync API,
     # whose server promises to keep none.
-    uvicorn.run(create_app(out), host=host, port=port, log_level="info", access_log=False)
+    from server.run import serve as run_server  # bounded; trusts no X-Forwarded-For
+
+    run_server(create_app(out), host=host, port=port)

@@ -3,12 +3,15 @@
     FOLLOWTHROUGH_HOST=127.0.0.1 FOLLOWTHROUGH_PORT=8787 \
     FOLLOWTHROUGH_DATABASE_URL=sqlite:///data/sync.sqlite3 python -m server
 
+or the same as flags (`python -m server --port 8787`; `--help` lists them).
+
 With FOLLOWTHROUGH_WORKERS=n, uvicorn runs n processes, each with its own connections; use
 PostgreSQL for that (FOLLOWTHROUGH_DATABASE_URL=postgresql://…, and a shared pepper).
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import copy
 import logging
@@ -23,8 +26,10 @@ from starlette.types import Receive, Scope, Send
 
 from server.app import create_app
 from server.errors import error
+from server.records import StorageError
+from server.run import ConnectionLimits, config, run
 from server.settings import Settings, SettingsError
-from server.storage import StorageError, open_store
+from server.storage import open_store
 
 
 def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
@@ -73,7 +78,62 @@ def log_config(level: str) -> dict[str, object]:
     return config
 
 
+# Flags, each the same as a FOLLOWTHROUGH_* variable (the flag wins).
+FLAGS: tuple[tuple[str, str, str], ...] = (
+    ("--host", "HOST", "address to listen on (default 127.0.0.1)"),
+    ("--port", "PORT", "port (default 8787)"),
+    (
+        "--database-url",
+        "DATABASE_URL",
+        "sqlite:///path or postgresql://… (default sqlite:///data/sync.sqlite3)",
+    ),
+    ("--pepper-file", "PEPPER_FILE", "file holding the pepper, 64 hex digits"),
+    ("--workers", "WORKERS", "processes (PostgreSQL and a shared pepper; default 1)"),
+    ("--cors-origins", "CORS_ORIGINS", "the app's origins, comma-separated"),
+    (
+        "--forwarded-allow-ips",
+        "FORWARDED_ALLOW_IPS",
+        "proxy addresses whose X-Forwarded-For is believed, comma-separated (default: none)",
+    ),
+    (
+        "--rate-limit-storage",
+        "RATE_LIMIT_STORAGE",
+        "where rate-limit counters live (default async+memory://; async+redis://host:port)",
+    ),
+    ("--log-level", "LOG_LEVEL", "debug, info, warning or error (default info)"),
+    ("--body-timeout", "BODY_TIMEOUT", "seconds for a request body (default 30)"),
+    ("--header-bytes", "HEADER_BYTES", "largest request head (default 16384)"),
+    ("--header-timeout", "HEADER_TIMEOUT", "seconds for a request head (default 10)"),
+    (
+        "--keep-alive-timeout",
+        "KEEP_ALIVE_TIMEOUT",
+        "seconds an idle connection is kept (default 5)",
+    ),
+    (
+        "--max-connections",
+        "MAX_CONNECTIONS",
+        "connections open at once, per process (default 1000)",
+    ),
+)
+
+
+def parse_flags(argv: Sequence[str] | None) -> dict[str, str]:
+    """The flags given, as FOLLOWTHROUGH_* variables; unknown arguments stop with a message."""
+    parser = argparse.ArgumentParser(
+        prog="python -m server",
+        description="The Followthrough sync server. Every flag can also be given as the "
+        "FOLLOWTHROUGH_* variable named after it (e.g. --port 9000 or FOLLOWTHROUGH_PORT=9000); "
+        "FOLLOWTHROUGH_PEPPER and FOLLOWTHROUGH_LIMIT_<NAME> are variables only.",
+    )
+    for flag, name, words in FLAGS:
+        parser.add_argument(flag, dest=name, metavar=name.split("_")[-1], help=words)
+    given = vars(parser.parse_args(argv))
+    return {f"FOLLOWTHROUGH_{name}": value for name, value in given.items() if value is not None}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # Flags become variables so that worker processes, which read the environment, see them.
+    os.environ.update(parse_flags(argv))
     try:
         settings = Settings.from_environ(os.environ)
         # Open once here so a bad URL or schema problem stops the start with a clear message.
@@ -82,19 +142,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"server: {problem}", file=sys.stderr)
         return 1
     logging.getLogger("server").info("sync server on %s:%d", settings.host, settings.port)
-    uvicorn.run(
-        "server.__main__:app_from_environ",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_config=log_config(settings.log_level),
-        log_level=settings.log_level,
-        access_log=False,  # uvicorn's access log names client addresses; ours does not
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        timeout_keep_alive=5,
-        server_header=False,
+    run(
+        config(
+            "server.__main__:app_from_environ",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            trust_forwarded=settings.forwarded_allow_ips,
+            limits=ConnectionLimits(
+                header_bytes=settings.header_bytes,
+                header_seconds=settings.header_timeout,
+                keep_alive_seconds=settings.keep_alive_timeout,
+                max_connections=settings.max_connections,
+            ),
+            workers=settings.workers,
+            log_config=log_config(settings.log_level),
+            log_level=settings.log_level,
+            access_log=False,  # uvicorn's access log names client addresses; ours does not
+        )
     )
     return 0
 

@@ -35,8 +35,7 @@ from server import validation
 from server.errors import error
 from server.middleware import AccessLog, BodyLimit
 from server.ratelimit import RateLimiter
-from server.settings import Limits, Settings
-from server.storage import (
+from server.records import (
     Account,
     BasedOnFutureError,
     ChangeStore,
@@ -50,6 +49,7 @@ from server.storage import (
     StorageError,
     WrappedKey,
 )
+from server.settings import Limits, Settings
 from server.validation import Problem
 
 PROTOCOL = 1
@@ -204,14 +204,26 @@ class _Api:
         self, request: Request, body: Mapping[str, Any], proof: str
     ) -> Account | Response:
         """A login-like proof: rate limits first, then a constant-time compare that answers
-        the same for an unknown account and a wrong key."""
+        the same for an unknown account and a wrong key.
+
+        The client address's limit comes first, so one address cannot spend an account's
+        budget beyond its own. Then a passphrase proof is counted against the account before
+        it is checked, in one atomic step of the limiter: concurrent guesses cannot all pass a
+        test made before the first of them failed. Two kinds of request are not counted
+        against the account, so that strangers cannot lock its owner out: a recovery proof (a
+        random 256-bit key, hopeless to guess) and a request that carries a session token of
+        this account (a device already signed in, even one whose session the passphrase change
+        made stale). A right passphrase clears the account's count."""
         account_hex = str(body["account_id"])
+        account_id = bytes.fromhex(account_hex)
         refused = await self.limited("logins_per_client", self.client_key(request))
         if refused:
             return refused
-        if not await self.limiter.test(self.rates["failed_logins"], "failed_logins", account_hex):
+        counted = proof == "auth_key" and not await self.holds_session(request, account_id)
+        failed_logins = self.rates["failed_logins"]
+        if counted and not await self.limiter.hit(failed_logins, "failed_logins", account_hex):
             return await self.too_many("failed_logins", account_hex)
-        account = await self.read(self.store.get_account, bytes.fromhex(account_hex))
+        account = await self.read(self.store.get_account, account_id)
         given = verifier(self.settings.pepper, base64.b64decode(body[proof]))
         if account is None:
             expected = self.dummy_verifier
@@ -220,9 +232,22 @@ class _Api:
         else:
             expected = account.recovery_verifier
         if hmac.compare_digest(given, expected) and account is not None:
+            if counted:
+                await self.limiter.clear(failed_logins, "failed_logins", account_hex)
             return account
-        await self.limiter.hit(self.rates["failed_logins"], "failed_logins", account_hex)
         return error("bad-credentials", "wrong passphrase or unknown account")
+
+    async def holds_session(self, request: Request, account_id: bytes) -> bool:
+        """Whether the request carries a token of one of the account's sessions (stale or
+        not: a passphrase change elsewhere makes a device's session stale, not a stranger's)."""
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or _TOKEN.fullmatch(token) is None:
+            return False
+        token_hash = _token_hash(base64.urlsafe_b64decode(token + "="))
+        session = await self.read(
+            self.store.get_session, token_hash, today=self.today().isoformat()
+        )
+        return session is not None and session.account_id == account_id
 
     # --- endpoints --------------------------------------------------------------------------
 

@@ -45,6 +45,14 @@ class RateLimiter:
         assert self._sync is not None
         return self._sync.test(item, *keys)
 
+    async def clear(self, item: RateLimitItem, *keys: str) -> None:
+        """Forget what was counted."""
+        if self._aio is not None:
+            await self._aio.clear(item, *keys)
+        else:
+            assert self._sync is not None
+            self._sync.clear(item, *keys)
+
     async def retry_after(self, item: RateLimitItem, *keys: str) -> int:
         if self._aio is not None:
             stats = await self._aio.get_window_stats(item, *keys)

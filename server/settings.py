@@ -56,9 +56,15 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     rate_limit_storage: str = DEFAULT_RATE_LIMIT_STORAGE
     workers: int = 1
-    forwarded_allow_ips: str = "127.0.0.1"
+    # Proxies whose X-Forwarded-For is believed (comma-separated addresses or networks); none by
+    # default: a server reached directly must not let clients pick their own address.
+    forwarded_allow_ips: str = ""
     log_level: str = "info"
     body_timeout: float = 30.0  # seconds for a request body to arrive in full
+    header_bytes: int = 16 * 1024  # request line and headers
+    header_timeout: float = 10.0  # seconds for them to arrive, from connect or the last answer
+    keep_alive_timeout: int = 5  # seconds an idle connection is kept after an answer
+    max_connections: int = 1000  # open at once, per process
     limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
@@ -84,9 +90,13 @@ class Settings:
             cors_origins=tuple(config("CORS_ORIGINS", cast=CommaSeparatedStrings, default="")),
             rate_limit_storage=config("RATE_LIMIT_STORAGE", default=DEFAULT_RATE_LIMIT_STORAGE),
             workers=config("WORKERS", cast=int, default=1),
-            forwarded_allow_ips=config("FORWARDED_ALLOW_IPS", default="127.0.0.1"),
+            forwarded_allow_ips=config("FORWARDED_ALLOW_IPS", default=""),
             log_level=config("LOG_LEVEL", default="info"),
             body_timeout=config("BODY_TIMEOUT", cast=float, default=30.0),
+            header_bytes=config("HEADER_BYTES", cast=int, default=16 * 1024),
+            header_timeout=config("HEADER_TIMEOUT", cast=float, default=10.0),
+            keep_alive_timeout=config("KEEP_ALIVE_TIMEOUT", cast=int, default=5),
+            max_connections=config("MAX_CONNECTIONS", cast=int, default=1000),
             limits=_limits(config),
         )
 

@@ -1,5 +1,5 @@
 """The SQL stores: SQLite (WAL, synchronous=FULL) and PostgreSQL (per-account row lock), one
-body of SQL for both. The interface and the values are in storage.py."""
+body of SQL for both. The interface and the values are in records.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from server.storage import (
+from server.records import (
     Account,
     BasedOnFutureError,
     CursorAheadError,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from starlette.routing import BaseRoute, Mount
 
-import buildtool.serve
+import server.run
 from buildtool.dist import write
 from buildtool.plan import CSP
 from buildtool.serve import create_app, serve
@@ -119,14 +119,20 @@ def test_what_is_not_a_page_gets_a_404_not_the_page(served, path, headers):
 
 def test_serving_keeps_no_access_log_of_client_addresses(tmp_path, monkeypatch):
     (tmp_path / "index.html").write_text("<!doctype html>")
-    calls: list[dict[str, object]] = []
-    monkeypatch.setattr(
-        buildtool.serve.uvicorn, "run", lambda app, **options: calls.append(options)
-    )
+    calls: list[server.run.BoundedConfig] = []
+    monkeypatch.setattr(server.run, "run", calls.append)
 
     serve(tmp_path, "127.0.0.1", 8000)
 
-    assert calls == [{"host": "127.0.0.1", "port": 8000, "log_level": "info", "access_log": False}]
+    [config] = calls
+    assert (config.host, config.port, config.log_level, config.access_log) == (
+        "127.0.0.1",
+        8000,
+        "info",
+        False,
+    )
+    # The local one-process run believes no X-Forwarded-For and names no server (issue 15).
+    assert (config.proxy_headers, config.server_header) == (False, False)
 
 
 def test_the_api_hook_mounts_under_api_before_the_app(served):

@@ -6,13 +6,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import resource
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,9 +23,10 @@ import httpx
 import pytest
 
 from server.app import create_app
+from server.records import ChangeStore
 from server.settings import Limits, Settings
 from server.sqlstore import PostgresStore, SqliteStore
-from server.storage import ChangeStore, MemoryStore
+from server.storage import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[2]
 PEPPER = hashlib.sha256(b"the tests' pepper").digest()
@@ -232,15 +234,30 @@ def server_env(directory: Path, port: int, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_server(directory: Path, env: Mapping[str, str], *, port: int) -> ServerProcess:
+def start_server(
+    directory: Path,
+    env: Mapping[str, str],
+    *,
+    port: int,
+    args: Sequence[str] = (),
+    open_files: int | None = None,
+) -> ServerProcess:
+    """`python -m server [args]`; with open_files, the process may hold no more descriptors
+    than that (soft and hard limit, as on a host configured so)."""
     log = directory / "server.log"
+
+    def limit_files() -> None:
+        if open_files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
     with log.open("ab") as output:  # the child keeps its own descriptor
         process = subprocess.Popen(
-            [sys.executable, "-m", "server"],
+            [sys.executable, "-m", "server", *args],
             cwd=directory,
             env=dict(env),
             stdout=output,
             stderr=subprocess.STDOUT,
+            preexec_fn=limit_files if open_files is not None else None,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
@@ -263,8 +280,16 @@ def server_process(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
     started: list[ServerProcess] = []
     port = free_port()
 
-    def start(**extra: str) -> ServerProcess:
-        server = start_server(tmp_path, server_env(tmp_path, port, **extra), port=port)
+    def start(
+        *, args: Sequence[str] = (), open_files: int | None = None, **extra: str
+    ) -> ServerProcess:
+        server = start_server(
+            tmp_path,
+            server_env(tmp_path, port, **extra),
+            port=port,
+            args=args,
+            open_files=open_files,
+        )
         started.append(server)
         return server
 

@@ -377,7 +377,7 @@ class Device:
         answer = await self.call(
             "POST",
             "/v1/session",
-            auth=False,
+            auth=True,  # a signed-in device shows its token (not locked out)
             body={"account_id": self.account_id.hex(), "auth_key": b64(keys.auth_key)},
         )
         self.deks = {
@@ -398,7 +398,7 @@ class Device:
         answer = await self.call(
             "POST",
             "/v1/passphrase",
-            auth=False,
+            auth=True,  # a signed-in device shows its token (not locked out)
             body={
                 "account_id": self.account_id.hex(),
                 "auth_key": b64(old_keys.auth_key),

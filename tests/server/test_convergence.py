@@ -21,8 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
+from server.records import ChangeStore
 from server.sqlstore import SqliteStore
-from server.storage import ChangeStore
 from tests.server.builders import PASSPHRASE, START_MS, account_a, paired
 from tests.server.conftest import NIGHTLY, FakeClock, http_client
 from tests.server.refclient import (

@@ -20,6 +20,7 @@ def test_defaults_suit_a_local_run(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert (tmp_path / "data" / "pepper").stat().st_mode & 0o777 == 0o600
     assert Settings.from_environ({}).pepper == settings.pepper  # created once, then reused
     assert settings.limits == Limits()
+    assert settings.forwarded_allow_ips == ""  # no forwarded header is believed
 
 
 def test_every_setting_comes_from_the_environment(tmp_path: Path) -> None:
@@ -35,6 +36,11 @@ def test_every_setting_comes_from_the_environment(tmp_path: Path) -> None:
             "FOLLOWTHROUGH_CORS_ORIGINS": "https://app.example, https://beta.example",
             "FOLLOWTHROUGH_WORKERS": "4",
             "FOLLOWTHROUGH_BODY_TIMEOUT": "12.5",
+            "FOLLOWTHROUGH_FORWARDED_ALLOW_IPS": "10.0.0.2",
+            "FOLLOWTHROUGH_HEADER_BYTES": "8192",
+            "FOLLOWTHROUGH_HEADER_TIMEOUT": "4.5",
+            "FOLLOWTHROUGH_KEEP_ALIVE_TIMEOUT": "3",
+            "FOLLOWTHROUGH_MAX_CONNECTIONS": "200",
             "FOLLOWTHROUGH_LIMIT_SYNCS_PER_ACCOUNT": "600/minute",
             "FOLLOWTHROUGH_LIMIT_ITEMS_PER_PUSH": "100",
         }
@@ -44,6 +50,9 @@ def test_every_setting_comes_from_the_environment(tmp_path: Path) -> None:
     assert settings.pepper == bytes.fromhex("ab" * 32)
     assert settings.cors_origins == ("https://app.example", "https://beta.example")
     assert settings.body_timeout == 12.5
+    assert settings.forwarded_allow_ips == "10.0.0.2"
+    assert (settings.header_bytes, settings.header_timeout) == (8192, 4.5)
+    assert (settings.keep_alive_timeout, settings.max_connections) == (3, 200)
     assert settings.limits.syncs_per_account == "600/minute"
     assert settings.limits.items_per_push == 100
     assert "pepper" not in repr(settings)  # never printed

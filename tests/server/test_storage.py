@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from server.sqlstore import PostgresStore, SqliteStore
-from server.storage import (
+from server.records import (
     BasedOnFutureError,
     ChangeStore,
     CursorAheadError,
@@ -23,8 +22,9 @@ from server.storage import (
     Quota,
     QuotaExceededError,
     WrappedKey,
-    open_store,
 )
+from server.sqlstore import PostgresStore, SqliteStore
+from server.storage import open_store
 from tests.server.conftest import NIGHTLY, PostgresCluster, StoreFactory
 
 TODAY = "2026-11-23"
@@ -427,3 +427,19 @@ def test_concurrent_pushers_never_make_a_reader_skip_a_seq(
     assert final == list(range(1, len(final) + 1))
     assert seen == final
     store.close()
+
+
+def test_the_stores_share_their_values_through_records_and_import_no_circle() -> None:
+    """storage.py opens the SQL stores; sqlstore.py must not import storage.py back."""
+    import ast
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[2] / "server" / "sqlstore.py"
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(source.read_text()))
+        if isinstance(node, ast.ImportFrom)
+    }
+
+    assert "server.storage" not in imported
+    assert "server.records" in imported

@@ -18,9 +18,10 @@ import httpx
 import pytest
 
 from server.app import routes as api_routes
+from server.records import PullPage, StorageError
 from server.settings import Limits
 from server.sqlstore import SqliteStore
-from server.storage import MemoryStore, PullPage, StorageError
+from server.storage import MemoryStore
 from tests.server import refclient
 from tests.server.builders import (
     ACCOUNT_A,
