@@ -173,3 +173,19 @@ def test_a_keep_in_touch_note_after_landing_mentions_the_new_role() -> None:
 
     assert "my new role as Head of Sales at Yahoo" in draft_for(landed, key, NOW + 60 * DAY).body
     assert "new role" not in draft_for(state, key).body
+
+
+def test_a_subject_whose_template_spans_lines_has_no_space_before_its_punctuation() -> None:
+    # Found by test_properties: "Thanks Thanks Thanks Thanks ." from a subject ending "\n\n .".
+    state, key = scenario("reach-out")
+    own = Template(subject="Thanks Thanks Thanks Thanks \n\n .", body="Thanks\n, {first_name}")
+    state = state_of(
+        *state.people.values(),
+        *state.introductions.values(),
+        settings=Settings(templates={Rule.REACH_OUT: own}),
+    )
+
+    draft = draft_for(state, key)
+
+    assert draft.subject == "Thanks Thanks Thanks Thanks"
+    assert draft.body == "Thanks\n, Bea"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from unicodedata import normalize
 
 import pytest
 from followup.errors import EngineError
@@ -240,10 +241,13 @@ def _people(state: State) -> set[tuple[object, ...]]:
     }
 
 
+# Text as the engine holds it: in NFC (bounds.clean_text).
 _line = st.text(
     alphabet=st.characters(categories=("L", "N", "P", "S", "Zs"), max_codepoint=0x2FFF), max_size=25
-).map(str.strip)
-_word = st.text(alphabet=st.characters(categories=("L", "N")), min_size=1, max_size=8)
+).map(lambda s: normalize("NFC", s).strip())
+_word = st.text(alphabet=st.characters(categories=("L", "N")), min_size=1, max_size=8).map(
+    lambda s: normalize("NFC", s)
+)
 
 
 @st.composite

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from followup.errors import ValidationError
-from followup.template import PLACEHOLDERS, check, placeholders_in, render
+from followup.template import PLACEHOLDERS, check, one_line, placeholders_in, render
 from followup.wording import BUILT_IN
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -42,6 +42,15 @@ def test_a_missing_fact_outside_a_section_drops_its_whole_sentence() -> None:
 
 def test_a_missing_fact_never_leaves_an_empty_line_behind() -> None:
     assert render("Hi {first_name},\n\nThanks.\n\n{my_name}", {}) == "Thanks."
+
+
+def test_a_line_left_with_only_punctuation_is_dropped() -> None:
+    assert render("Thanks {first_name}\n\n.\n{my_name} !", {"first_name": "Bea"}) == ("Thanks Bea")
+
+
+def test_one_line_joins_lines_without_a_space_before_punctuation() -> None:
+    assert one_line("Thanks\n.") == "Thanks."
+    assert one_line("Thanks\n, Bea\n\n  again") == "Thanks, Bea again"
 
 
 def test_a_flag_prints_nothing_and_only_decides_whether_its_section_appears() -> None:

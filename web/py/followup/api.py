@@ -23,13 +23,14 @@ from .codec import (
     encode_profile,
     encode_record,
     encode_state,
+    encode_stored,
 )
 from .commands import parse_command
 from .drafts import draft
 from .engine import decide
 from .errors import CodecError, EngineError, NotFoundError
 from .events import encode_event
-from .fields import Fields, iso, parse_day, parse_instant
+from .fields import REQUIRED, Fields, iso, parse_day, parse_instant
 from .graph import chain_to, doors, most_doors
 from .insights import insights
 from .model import Draft, FollowUp, Person, PersonId, Profile
@@ -101,7 +102,7 @@ def _upsert(state: State, f: Fields) -> Answer:
 
 def _command(state: State, f: Fields) -> Answer:
     now, today = _clock(f)
-    command = parse_command(f.ident("name"), f.raw.get("payload", {}), now)
+    command = parse_command(f.line("name", REQUIRED), f.raw.get("payload", {}), now)
     decision = decide(state, command, now, today)
     put: dict[str, list[dict[str, Any]]] = {}
     for record in decision.put:
@@ -133,7 +134,7 @@ def _today(state: State, f: Fields) -> Answer:
 
 def _draft(state: State, f: Fields) -> Answer:
     now, today = _clock(f)
-    key = f.ident("key")
+    key = f.key("key")
     followup = find(state, key, now, today)
     if followup is None:
         raise NotFoundError("unknown-followup", "Nothing is owed under this key now.", "key")
@@ -297,7 +298,8 @@ def _stored(record: Stored) -> tuple[str, dict[str, Any]]:
         return "meta", encode_settings(record)
     if isinstance(record, Profile):
         return "meta", encode_profile(record)
-    return STORE_OF[type(record)], encode_record(record)
+    store = STORE_OF[type(record)]
+    return store, encode_stored(store, record)
 
 
 def _people(state: State, ids: list[PersonId]) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from . import schema
+from .bounds import URL_MAX
 from .errors import CodecError
 from .fields import REQUIRED as _REQUIRED
 from .fields import Fields, iso
@@ -47,10 +49,7 @@ STORES = ("people", "events", "introductions", "interactions", "opportunities", 
 T = TypeVar("T")
 
 
-PERSON_FIELDS = (
-    "id", "name", "organisation", "role", "emails", "phones", "urls", "tags", "notes",
-    "how_met", "event_id", "cadence_days", "created_at", "updated_at",
-)  # fmt: skip
+PERSON_FIELDS = tuple(schema.PERSON)
 
 
 def decode_person(raw: object, where: str) -> Person:
@@ -63,12 +62,12 @@ def strict_person(raw: object, where: str) -> Person:
     created = f.instant("created_at")
     return Person(
         id=pid,
-        name=f.text("name", _REQUIRED),
-        organisation=f.text("organisation"),
-        role=f.text("role"),
+        name=f.line("name", _REQUIRED),
+        organisation=f.line("organisation"),
+        role=f.line("role"),
         emails=f.texts("emails"),
         phones=f.texts("phones"),
-        urls=f.texts("urls"),
+        urls=f.texts("urls", URL_MAX),
         tags=f.texts("tags"),
         notes=f.text("notes"),
         how_met=f.text("how_met"),
@@ -80,20 +79,18 @@ def strict_person(raw: object, where: str) -> Person:
 
 
 def decode_event(raw: object, where: str) -> Event:
-    f = Fields(raw, where, ("id", "name", "date", "place", "created_at"))
+    f = Fields(raw, where, EVENT_FIELDS)
     return Event(
         id=EventId(f.ident("id")),
-        name=f.text("name", _REQUIRED),
+        name=f.line("name", _REQUIRED),
         date=f.day("date"),
-        place=f.text("place"),
+        place=f.line("place"),
         created_at=f.instant("created_at"),
     )
 
 
-INTRODUCTION_FIELDS = (
-    "id", "introducer_id", "introduced_id", "at", "kind", "context", "status", "status_at",
-    "outcome", "created_at",
-)  # fmt: skip
+EVENT_FIELDS = tuple(schema.EVENT)
+INTRODUCTION_FIELDS = tuple(schema.INTRODUCTION)
 
 
 def decode_introduction(raw: object, where: str) -> Introduction:
@@ -115,7 +112,7 @@ def decode_introduction(raw: object, where: str) -> Introduction:
 
 
 def decode_advice(raw: object, where: str) -> Advice:
-    f = Fields(raw, where, ("text", "kind", "done_at"))
+    f = Fields(raw, where, ADVICE_FIELDS)
     return Advice(
         text=f.text("text", _REQUIRED),
         kind=f.choice("kind", AdviceKind, AdviceKind.OTHER),
@@ -124,16 +121,15 @@ def decode_advice(raw: object, where: str) -> Advice:
 
 
 def decode_promise(raw: object, where: str) -> Promise:
-    f = Fields(raw, where, ("text", "due", "done_at"))
+    f = Fields(raw, where, PROMISE_FIELDS)
     return Promise(
         text=f.text("text", _REQUIRED), due=f.day("due"), done_at=f.maybe_instant("done_at")
     )
 
 
-INTERACTION_FIELDS = (
-    "id", "person_ids", "kind", "at", "notes", "advice", "promises", "opportunity_id",
-    "followup_key", "created_at",
-)  # fmt: skip
+INTERACTION_FIELDS = tuple(schema.INTERACTION)
+ADVICE_FIELDS = tuple(schema.ADVICE)
+PROMISE_FIELDS = tuple(schema.PROMISE)
 
 
 def decode_interaction(raw: object, where: str) -> Interaction:
@@ -153,22 +149,19 @@ def strict_interaction(raw: object, where: str) -> Interaction:
         advice=f.objects("advice", decode_advice),
         promises=f.objects("promises", decode_promise),
         opportunity_id=_maybe(OpportunityId, f.ref("opportunity_id")),
-        followup_key=f.ref("followup_key"),
+        followup_key=f.ref_key("followup_key"),
         created_at=f.instant("created_at", at),
     )
 
 
 def decode_link(raw: object, where: str) -> OpportunityPerson:
-    f = Fields(raw, where, ("person_id", "role"))
+    f = Fields(raw, where, tuple(schema.OPPORTUNITY_PERSON))
     return OpportunityPerson(
         person_id=PersonId(f.ident("person_id")), role=f.choice("role", OpportunityRole)
     )
 
 
-OPPORTUNITY_FIELDS = (
-    "id", "organisation", "role", "stage", "stage_at", "people", "introduction_id", "notes",
-    "created_at",
-)  # fmt: skip
+OPPORTUNITY_FIELDS = tuple(schema.OPPORTUNITY)
 
 
 def decode_opportunity(raw: object, where: str) -> Opportunity:
@@ -177,8 +170,8 @@ def decode_opportunity(raw: object, where: str) -> Opportunity:
     stage_at = f.instant("stage_at")
     return Opportunity(
         id=ident,
-        organisation=f.text("organisation", _REQUIRED),
-        role=f.text("role"),
+        organisation=f.line("organisation", _REQUIRED),
+        role=f.line("role"),
         stage=f.choice("stage", Stage),
         stage_at=stage_at,
         people=f.objects("people", decode_link),
@@ -189,9 +182,9 @@ def decode_opportunity(raw: object, where: str) -> Opportunity:
 
 
 def decode_decision(raw: object, where: str) -> FollowUpDecision:
-    f = Fields(raw, where, ("key", "status", "until", "reason", "at"))
+    f = Fields(raw, where, tuple(schema.DECISION))
     return FollowUpDecision(
-        key=f.ident("key"),
+        key=f.key("key"),
         status=f.choice("status", DecisionStatus),
         until=f.maybe_instant("until"),
         reason=f.text("reason"),
@@ -200,8 +193,8 @@ def decode_decision(raw: object, where: str) -> FollowUpDecision:
 
 
 def decode_profile(raw: object, where: str) -> Profile:
-    f = Fields(raw, where, ("id", "name", "email", "phone"))
-    return Profile(name=f.text("name"), email=f.text("email"), phone=f.text("phone"))
+    f = Fields(raw, where, tuple(schema.PROFILE))
+    return Profile(name=f.line("name"), email=f.line("email"), phone=f.line("phone"))
 
 
 DECODERS: Mapping[str, Callable[[object, str], Record]] = {
@@ -226,6 +219,15 @@ def decode_records(store: str, raw: object, where: str) -> list[Record]:
             raise CodecError("duplicate-id", f"'{key}' appears twice.", f"{where}[{i}]")
         seen.add(key)
     return records
+
+
+def encode_stored(store: str, record: Record) -> dict[str, Any]:
+    """A record the engine made, encoded for the shell to store, after checking it decodes
+    again: the engine never writes what a later load would refuse (a merge joining two long
+    notes, an import). The error names the record's field."""
+    encoded = encode_record(record)
+    DECODERS[store](encoded, "")
+    return encoded
 
 
 def decode_meta(raw: object, where: str) -> tuple[Settings | None, Profile | None]:

@@ -255,7 +255,7 @@ def _landed(payload: Mapping[str, Any], now: datetime) -> Command:
 def _key_command(make: Callable[[Fields, str], Command], allowed: tuple[str, ...]) -> Any:
     def parse(payload: Mapping[str, Any], now: datetime) -> Command:
         f = Fields(payload, "", ("key", *allowed))
-        key = f.ident("key")
+        key = f.key("key")
         split_key(key)
         return make(f, key)
 

@@ -25,7 +25,7 @@ from .model import (
 from .rules import how_in_touch
 from .settings import Rule, Template
 from .state import State
-from .template import render
+from .template import one_line, render
 from .wording import BUILT_IN
 
 SMS_LIMIT = 300
@@ -57,7 +57,7 @@ def draft(state: State, followup: FollowUp, now: datetime) -> Draft:
         for part in ("subject", "body", "sms")
     }
     # A subject is one line, whatever line breaks the user's template has.
-    parts["subject"] = " ".join(parts["subject"].split())
+    parts["subject"] = one_line(parts["subject"])
     person = state.people.get(followup.person_ids[0]) if followup.person_ids else None
     to = Recipient(
         name=person.name if person else followup.who,
@@ -207,7 +207,7 @@ def _shorten(text: str, limit: int) -> str:
     sentences = re.split(r"(?<=[.!?])\s+", text)
     while len(sentences) > 1 and len(" ".join(sentences)) > limit:
         sentences.pop()
-    short = " ".join(sentences)
+    short = one_line(" ".join(sentences))
     if len(short) > limit:
         short = short[: limit - 1].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
     return short

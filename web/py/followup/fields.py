@@ -12,6 +12,18 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from .bounds import (
+    LINE_MAX,
+    MAX_TIME,
+    MIN_TIME,
+    TEXT_MAX,
+    check_day,
+    check_id,
+    check_key,
+    check_time,
+    clean_text,
+    time_out_of_range,
+)
 from .errors import CodecError
 
 E = TypeVar("E", bound=StrEnum)
@@ -21,7 +33,7 @@ _ABSENT: Any = object()
 
 
 def parse_instant(value: object, field: str) -> datetime:
-    """An ISO 8601 time with an offset (or `Z`), normalised to UTC."""
+    """An ISO 8601 time with an offset (or `Z`), normalised to UTC, within bounds.py's range."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
@@ -31,20 +43,24 @@ def parse_instant(value: object, field: str) -> datetime:
             raise CodecError("bad-time", f"'{value}' is not a time we understand.", field) from None
     else:
         raise CodecError("wrong-type", "This should be a time like 2026-11-23T09:30:00Z.", field)
-    if parsed.tzinfo is UTC:
-        return parsed
     if parsed.tzinfo is None:
         raise CodecError("naive-time", "This time needs an offset such as Z or +01:00.", field)
-    return parsed.astimezone(UTC)
+    if parsed.tzinfo is not UTC:
+        try:
+            parsed = parsed.astimezone(UTC)
+        except OverflowError:  # 9999-12-31T23:00-05:00 is in the year 10000
+            raise time_out_of_range(field) from None
+    return check_time(parsed, field)
 
 
 def parse_day(value: object, field: str) -> date:
     if not isinstance(value, str):
         raise CodecError("wrong-type", "This should be a date like 2026-11-23.", field)
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise CodecError("bad-date", f"'{value}' is not a date like 2026-11-23.", field) from None
+    return check_day(parsed, field)
 
 
 def iso(value: datetime | None) -> Any:
@@ -88,45 +104,89 @@ class Fields:
             raise CodecError("missing-field", f"'{key}' is required.", self.field(key))
         return default
 
-    def text(self, key: str, default: Any = "") -> str:
+    def _str(self, key: str, default: Any) -> str:
         value = self._get(key, default)
         if not isinstance(value, str):
             raise CodecError("wrong-type", "This should be text.", self.field(key))
         return value
 
+    def text(self, key: str, default: Any = "", limit: int = TEXT_MAX) -> str:
+        """Text of at most `limit` characters, in NFC (bounds.clean_text)."""
+        return clean_text(self._str(key, default), self.field(key), limit)
+
+    def blob(self, key: str, default: Any = "") -> str:
+        """Text taken as it is: a file's contents, which the reader that parses them checks."""
+        return self._str(key, default)
+
+    def line(self, key: str, default: Any = "") -> str:
+        """A short text: a name, an organisation, a place."""
+        return self.text(key, default, LINE_MAX)
+
     def ident(self, key: str) -> str:
-        value = self.text(key, REQUIRED)
+        """A record's id (bounds.check_id)."""
+        value = self._str(key, REQUIRED)
         if not value:
             raise CodecError("missing-field", "This cannot be empty.", self.field(key))
-        return value
+        return check_id(value, self.field(key))
+
+    def key(self, key: str) -> str:
+        """A follow-up key, `rule:id[:id]` (bounds.check_key)."""
+        value = self._str(key, REQUIRED)
+        if not value:
+            raise CodecError("missing-field", "This cannot be empty.", self.field(key))
+        return check_key(value, self.field(key))
 
     def ref(self, key: str) -> str | None:
+        """Another record's id, or None."""
         value = self._get(key, None)
         if value is None:
             return None
         if not isinstance(value, str) or not value:
             raise CodecError("wrong-type", "This should be an id or null.", self.field(key))
-        return value
+        return check_id(value, self.field(key))
 
-    def texts(self, key: str) -> tuple[str, ...]:
+    def ref_key(self, key: str) -> str | None:
+        """A follow-up key, or None."""
+        return None if self._get(key, None) is None else self.key(key)
+
+    def _strs(self, key: str) -> list[str]:
         values = self._get(key, ())
         if not values and isinstance(values, list | tuple):
-            return ()
+            return []
         if not isinstance(values, list):
             raise CodecError("wrong-type", "This should be a list of text.", self.field(key))
         for i, value in enumerate(values):
             if not isinstance(value, str):
                 raise CodecError("wrong-type", "This should be text.", f"{self.field(key)}[{i}]")
-        return tuple(values)
+        return values
+
+    def texts(self, key: str, limit: int = LINE_MAX) -> tuple[str, ...]:
+        """A list of short texts (emails, tags), each as `text` reads it."""
+        values = self._strs(key)
+        if not values:
+            return ()
+        where = self.field(key)
+        return tuple(clean_text(v, f"{where}[{i}]", limit) for i, v in enumerate(values))
 
     def ids(self, key: str) -> tuple[str, ...]:
-        values = self.texts(key)
+        values = self._strs(key)
         for i, value in enumerate(values):
             if not value:
                 raise CodecError(
                     "missing-field", "An id cannot be empty.", f"{self.field(key)}[{i}]"
                 )
-        return values
+            check_id(value, f"{self.field(key)}[{i}]")
+        return tuple(values)
+
+    def key_list(self, key: str) -> tuple[str, ...]:
+        values = self._strs(key)
+        for i, value in enumerate(values):
+            if not value:
+                raise CodecError(
+                    "missing-field", "A key cannot be empty.", f"{self.field(key)}[{i}]"
+                )
+            check_key(value, f"{self.field(key)}[{i}]")
+        return tuple(values)
 
     def instant(self, key: str, default: Any = REQUIRED) -> datetime:
         value = self._get(key, default)
@@ -135,7 +195,7 @@ class Fields:
                 parsed = datetime.fromisoformat(value)
             except ValueError:
                 return parse_instant(value, self.field(key))
-            if parsed.tzinfo is UTC:
+            if parsed.tzinfo is UTC and MIN_TIME <= parsed <= MAX_TIME:
                 return parsed
         return parse_instant(value, self.field(key))
 

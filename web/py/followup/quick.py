@@ -1,16 +1,19 @@
 """Fast paths for decoding the two big stores (people, interactions) at load.
 
 A heavy user has tens of thousands of these, almost all written by the engine itself: every
-field present, times in UTC, no advice or promises. Such a record is checked here in a few
-built-in operations; anything else returns None, and the strict reader in codec.py decodes it
-and names whatever is wrong. Both must give equal records (tests/core/test_codec.py).
+field present, times in UTC, no advice or promises, short printable ASCII or NFC text. Such a
+record is checked here in a few built-in operations; anything else returns None, and the
+strict reader in codec.py decodes it and names whatever is wrong. Both must give equal records
+(tests/core/test_codec.py, tests/core/test_bounds.py).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from unicodedata import is_normalized
 
+from .bounds import ID_MAX, KEY_MAX, LINE_MAX, MAX_TIME, MIN_TIME
 from .model import (
     EventId,
     Interaction,
@@ -57,10 +60,12 @@ def quick_person(raw: object) -> Person | None:
             and all(type(x) is list and all(type(v) is str for v in x) for x in lists)
             and (event is None or (type(event) is str and event))
             and cadence is None
+            and _plain_ids(ident + (event or ""))
+            and _plain_text("".join((name, *texts, *lists[0], *lists[1], *lists[2], *lists[3])))
         ):
             return None
         created_at, updated_at = _parse(created), _parse(updated)
-        if created_at.tzinfo is not UTC or updated_at.tzinfo is not UTC:
+        if not (_in_range(created_at) and _in_range(updated_at)):
             return None
         return Person(
             id=PersonId(ident),
@@ -99,10 +104,13 @@ def quick_interaction(raw: object) -> Interaction | None:
             and all(type(p) is str and p for p in people)
             and (opportunity is None or (type(opportunity) is str and opportunity))
             and (key is None or (type(key) is str and key))
+            and _plain_ids(ident + "".join(people) + (opportunity or ""))
+            and (key is None or (len(key) <= KEY_MAX and key.isprintable() and " " not in key))
+            and _plain_text(notes)
         ):
             return None
         at, created_at = _parse(raw["at"]), _parse(raw["created_at"])
-        if at.tzinfo is not UTC or created_at.tzinfo is not UTC:
+        if not (_in_range(at) and _in_range(created_at)):
             return None
         return Interaction(
             id=InteractionId(ident),
@@ -116,3 +124,23 @@ def quick_interaction(raw: object) -> Interaction | None:
         )
     except (TypeError, ValueError):
         return None
+
+
+# The checks of bounds.py, for the common case only: together, so one call covers a record.
+def _plain_ids(ids: str) -> bool:
+    """Ids, run together, that are all valid: printable, without ':' or spaces. Their joint
+    length is at most ID_MAX (longer ones are left to the strict reader, which measures each)."""
+    return len(ids) <= ID_MAX and ids.isprintable() and ":" not in ids and " " not in ids
+
+
+def _plain_text(text: str) -> bool:
+    """Short printable text already in NFC (anything else goes to the strict reader)."""
+    return (
+        len(text) <= LINE_MAX
+        and text.isprintable()
+        and (text.isascii() or is_normalized("NFC", text))
+    )
+
+
+def _in_range(value: datetime) -> bool:
+    return value.tzinfo is UTC and MIN_TIME <= value <= MAX_TIME

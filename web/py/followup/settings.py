@@ -12,6 +12,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from .bounds import clean_text
 from .errors import CodecError
 from .template import check
 
@@ -266,7 +267,7 @@ def _bool(value: object, field: str) -> bool:
 def _text(value: object, field: str) -> str:
     if not isinstance(value, str):
         raise CodecError("wrong-type", "This should be text.", field)
-    return value
+    return clean_text(value, field)
 
 
 def _int(value: object, field: str) -> int:

@@ -47,6 +47,7 @@ PLACEHOLDERS: Mapping[str, str] = {
 _TOKEN = re.compile(r"\{([a-z_]+)\}|\{|\}|\[|\]|\|")
 _MISSING = "\x00"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_PUNCTUATION_ONLY = re.compile(r"[.,;:!?]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,12 @@ def render(text: str, facts: Mapping[str, str]) -> str:
         else:
             out.append(_render_section(node, facts))
     return _tidy("".join(out))
+
+
+def one_line(text: str) -> str:
+    """A rendered text as one line (a subject), tidied again: the line breaks it loses must not
+    leave a space before punctuation ("Thanks ." from "Thanks\n\n.")."""
+    return _tidy_line(" ".join(text.split()))
 
 
 def _value(name: str, facts: Mapping[str, str]) -> str:
@@ -152,7 +159,8 @@ def _tidy(text: str) -> str:
             continue
         kept = [s for s in _SENTENCE_END.split(line) if _MISSING not in s]
         joined = _tidy_line(" ".join(kept))
-        if joined:
+        # A line left with only punctuation lost every fact it had: an empty bit, not a line.
+        if joined and not _PUNCTUATION_ONLY.fullmatch(joined):
             lines_out.append(joined)
     result = "\n".join(lines_out)
     result = re.sub(r"\n{3,}", "\n\n", result)

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from .agenda import agenda, find
-from .codec import STORES, encode_profile, encode_record
+from .codec import STORES, encode_profile, encode_stored
 from .errors import CodecError, NotFoundError
 from .fields import Fields, parse_day, parse_instant
 from .interop.backup import MODES, plan_restore, read_backup, summary, write_backup
@@ -54,7 +54,7 @@ class _Read:
 
 
 def _read(f: Fields) -> _Read:
-    text = f.text("text") if f.has("text") else _missing("text")
+    text = f.blob("text") if f.has("text") else _missing("text")
     fmt = f.text("format", "auto")
     if fmt not in FORMATS:
         raise CodecError("unknown-value", f"'{fmt}' is not one of: {', '.join(FORMATS)}.", "format")
@@ -202,7 +202,7 @@ def _export_json(state: State, f: Fields) -> Answer:
 
 
 def _restore_preview(state: State, f: Fields) -> Answer:
-    backup = read_backup(f.text("text"))
+    backup = read_backup(f.blob("text"))
     counts = plan_restore(state, backup.state, "merge").counts
     return state, {
         "exported_at": backup.exported_at,
@@ -217,7 +217,7 @@ def _restore(state: State, f: Fields) -> Answer:
     mode = f.text("mode", "merge")
     if mode not in MODES:
         raise CodecError("unknown-value", "'mode' is merge or replace.", "mode")
-    backup = read_backup(f.text("text"))
+    backup = read_backup(f.blob("text"))
     restore = plan_restore(state, backup.state, mode)
     delete: dict[str, list[str]] = {}
     for store, key in restore.delete:
@@ -264,7 +264,7 @@ def _export_ics(state: State, f: Fields) -> Answer:
     today = parse_day(f.raw.get("today"), "today") if f.has("today") else _missing("today")
     followups: list[FollowUp] = []
     if f.has("keys") and f.raw.get("keys") is not None:
-        for i, key in enumerate(f.ids("keys")):
+        for i, key in enumerate(f.key_list("keys")):
             found = find(state, key, now, today)
             if found is None:
                 raise NotFoundError(
@@ -313,7 +313,8 @@ def _encoded(records: Iterable[Stored]) -> dict[str, list[dict[str, Any]]]:
         elif isinstance(record, Profile):
             put.setdefault("meta", []).append(encode_profile(record))
         else:
-            put.setdefault(STORE_OF[type(record)], []).append(encode_record(record))
+            store = STORE_OF[type(record)]
+            put.setdefault(store, []).append(encode_stored(store, record))
     return put
 
 

@@ -4,17 +4,28 @@ and the limits and text rules every reader shares.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from followup.bounds import (
+    LINE_MAX,
+    MAX_DAY,
+    MAX_TIME,
+    MIN_DAY,
+    MIN_TIME,
+    TEXT_MAX,
+    URL_MAX,
+    scrub_text,
+)
 from followup.errors import EngineError
 from followup.model import IntroductionKind, IntroductionStatus
 
 # A 20 MB file is thousands of contacts even with notes; beyond that it is almost surely not an
 # address book (or it carries photos, which we drop anyway: export without them).
 MAX_TEXT = 20_000_000
-# Longer than any note a person types; a longer field is a broken or hostile file.
-MAX_FIELD = 100_000
+# Longer than any note a person types; a longer field is a broken or hostile file. Names and
+# other short fields keep the engine's shorter limits (bounds.py).
+MAX_FIELD = TEXT_MAX
 MAX_PROBLEMS = 200
 
 
@@ -122,22 +133,68 @@ def is_email(value: str) -> bool:
 
 
 def too_long(contact: Contact) -> str | None:
-    """The name of a field longer than MAX_FIELD, if any."""
+    """What is too long to keep, as "a name longer than Followthrough keeps (1,000
+    characters)", if anything is: the limits of the records it becomes (bounds.py)."""
+    event = contact.event
     fields = {
-        "name": [contact.name],
-        "organisation": [contact.organisation],
-        "role": [contact.role],
-        "notes": [contact.notes],
-        "how-met": [contact.how_met],
-        "email": list(contact.emails),
-        "phone": list(contact.phones),
-        "URL": list(contact.urls),
-        "tag": list(contact.tags),
+        "name": ([contact.name], LINE_MAX),
+        "organisation": ([contact.organisation], LINE_MAX),
+        "role": ([contact.role], LINE_MAX),
+        "notes": ([contact.notes], TEXT_MAX),
+        "how-met": ([contact.how_met], TEXT_MAX),
+        "email": (list(contact.emails), LINE_MAX),
+        "phone": (list(contact.phones), LINE_MAX),
+        "URL": (list(contact.urls), URL_MAX),
+        "tag": (list(contact.tags), LINE_MAX),
+        "event": ([event.name, event.place] if event else [], LINE_MAX),
+        "introducer's name": ([i.name for i in contact.introduced_by], LINE_MAX),
+        "introduction": (
+            [t for i in contact.introduced_by for t in (i.context, i.outcome)],
+            TEXT_MAX,
+        ),
     }
-    for field, values in fields.items():
-        if any(len(v) > MAX_FIELD for v in values):
-            return field
+    for field, (values, limit) in fields.items():
+        if any(len(v) > limit for v in values):
+            return f"{field} longer than Followthrough keeps ({limit:,} characters)"
     return None
+
+
+def scrubbed(contact: Contact) -> Contact:
+    """The contact as the engine keeps it: text without control characters, broken characters
+    shown as U+FFFD, in NFC (bounds.scrub_text); dates outside the engine's range left out."""
+    s = scrub_text
+    event = contact.event
+    if event is not None:
+        ok = MIN_DAY <= event.date <= MAX_DAY
+        event = replace(event, name=s(event.name), place=s(event.place)) if ok else None
+    return replace(
+        contact,
+        name=s(contact.name),
+        organisation=s(contact.organisation),
+        role=s(contact.role),
+        emails=tuple(s(v) for v in contact.emails),
+        phones=tuple(s(v) for v in contact.phones),
+        urls=tuple(s(v) for v in contact.urls),
+        tags=tuple(s(v) for v in contact.tags),
+        notes=s(contact.notes),
+        how_met=s(contact.how_met),
+        event=event,
+        introduced_by=tuple(
+            replace(
+                i,
+                name=s(i.name),
+                context=s(i.context),
+                outcome=s(i.outcome),
+                at=_in_range(i.at),
+                status_at=_in_range(i.status_at),
+            )
+            for i in contact.introduced_by
+        ),
+    )
+
+
+def _in_range(value: datetime | None) -> datetime | None:
+    return value if value is None or MIN_TIME <= value <= MAX_TIME else None
 
 
 def fallback_name(

@@ -17,7 +17,7 @@ from followup.errors import ValidationError
 from followup.model import Event, EventId, Introduction, IntroductionId, Person, PersonId
 from followup.state import State
 
-from .contact import Contact, EventRef, IntroducedBy
+from .contact import Contact, EventRef, IntroducedBy, scrubbed
 
 _NEW = "\x00new:"  # placeholder ids: no real id holds a NUL
 _LINKEDIN = re.compile(r"linkedin\.com/in/([^/?#\s]+)", re.IGNORECASE)
@@ -115,6 +115,7 @@ def plan_import(
 ) -> Plan:
     """What importing `contacts` does: each row is new, merged, unchanged or skipped (the user's
     `decisions`, by row number, can force "new" or "skip"). Nothing is applied here."""
+    contacts = [scrubbed(c) for c in contacts]
     directory = _Directory(state.people.values())
     people: dict[str, Person] = {}
     placeholders: list[str] = []

@@ -273,11 +273,7 @@ def keep(contact: Contact, contacts: list[Contact], problems: list[Problem], wha
     if contact.name and not field:
         contacts.append(contact)
         return
-    why = (
-        "has no name, email or phone number"
-        if not contact.name
-        else f"has a {field} longer than Followthrough keeps (100,000 characters)"
-    )
+    why = "has no name, email or phone number" if not contact.name else f"has a {field}"
     if len(problems) < MAX_PROBLEMS:
         problems.append(
             Problem(

@@ -58,7 +58,7 @@ def read_vcards(text: str) -> Parsed:
         if not contact.name:
             problem = "has no name, email or phone number"
         elif field:
-            problem = f"has a {field} longer than Followthrough keeps (100,000 characters)"
+            problem = f"has a {field}"
         else:
             contacts.append(contact)
             continue
