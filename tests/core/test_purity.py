@@ -19,6 +19,10 @@ ALLOWED = {
     "io",
     "followup",
     "vobject",
+    # segno draws QR codes (followup/qr.py), shipped as a pinned pure wheel too; unicodedata
+    # folds accents for the card's file name.
+    "segno",
+    "unicodedata",
     "bisect",
     "collections",
     "dataclasses",

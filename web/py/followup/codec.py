@@ -199,9 +199,19 @@ def decode_decision(raw: object, where: str) -> FollowUpDecision:
     )
 
 
+PROFILE_FIELDS = ("name", "email", "phone", "role", "organisation", "url")
+# Before the engine kept them, the page stored these under a leading underscore.
+_OLD_PROFILE_FIELDS = ("role", "organisation", "url")
+
+
 def decode_profile(raw: object, where: str) -> Profile:
-    f = Fields(raw, where, ("id", "name", "email", "phone"))
-    return Profile(name=f.text("name"), email=f.text("email"), phone=f.text("phone"))
+    f = Fields(raw, where, ("id", *PROFILE_FIELDS))
+    values = {k: f.text(k) for k in PROFILE_FIELDS}
+    for key in _OLD_PROFILE_FIELDS:
+        old = f.raw.get(f"_{key}")
+        if not f.has(key) and isinstance(old, str):
+            values[key] = old  # an old record: read, so nothing is lost; written back plainly
+    return Profile(**values)
 
 
 DECODERS: Mapping[str, Callable[[object, str], Record]] = {
@@ -286,7 +296,7 @@ def encode_state(state: State) -> dict[str, Any]:
 
 
 def encode_profile(profile: Profile) -> dict[str, Any]:
-    return {"id": "profile", "name": profile.name, "email": profile.email, "phone": profile.phone}
+    return {"id": "profile", **{k: getattr(profile, k) for k in PROFILE_FIELDS}}
 
 
 def encode_record(record: Record) -> dict[str, Any]:
