@@ -939,3 +939,6 @@ def test_a_real_build_boots_in_pyodide_and_imports_from_its_pyc_zips(real_build)
     assert report["interop"]["preview_new"] == 1
     assert report["interop"]["ics_ok"] is True
     assert report["interop"]["ics_begins"] == "BEGIN:VCALENDAR"
+    # segno draws QR codes inside the engine (My card, the sync pairing link).
+    assert report["interop"]["segno_origin"].startswith(f"{build.ENGINE_ZIP_PATH}/segno/")
+    assert report["interop"]["qr_size"] == 25
