@@ -86,7 +86,8 @@ export class CadencesSection {
       const name = `“${input.labels?.[0]?.textContent}”`;
       const read = readNumber(input.value, this.ranges[leaf], phase ? `${phase.legend}, ${name}` : name);
       if (read.error !== null) {
-        first ??= showError(input, read.error);
+        const shown = showError(input, read.error);
+        first ??= shown;
         continue;
       }
       if (parts.length === 3) patch.keep_in_touch[parts[1]][leaf] = read.value;

@@ -150,7 +150,10 @@ export class CardSection {
       let first = null;
       for (const problem of /** @type {{field: string, message: string}[]} */ (checked.problems)) {
         const input = form.elements.namedItem(problem.field);
-        if (input instanceof Element) first ??= showError(input, problem.message);
+        if (input instanceof Element) {
+          const shown = showError(input, problem.message);
+          first ??= shown;
+        }
       }
       if (first) return first.focus();
       const answer = await this.ctx.tracker.track(this.ctx.backend.command("save_profile", checked.profile));

@@ -114,7 +114,8 @@ export class TimingsSection {
       const label = group === "rules" ? `${this.rules[key]?.title}, “${name}”` : `“${name}”`;
       const read = readNumber(input.value, ranges[leaf ?? key], label);
       if (read.error !== null) {
-        first ??= showError(input, read.error);
+        const shown = showError(input, read.error);
+        first ??= shown;
         continue;
       }
       if (group === "rules") (patch.rules[key] ??= {})[leaf] = read.value;
