@@ -35,6 +35,8 @@ ENGINE_WHEELS: tuple[Wheel, ...] = (
         "2.9.0.post0",
         "a8b2bc7bffae282281c8140a97d3aa9c14da0b136dfe83f850eea9a5f7470427",
     ),
+    # segno draws the QR codes of "My card" and the sync pairing link (followup/qr.py).
+    Wheel("segno", "1.6.6", "28c7d081ed0cf935e0411293a465efd4d500704072cdb039778a2ab8736190c7"),
 )
 
 

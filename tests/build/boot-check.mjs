@@ -36,8 +36,12 @@ card = "BEGIN:VCARD\\r\\nVERSION:3.0\\r\\nFN:Ann Smith\\r\\nEMAIL:ann@example.co
 previewed = json.loads(api.call(json.dumps({"op": "import_preview", "text": card})))
 calendar = json.loads(api.call(json.dumps(
     {"op": "export_ics", "now": "2026-11-23T09:00:00Z", "today": "2026-11-23"})))
+qr = json.loads(api.call(json.dumps({"op": "qr", "text": "https://example.com/pair"})))
 import vobject
+import segno
 interop = {
+    "segno_origin": segno.__spec__.origin,
+    "qr_size": qr.get("qr", {}).get("size"),
     "vobject_origin": vobject.__spec__.origin,
     "preview_new": previewed.get("new"),
     "ics_ok": calendar.get("ok"),

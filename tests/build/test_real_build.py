@@ -68,7 +68,11 @@ def test_the_real_page_starts_the_worker_first_and_preloads_the_first_paint_modu
     assert preloads == ["static/js/app.js", *graph]
     assert {"static/js/dom.js", "static/js/engine.js", "static/js/store.js"} <= set(graph)
     # Screens and sync load on demand: not on the first paint.
-    assert not [path for path in graph if path.endswith(("people.js", "sync.js", "settings.js"))]
+    assert not [
+        path
+        for path in graph
+        if path.endswith(("people.js", "sync.js", "settings.js", "settings/index.js"))
+    ]
     scripts = re.findall(r"<script[^>]*>", head)
     assert scripts[0] == '<script src="static/js/boot.js">'
     assert head.index("boot.js") < head.index("app.css") < head.index('type="module"')
@@ -193,3 +197,6 @@ def test_a_real_build_boots_in_pyodide_and_imports_from_its_pyc_zips(real_build)
     assert report["interop"]["preview_new"] == 1
     assert report["interop"]["ics_ok"] is True
     assert report["interop"]["ics_begins"] == "BEGIN:VCALENDAR"
+    # segno draws QR codes inside the engine (My card, the sync pairing link).
+    assert report["interop"]["segno_origin"].startswith(f"{ENGINE_ZIP_PATH}/segno/")
+    assert report["interop"]["qr_size"] == 25

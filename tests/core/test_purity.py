@@ -19,6 +19,8 @@ ALLOWED = {
     "io",
     "followup",
     "vobject",
+    # segno draws QR codes (followup/qr.py), shipped as a pinned pure wheel too.
+    "segno",
     "bisect",
     "collections",
     "dataclasses",
@@ -31,7 +33,7 @@ ALLOWED = {
     "types",
     "typing",
     # bounds.py: names typed two ways ("é" as one character or two) are stored as one (NFC);
-    # Pyodide builds the module into its runtime.
+    # the card's file name folds accents. Pyodide builds the module into its runtime.
     "unicodedata",
 }
 FORBIDDEN_CALLS = {("datetime", "now"), ("date", "today"), ("time", "time"), ("datetime", "utcnow")}

@@ -1,13 +1,11 @@
 """Settings in a real browser: rule timings, own templates with a live preview, keep-in-touch
-cadences, storage status and backup reminder, and "My card" as a QR code made on the device
-(checked module for module against the reference encoder `segno`)."""
+cadences, storage status and backup reminder, and "My card" as a QR code the engine makes with
+`segno` on the device (checked here module for module against segno itself)."""
 
 from __future__ import annotations
 
 import importlib
-import random
 import re
-import string
 import subprocess
 import sys
 import time
@@ -115,50 +113,6 @@ def wait_for_draft(page: Page, key: str, done: Callable[[Any], bool]) -> None:
         time.sleep(0.1)
 
 
-def test_qr_codes_match_segno_module_for_module(launch: Launch, app_url: str) -> None:
-    page = launch().new_page()
-    page.goto(app_url)
-    rng = random.Random(4)
-    levels = {"L": 1, "M": 0, "Q": 3, "H": 2}  # segno's numbering of the levels
-    capacity = load_segno().consts.SYMBOL_CAPACITY
-    cases: list[tuple[str, str, int | None, int | None]] = [
-        ("hello", "M", None, None),
-        (ANA_VCARD, "M", None, None),
-        ("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Zoë 陳\r\nEND:VCARD\r\n", "M", None, None),
-    ]
-    # Every version, every level up to version 10 (a card's size) and one level a version
-    # beyond, with a fixed mask or the mask chosen by penalty.
-    for version in range(1, 41):
-        for level in "LMQH" if version <= 10 else "LMQH"[version % 4]:
-            room = capacity[version][levels[level]] // 8 - 3 - (version > 9)
-            n = rng.randint(max(1, room // 2), room)
-            text = "".join(
-                rng.choice(string.ascii_letters + string.digits + " .:;@") for _ in range(n)
-            )
-            cases.append((text, level, version, rng.choice([None, rng.randrange(8)])))
-    # Lengths a vCard reaches, with the version chosen by size.
-    for n in (20, 80, 150, 230, 300, 420, 600):
-        cases.append(("".join(rng.choice(string.printable) for _ in range(n)), "M", None, None))
-
-    ours = page.evaluate(
-        """async (cases) => {
-            const { encodeQr } = await import('./static/js/qr.js');
-            return cases.map(([text, level, version, mask]) => {
-                const qr = encodeQr(text, { level, minVersion: version ?? 1, maxVersion: version ?? 40, mask: mask ?? -1 });
-                return { version: qr.version, mask: qr.mask, rows: qr.modules.map((r) => r.map((b) => (b ? 1 : 0)).join('')) };
-            });
-        }""",
-        cases,
-    )
-
-    mismatches = [
-        (case[1:], mine["version"], mine["mask"])
-        for case, mine in zip(cases, ours, strict=True)
-        if mine != segno_rows(*case)
-    ]
-    assert mismatches == [], f"{len(mismatches)} of {len(cases)} symbols differ: {mismatches[:5]}"
-
-
 def test_my_card_is_saved_shown_as_a_qr_code_and_downloads_as_a_vcard(
     launch: Launch, app_url: str, tmp_path: Path
 ) -> None:
@@ -178,9 +132,10 @@ def test_my_card_is_saved_shown_as_a_qr_code_and_downloads_as_a_vcard(
     assert profile["name"] == "Ana María Lima"
     assert profile["email"] == "ana@example.com"
     assert profile["phone"] == "+44 20 7946 0123"
-    assert profile["_role"] == "Head of Sales"
-    assert profile["_organisation"] == "Northwind, Ltd"
-    assert profile["_url"] == "https://linkedin.com/in/ana"
+    # The engine keeps the whole card (old records' _role, _organisation, _url are read too).
+    assert profile["role"] == "Head of Sales"
+    assert profile["organisation"] == "Northwind, Ltd"
+    assert profile["url"] == "https://linkedin.com/in/ana"
     assert not [d for d in idb(page, "drafts") if d["id"] == "settings:card"]
 
     with page.expect_download() as download_info:

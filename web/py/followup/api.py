@@ -35,11 +35,10 @@ from .graph import chain_to, doors, most_doors
 from .insights import insights
 from .model import Draft, FollowUp, Person, PersonId, Profile
 from .settings import Settings, encode_settings
+from .settings_ops import SETTINGS_OPS
 from .state import STORE_OF, State, Stored, apply, new_state
 from .sync import merge_request
-from .template import PLACEHOLDERS
 from .transfer import TRANSFER_OPS
-from .wording import BUILT_IN
 
 _state: State = new_state()
 
@@ -209,17 +208,6 @@ def _export(state: State, f: Fields) -> Answer:
     return state, {"data": encode_state(state)}
 
 
-def _settings(state: State, f: Fields) -> Answer:
-    return state, {
-        "settings": encode_settings(state.settings),
-        "placeholders": dict(PLACEHOLDERS),
-        "built_in": {
-            rule.value: {"subject": t.subject, "body": t.body, "sms": t.sms}
-            for rule, t in BUILT_IN.items()
-        },
-    }
-
-
 def _merge(state: State, f: Fields) -> Answer:
     """Remote record states merged into local ones; the merged records enter the state at once,
     so a command right after sees them."""
@@ -245,11 +233,11 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     "graph": ((), _graph),
     "insights": (("now", "today"), _insights),
     "export": ((), _export),
-    "settings": ((), _settings),
     "version": ((), _version),
     "catalog": ((), _catalog),
     "merge": (("now", "node", "clock", "records"), _merge),  # sync (sync.py)
     **TRANSFER_OPS,  # import and export (transfer.py)
+    **SETTINGS_OPS,  # Settings and My card (settings_ops.py)
 }
 
 

@@ -192,9 +192,20 @@ def decode_decision(raw: object, where: str) -> FollowUpDecision:
     )
 
 
+PROFILE_FIELDS = ("name", "email", "phone", "role", "organisation", "url")
+# Before the engine kept them, the page stored these under a leading underscore.
+_OLD_PROFILE_FIELDS = ("role", "organisation", "url")
+
+
 def decode_profile(raw: object, where: str) -> Profile:
     f = Fields(raw, where, tuple(schema.PROFILE))
-    return Profile(name=f.line("name"), email=f.line("email"), phone=f.line("phone"))
+    values = {k: f.line(k) for k in PROFILE_FIELDS}
+    for key in _OLD_PROFILE_FIELDS:
+        old = f.raw.get(f"_{key}")
+        if not f.has(key) and isinstance(old, str):
+            # An old record: read, so nothing is lost; written back plainly.
+            values[key] = Fields({key: old}, where, (key,)).line(key)
+    return Profile(**values)
 
 
 DECODERS: Mapping[str, Callable[[object, str], Record]] = {
@@ -288,7 +299,7 @@ def encode_state(state: State) -> dict[str, Any]:
 
 
 def encode_profile(profile: Profile) -> dict[str, Any]:
-    return {"id": "profile", "name": profile.name, "email": profile.email, "phone": profile.phone}
+    return {"id": "profile", **{k: getattr(profile, k) for k in PROFILE_FIELDS}}
 
 
 def encode_record(record: Record) -> dict[str, Any]:

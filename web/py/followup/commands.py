@@ -35,6 +35,7 @@ from .model import (
     Profile,
     Stage,
 )
+from .profile import checked
 from .settings import Rule
 
 # How many subjects follow the rule in a follow-up key ("thank-you:<interaction>:<person>").
@@ -283,7 +284,8 @@ def _save_settings(payload: Mapping[str, Any], now: datetime) -> Command:
 
 
 def _save_profile(payload: Mapping[str, Any], now: datetime) -> Command:
-    return SaveProfile(profile=decode_profile(payload, ""))
+    # The card is checked here (not when records are read), so old data always loads.
+    return SaveProfile(profile=checked(decode_profile(payload, "")))
 
 
 _PARSERS: Mapping[str, Callable[[Mapping[str, Any], datetime], Command]] = {

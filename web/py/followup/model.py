@@ -217,11 +217,14 @@ class FollowUpDecision:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Profile:
-    """The user's own card: who signs the drafts."""
+    """The user's own card: who signs the drafts, and what "My card" shares as a QR code."""
 
     name: str = ""
     email: str = ""
     phone: str = ""
+    role: str = ""
+    organisation: str = ""
+    url: str = ""
 
 
 NO_PROFILE = Profile()

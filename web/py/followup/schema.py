@@ -52,7 +52,15 @@ OPPORTUNITY: Schema = {
     "people": OPPORTUNITY_PERSON, "introduction_id": REF, "notes": TEXT, "created_at": TIME,
 }  # fmt: skip
 DECISION: Schema = {"key": KEY, "status": CHOICE, "until": MAYBE_TIME, "reason": TEXT, "at": TIME}
-PROFILE: Schema = {"id": CHOICE, "name": LINE, "email": LINE, "phone": LINE}
+PROFILE: Schema = {
+    "id": CHOICE,
+    "name": LINE,
+    "email": LINE,
+    "phone": LINE,
+    "role": LINE,
+    "organisation": LINE,
+    "url": LINE,
+}
 
 SCHEMA: Mapping[str, Schema] = {
     "people": PERSON,

@@ -101,7 +101,8 @@ class Settings:
 
 DEFAULT_SETTINGS = Settings()
 
-_RANGES = {
+# The smallest and largest value of each number, by its name (the last part of its field).
+RANGES: Mapping[str, tuple[int, int]] = {
     "due_hours": (0, 24 * 365),
     "expire_days": (0, 3650),
     "introducer": (0, 3650),
@@ -273,7 +274,7 @@ def _text(value: object, field: str) -> str:
 def _int(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise CodecError("wrong-type", "This should be a whole number.", field)
-    low, high = _RANGES[field.rsplit(".", 1)[-1]]
+    low, high = RANGES[field.rsplit(".", 1)[-1]]
     if not low <= value <= high:
         raise CodecError("out-of-range", f"This should be between {low} and {high}.", field)
     return value

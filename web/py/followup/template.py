@@ -44,6 +44,56 @@ PLACEHOLDERS: Mapping[str, str] = {
     "is_landed": "flag: you have landed a job",
 }
 
+# What each fact says in the settings screen's preview ("Preview, with example details"). Flags
+# are empty here; `example_facts` sets the ones the rule is about.
+EXAMPLES: Mapping[str, str] = {
+    "name": "Maria Lopez",
+    "first_name": "Maria",
+    "their_company": "Northwind",
+    "my_name": "Alex Kim",
+    "introducer": "Ashok Mehta",
+    "introducer_first_name": "Ashok",
+    "referral": "Maria Lopez",
+    "referral_first_name": "Maria",
+    "context": "media sales",
+    "event": "the Media Sales Meetup",
+    "meeting": "coffee",
+    "contact": "met",
+    "discussed": "how her team hires",
+    "advice": "talk to the agency side too",
+    "promise": "my portfolio",
+    "outcome": "an interview next week",
+    "company": "Northwind",
+    "position": "Account Director",
+    "new_job": "Head of Sales at Northwind",
+    "new_company": "Northwind",
+    "introduced_names": "Maria Lopez",
+    "is_chain": "",
+    "is_reference": "",
+    "is_helper": "",
+    "is_most_doors": "",
+    "is_landed": "",
+}
+# The rules written after the user has landed a job: their examples have landed.
+_LANDED_RULES = frozenset({"gratitude", "courtesy-note"})
+
+
+def example_facts(rule: str, my_name: str = "") -> dict[str, str]:
+    """The example facts a rule's template is previewed with (the user's own name if known)."""
+    facts = dict(EXAMPLES)
+    if my_name.strip():
+        facts["my_name"] = my_name.strip()
+    if rule in _LANDED_RULES:
+        facts.update(is_chain="yes", is_helper="yes", is_landed="yes")
+    return facts
+
+
+def preview(text: str, facts: Mapping[str, str], field: str) -> str:
+    """`text` rendered with `facts`, or a ValidationError naming `field` and what is wrong."""
+    _parse(text, field)
+    return render(text, facts)
+
+
 _TOKEN = re.compile(r"\{([a-z_]+)\}|\{|\}|\[|\]|\|")
 _MISSING = "\x00"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

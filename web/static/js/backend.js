@@ -40,6 +40,15 @@ export class Backend extends EventTarget {
     };
   }
 
+  /**
+   * One of the shell's own records that the engine does not keep (meta `backup`, written by
+   * Import and export). Read-only; added for Settings' storage section until core's own API.
+   * @param {string} name @param {string} id @returns {Promise<any>}
+   */
+  shellRecord(name, id) {
+    return store.get(name, id).catch(() => null);
+  }
+
   get ready() {
     return this.engine.ready;
   }

@@ -16,7 +16,8 @@ from datetime import date, datetime
 
 from vobject.base import ParseError, parseLine  # type: ignore[import-untyped]
 
-from followup.model import IntroductionKind, IntroductionStatus, Person, PersonId
+from followup.model import IntroductionKind, IntroductionStatus, Person, PersonId, Profile
+from followup.profile import normalise_url, tel_uri
 from followup.state import State
 
 from .contact import (
@@ -463,3 +464,28 @@ def _card(state: State, person: Person) -> str:
 
 def _uid_text(pid: str) -> str:
     return f"urn:uuid:{pid}" if _UUID.fullmatch(pid) else pid
+
+
+def write_own_card(profile: Profile) -> str:
+    """The user's own card ("My card" in Settings), as another phone's camera adds it: no UID
+    (it is not one of the user's records), the phone as a tel: URI, the address with its scheme."""
+    out = ["BEGIN:VCARD\r\n", "VERSION:4.0\r\n"]
+    name = profile.name.strip()
+    words = name.split()
+    family, given = (words[-1], " ".join(words[:-1])) if len(words) > 1 else ("", name)
+    out.append(content_line("FN", escape(name)))
+    out.append(content_line("N", f"{escape(family)};{escape(given)};;;"))
+    for key, value in (
+        ("ORG", profile.organisation),
+        ("TITLE", profile.role),
+        ("EMAIL", profile.email),
+    ):
+        if value.strip():
+            out.append(content_line(key, escape(value.strip())))
+    if profile.phone.strip():
+        phone = tel_uri(profile.phone)
+        out.append(content_line("TEL", phone, [("VALUE", "uri"), ("TYPE", "cell")]))
+    if profile.url.strip():
+        out.append(content_line("URL", clean(normalise_url(profile.url)).replace("\n", "")))
+    out.append("END:VCARD\r\n")
+    return "".join(out)

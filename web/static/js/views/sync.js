@@ -8,7 +8,7 @@ import { h } from "../dom.js";
 import * as store from "../store.js";
 import { passphraseStrength } from "../crypto.js";
 import { startSync, statusText, defaultServer, pairingLink } from "../sync.js";
-import { encodeQr, qrSvg } from "../qr.js";
+import { qrFor } from "../qr-image.js";
 
 const MIN_PASSPHRASE = 10;
 /** The marker followup/sync.py puts between two versions of a note. */
@@ -24,7 +24,7 @@ const STAGES = {
 
 /**
  * @param {HTMLElement} root
- * @param {{engine: any, refreshToday: () => void, toast: (text: string) => void, navigate: (hash: string) => void}} ctx
+ * @param {{engine: any, backend: import("../backend.js").Backend, refreshToday: () => void, toast: (text: string) => void, navigate: (hash: string) => void}} ctx
  * @param {string[]} params `["pair", code, server]` from a pairing link
  */
 export async function mount(root, ctx, params = []) {
@@ -87,7 +87,7 @@ export async function mount(root, ctx, params = []) {
       );
     } else {
       body.replaceChildren(
-        await pairOtherSection(status),
+        await pairOtherSection(status, ctx.backend),
         kitSection(sync, status),
         await reviewSection(),
         changeSection(sync),
@@ -269,16 +269,11 @@ function recoverSection(sync, { code, server: serverUrl, done }) {
   );
 }
 
-/** @param {any} status */
-async function pairOtherSection(status) {
+/** @param {any} status @param {{send: (op: string, args?: Record<string, unknown>) => Promise<any>}} backend */
+async function pairOtherSection(status, backend) {
   const { code, link } = await pairingLink(status);
-  /** @type {Element | null} */
-  let picture = null;
-  try {
-    picture = qrSvg(encodeQr(link, { level: "M" }), { label: "QR code of the pairing link" });
-  } catch {
-    picture = null; // too long for a QR code: the code and the link are still shown as text
-  }
+  // Null when too long for a QR code: the code and the link are still shown as text.
+  const picture = await qrFor(backend, link, "QR code of the pairing link");
   return h("details", { class: "card sync-section" },
     h("summary", {}, "Pair another device"),
     h("p", {}, "On the other device, open Followthrough, go to Sync, choose “This device joins sync…”, and enter this code and your passphrase. Or scan the QR code with its camera."),
