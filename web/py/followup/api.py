@@ -33,6 +33,8 @@ from .fields import Fields, iso, parse_day, parse_instant
 from .graph import chain_to, doors, most_doors
 from .insights import insights
 from .model import Draft, FollowUp, Person, PersonId, Profile
+from .people import PEOPLE_OPS
+from .pipeline import PIPELINE_OPS
 from .settings import Settings, encode_settings
 from .state import STORE_OF, State, Stored, apply, new_state
 from .sync import merge_request
@@ -249,6 +251,8 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     "catalog": ((), _catalog),
     "merge": (("now", "node", "clock", "records"), _merge),  # sync (sync.py)
     **TRANSFER_OPS,  # import and export (transfer.py)
+    **PEOPLE_OPS,  # the People list and merge preview (people.py)
+    **PIPELINE_OPS,  # the Pipeline board (pipeline.py)
 }
 
 
