@@ -158,7 +158,7 @@ def duplicates(state: State, limit: int = DUPLICATES_LIMIT) -> list[tuple[Person
     same name (case and accents ignored)."""
     pairs: list[tuple[Person, Person, str]] = []
     seen: set[tuple[PersonId, PersonId]] = set()
-    people = sorted(state.people.values(), key=lambda p: (p.created_at, p.id))
+    people = sorted(state.people.values(), key=lambda p: p.id)  # as IndexedDB lists them
 
     def group(keys_of: Any) -> Iterable[list[Person]]:
         groups: dict[str, list[Person]] = {}
