@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+from followup import api
+from followup.fields import Fields
 from followup.insights import insights
+from followup.settings import DEFAULT_SETTINGS, Rule, RuleTiming
 from followup.state import State
 
-from .builders import DAY, HOUR, NOW, TODAY, interaction, introduction, person, state_of
+from .builders import (
+    DAY,
+    HOUR,
+    NOW,
+    TODAY,
+    interaction,
+    introduction,
+    person,
+    state_of,
+    with_settings,
+)
 
 
 def _state() -> State:
@@ -53,3 +67,28 @@ def test_with_nothing_to_measure_the_numbers_are_none() -> None:
     found = insights(state_of(), NOW, TODAY)
 
     assert (found.referral_to_contact_median_hours, found.thanked_within_24h_share) == (None, None)
+
+
+def _insights_op(state: State) -> dict[str, Any]:
+    request = {"op": "insights", "now": NOW.isoformat(), "today": TODAY.isoformat()}
+    allowed, handler = api._OPS["insights"]
+    answer: dict[str, Any] = handler(state, Fields(request, "", ("op", *allowed)))[1]
+    return answer
+
+
+def test_the_insights_op_measures_against_the_users_reach_out_window() -> None:
+    timings = {**DEFAULT_SETTINGS.rules, Rule.REACH_OUT: RuleTiming(due_hours=12, expire_days=30)}
+    state = with_settings(_state(), rules=timings)
+
+    answer = _insights_op(state)
+
+    assert answer["contact_goal_hours"] == 12
+    assert answer["thanked_goal_share"] == 0.8
+
+
+def test_the_insights_op_lists_todays_open_loops_and_says_when_there_is_nothing_yet() -> None:
+    answer = _insights_op(_state())
+
+    assert {f["rule"] for f in answer["open_loop_followups"]} == {"close-loop"}
+    assert answer["nothing_yet"] is False
+    assert _insights_op(state_of())["nothing_yet"] is True

@@ -33,7 +33,8 @@ ALLOWED = {
     "types",
     "typing",
     # bounds.py: names typed two ways ("é" as one character or two) are stored as one (NFC);
-    # the card's file name folds accents. Pyodide builds the module into its runtime.
+    # the card's file name folds accents; People's search ignores accents (people.py).
+    # Pyodide builds the module into its runtime.
     "unicodedata",
 }
 FORBIDDEN_CALLS = {("datetime", "now"), ("date", "today"), ("time", "time"), ("datetime", "utcnow")}

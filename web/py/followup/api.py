@@ -32,9 +32,11 @@ from .errors import CodecError, EngineError, NotFoundError
 from .events import encode_event
 from .fields import REQUIRED, Fields, iso, parse_day, parse_instant
 from .graph import chain_to, doors, most_doors
-from .insights import insights
+from .insights import LOOP_RULES, THANKED_GOAL, insights
 from .model import Draft, FollowUp, Person, PersonId, Profile
-from .settings import Settings, encode_settings
+from .people import PEOPLE_OPS
+from .pipeline import PIPELINE_OPS
+from .settings import Rule, Settings, encode_settings
 from .settings_ops import SETTINGS_OPS
 from .state import STORE_OF, State, Stored, apply, new_state
 from .sync import merge_request
@@ -189,7 +191,21 @@ def _graph(state: State, f: Fields) -> Answer:
 def _insights(state: State, f: Fields) -> Answer:
     now, today = _clock(f)
     found = insights(state, now, today)
+    loops = {r.value for r in LOOP_RULES}
     return state, {
+        # The goals the figures are measured against, and today's open loops to list.
+        "contact_goal_hours": state.settings.rules[Rule.REACH_OUT].due_hours,
+        "thanked_goal_share": THANKED_GOAL,
+        "open_loop_followups": [
+            encode_followup(x) for x in agenda(state, now, today).followups if x.rule in loops
+        ],
+        "nothing_yet": (
+            all(w.count == 0 for w in found.meetings_per_week)
+            and not found.introductions_per_introducer
+            and found.referral_to_contact_median_hours is None
+            and found.thanked_within_24h_share is None
+            and not found.open_loops
+        ),
         "referral_to_contact_median_hours": found.referral_to_contact_median_hours,
         "thanked_within_24h_share": found.thanked_within_24h_share,
         "open_loops": found.open_loops,
@@ -238,6 +254,8 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     "merge": (("now", "node", "clock", "records"), _merge),  # sync (sync.py)
     **TRANSFER_OPS,  # import and export (transfer.py)
     **SETTINGS_OPS,  # Settings and My card (settings_ops.py)
+    **PEOPLE_OPS,  # the People list and merge preview (people.py)
+    **PIPELINE_OPS,  # the Pipeline board (pipeline.py)
 }
 
 

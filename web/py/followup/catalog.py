@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Channel, InteractionKind
+from .model import ACTIVE_STAGES, Channel, InteractionKind, OpportunityRole, Stage
 from .settings import Rule
 
 
@@ -186,4 +186,79 @@ def encode_catalog() -> dict[str, Any]:
         },
         "channels": {c.value: dict(words) for c, words in CHANNELS.items()},
         "interaction_kinds": {k.value: label for k, label in INTERACTION_LABELS.items()},
+        **encode_pipeline_words(),
+    }
+
+
+# --- The pipeline's words: stages, the people at an opportunity, the gratitude round's roles ---
+
+
+@dataclass(frozen=True, slots=True)
+class StageWords:
+    one: str  # on a card: "Offer"
+    many: str  # a column's heading: "Offers"
+    hint: str  # what moving there means
+
+
+STAGES: dict[Stage, StageWords] = {
+    Stage.LEAD: StageWords("Lead", "Leads", "Worth pursuing; nothing sent yet."),
+    Stage.APPLIED: StageWords("Applied", "Applied", "Your application is in."),
+    Stage.INTERVIEWING: StageWords("Interviewing", "Interviewing", "You are talking to them."),
+    Stage.OFFER: StageWords("Offer", "Offers", "They made you an offer."),
+    Stage.ACCEPTED: StageWords(
+        "Accepted", "Accepted", "You landed the job: opens the gratitude round."
+    ),
+    Stage.DECLINED: StageWords("Declined", "Declined", "You said no to them."),
+    Stage.REJECTED: StageWords(
+        "Rejected", "Rejected", "They said no. Followthrough suggests a thank-you anyway."
+    ),
+    Stage.WITHDRAWN: StageWords("Withdrawn", "Withdrawn", "You stepped back."),
+}
+
+# The usual next step from each active stage, offered as a one-tap button.
+NEXT_STAGE: dict[Stage, tuple[Stage, str]] = {
+    Stage.LEAD: (Stage.APPLIED, "I applied"),
+    Stage.APPLIED: (Stage.INTERVIEWING, "Got an interview"),
+    Stage.INTERVIEWING: (Stage.OFFER, "Got an offer"),
+    Stage.OFFER: (Stage.ACCEPTED, "I landed the job"),
+}
+
+# In the order a form offers them.
+OPPORTUNITY_ROLES: dict[OpportunityRole, str] = {
+    OpportunityRole.CONTACT: "Contact",
+    OpportunityRole.RECRUITER: "Recruiter",
+    OpportunityRole.HIRING_MANAGER: "Hiring manager",
+    OpportunityRole.INTERVIEWER: "Interviewer",
+    OpportunityRole.REFERENCE: "Reference",
+}
+
+# Why someone is in the gratitude round (gratitude.py's roles).
+GRATITUDE_ROLES: dict[str, str] = {
+    "chain": "Introduced you along the way",
+    "reference": "Your reference",
+    "helper": "Gave time, advice or names",
+}
+
+
+def encode_pipeline_words() -> dict[str, Any]:
+    return {
+        "stages": [
+            {
+                "id": stage.value,
+                "one": w.one,
+                "many": w.many,
+                "hint": w.hint,
+                "active": stage in ACTIVE_STAGES,
+                "next": (
+                    {"stage": NEXT_STAGE[stage][0].value, "label": NEXT_STAGE[stage][1]}
+                    if stage in NEXT_STAGE
+                    else None
+                ),
+            }
+            for stage, w in STAGES.items()
+        ],
+        "opportunity_roles": [
+            {"id": r.value, "label": label} for r, label in OPPORTUNITY_ROLES.items()
+        ],
+        "gratitude_roles": dict(GRATITUDE_ROLES),
     }

@@ -16,6 +16,9 @@ from .settings import Rule
 from .state import State
 
 WEEKS = 12
+# "Good" on the thank-you meter: this share of the people you met thanked within 24 hours.
+THANKED_GOAL = 0.8
+LOOP_RULES = (Rule.CLOSE_LOOP, Rule.CLOSE_LOOP_OUTCOME)
 _THANKS_WINDOW = timedelta(hours=24)
 
 
@@ -47,9 +50,7 @@ def insights(state: State, now: datetime, today: date) -> Insights:
     return Insights(
         referral_to_contact_median_hours=_referral_median(state, now),
         thanked_within_24h_share=_thanked_share(state, now),
-        open_loops=len(
-            open_followups(state, now, today, [Rule.CLOSE_LOOP, Rule.CLOSE_LOOP_OUTCOME])
-        ),
+        open_loops=len(open_followups(state, now, today, LOOP_RULES)),
         introductions_per_introducer=_per_introducer(state),
         meetings_per_week=_meetings_per_week(state, today),
     )

@@ -6,6 +6,11 @@
  * Every node is a focusable link to the person; a list beside it says the same in words.
  */
 import { h } from "../dom.js";
+import { initials } from "./names.js";
+
+/** @typedef {import("../types.js").GraphAnswer} GraphAnswer */
+/** @typedef {import("../types.js").GraphNode} GraphNode */
+/** @typedef {import("../types.js").ScreenContext} ScreenContext */
 
 const SVG = "http://www.w3.org/2000/svg";
 /** Most nodes drawn; the list below the picture always has everyone. */
@@ -27,13 +32,6 @@ function s(tag, attrs = {}, ...children) {
   for (const [key, value] of Object.entries(attrs)) element.setAttribute(key, String(value));
   for (const child of children) if (child) element.append(child);
   return element;
-}
-
-/** @param {string} name */
-export function initials(name) {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
-  return letters.map((w) => [...w][0] ?? "").join("").toUpperCase() || "?";
 }
 
 /** @param {string} name */
@@ -127,7 +125,7 @@ export function layout(nodes, edges, maxCols) {
       const parents = /** @type {string[]} */ (into.get(id)).filter((p) => order.has(p));
       return parents.length ? parents.reduce((sum, p) => sum + /** @type {number} */ (order.get(p)), 0) / parents.length : Infinity;
     };
-    const sorted = [...layer].sort((a, b) => mean(a) - mean(b) || rank(/** @type {any} */ (byId.get(a)), /** @type {any} */ (byId.get(b))));
+    const sorted = [...layer].sort((a, b) => mean(a) - mean(b) || rank(/** @type {GraphNode} */ (byId.get(a)), /** @type {GraphNode} */ (byId.get(b))));
     sorted.forEach((id, i) => order.set(id, (i + 0.5) / sorted.length));
     for (let start = 0; start < sorted.length; start += maxCols) {
       const row = sorted.slice(start, start + maxCols);
@@ -146,7 +144,7 @@ export function layout(nodes, edges, maxCols) {
 
 /**
  * @param {HTMLElement} root
- * @param {any} ctx
+ * @param {ScreenContext} ctx
  */
 export async function mount(root, ctx) {
   const hash = location.hash;
@@ -160,15 +158,16 @@ export async function mount(root, ctx) {
   ));
   heading.focus({ preventScroll: true });
 
-  const response = await ctx.engine.call({ op: "graph" });
+  /** @type {GraphAnswer | {ok: false, message: string}} */
+  const response = await ctx.backend.send("graph");
   if (location.hash !== hash || !root.isConnected) return;
   status.hidden = true;
   if (!response.ok) {
     body.replaceChildren(h("p", { class: "error", role: "alert", text: response.message }));
     return;
   }
-  /** @type {{id: string, name: string, doors: number}[]} */
-  const nodes = response.nodes.map((/** @type {any} */ n) => ({ ...n, name: n.name?.trim() || "Unknown person" }));
+  /** @type {GraphNode[]} */
+  const nodes = response.nodes.map((n) => ({ ...n, name: n.name?.trim() || "Unknown person" }));
   /** @type {{from: string, to: string, introduction_id: string}[]} */
   const edges = response.edges;
   if (nodes.length === 0) {
@@ -286,7 +285,8 @@ export async function mount(root, ctx) {
     const list = /** @type {string[]} */ (introduced.get(e.from));
     if (!list.includes(e.to)) list.push(e.to);
   }
-  const introducers = [...introduced.keys()].map((id) => /** @type {any} */ (byId.get(id))).filter(Boolean)
+  const introducers = [...introduced.keys()].map((id) => byId.get(id))
+    .filter(/** @returns {p is GraphNode} */ (p) => p !== undefined)
     .sort((a, b) => b.doors - a.doors || a.name.localeCompare(b.name));
   const link = (/** @type {string} */ id) => h("a", { href: personHref(id), class: "graph-link" }, byId.get(id)?.name ?? "someone");
   const words = h("section", { class: "graph-words", "aria-labelledby": "graph-words-heading" },
@@ -294,6 +294,7 @@ export async function mount(root, ctx) {
     h("ul", { class: "plain-list graph-list" },
       ...introducers.map((p) => {
         const people = /** @type {string[]} */ (introduced.get(p.id));
+        /** @type {(string | Node)[]} */
         const parts = [];
         people.forEach((id, i) => {
           if (i > 0) parts.push(i === people.length - 1 ? " and " : ", ");
@@ -310,10 +311,10 @@ export async function mount(root, ctx) {
 
   const summary = `${nodes.length === 1 ? "1 person" : `${nodes.length} people`}, ${edges.length === 1 ? "1 introduction" : `${edges.length} introductions`}.`;
   body.replaceChildren(
-    most ? h("p", { class: "card graph-most" },
+    ...(most ? [h("p", { class: "card graph-most" },
       h("span", { class: "graph-most-star", "aria-hidden": "true" }, "★"),
       h("span", {}, link(most.id), ` opened the most doors: ${most.doors === 1 ? "1 person" : `${most.doors} people`} reached through them. Take them to dinner one day.`),
-    ) : null,
+    )] : []),
     h("figure", { class: "graph-figure" },
       h("figcaption", { id: "graph-caption", class: "graph-caption" },
         `Introductions graph: ${summary}`,

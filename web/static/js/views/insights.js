@@ -3,10 +3,12 @@
  * Insights (#insights): the engine's figures as small charts (SVG and CSS), each with the same
  * facts in words, and an empty state that says how to fill it.
  */
-import { h, localDate, relativeTime } from "../dom.js";
+import { h, relativeTime } from "../dom.js";
+
+/** @typedef {import("../types.js").InsightsAnswer} InsightsAnswer */
+/** @typedef {import("../types.js").ScreenContext} ScreenContext */
 
 const SVG = "http://www.w3.org/2000/svg";
-const TARGET_HOURS = 24;
 const TOP_INTRODUCERS = 10;
 const dayFormat = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
 
@@ -96,20 +98,20 @@ function meetingsChart(weeks) {
   );
 }
 
-/** @param {number | null} hours */
-function timeToContact(hours) {
+/** @param {number | null} hours @param {number} goal the reach-out rule's hours */
+function timeToContact(hours, goal) {
   if (hours === null || hours === undefined) {
     return section("contact", "Time to reach a new referral",
       h("p", { class: "ins-empty", text: "Nothing to measure yet. When someone gives you a name and you get in touch, this shows how fast you were. The goal: within 24 hours." }),
     );
   }
-  const scaleMax = Math.max(48, Math.ceil(hours / 24) * 24);
-  const good = hours <= TARGET_HOURS;
+  const scaleMax = Math.max(2 * goal, Math.ceil(hours / 24) * 24);
+  const good = hours <= goal;
   const marker = h("span", { class: `ins-track-marker${good ? " is-good" : " is-late"}` });
   marker.style.left = `${Math.min(100, (hours / scaleMax) * 100)}%`;
   const target = h("span", { class: "ins-track-target" });
-  target.style.left = `${(TARGET_HOURS / scaleMax) * 100}%`;
-  const targetLabel = h("span", { class: "ins-track-target-label", text: `goal ${TARGET_HOURS} h` });
+  target.style.left = `${(goal / scaleMax) * 100}%`;
+  const targetLabel = h("span", { class: "ins-track-target-label", text: `goal ${goal} h` });
   targetLabel.style.left = target.style.left;
   const fill = h("span", { class: `ins-track-fill${good ? " is-good" : " is-late"}` });
   fill.style.width = `${Math.min(100, (hours / scaleMax) * 100)}%`;
@@ -119,13 +121,13 @@ function timeToContact(hours) {
     h("p", { class: "ins-track-scale", "aria-hidden": "true" },
       h("span", { text: "0 h" }), targetLabel, h("span", { text: `${scaleMax} h` })),
     h("p", { class: "ins-words", text: good
-      ? `Half of your referrals heard from you within ${duration(hours)}: inside the 24 hours that protect the introducer's reputation.`
-      : `Half of your referrals waited more than ${duration(hours)}. Aim for 24 hours: the introducer's reputation is at stake.` }),
+      ? `Half of your referrals heard from you within ${duration(hours)}: inside the ${goal} hours that protect the introducer's reputation.`
+      : `Half of your referrals waited more than ${duration(hours)}. Aim for ${goal} hours: the introducer's reputation is at stake.` }),
   );
 }
 
-/** @param {number | null} share */
-function thankYouRate(share) {
+/** @param {number | null} share @param {number} goal the share that counts as good */
+function thankYouRate(share, goal) {
   if (share === null || share === undefined) {
     return section("thanks", "Thank-yous within 24 hours",
       h("p", { class: "ins-empty", text: "Nobody to thank yet. Once a meeting is a day old, this shows how many of the people you met got a thank-you in time." }),
@@ -135,16 +137,16 @@ function thankYouRate(share) {
   return section("thanks", "Thank-yous within 24 hours",
     h("p", { class: "ins-figure" }, h("span", { class: "ins-big", id: "ins-thanks-figure", text: `${percent}%` }), " thanked in time"),
     h("meter", {
-      class: "ins-meter", min: "0", max: "1", low: "0.5", high: "0.8", optimum: "1", value: String(share),
+      class: "ins-meter", min: "0", max: "1", low: "0.5", high: String(goal), optimum: "1", value: String(share),
       "aria-labelledby": "ins-thanks ins-thanks-figure",
     }, `${percent}%`),
-    h("p", { class: "ins-words", text: percent >= 80
+    h("p", { class: "ins-words", text: share >= goal
       ? `${percent}% of the people you met got a thank-you within 24 hours. Keep it up.`
       : `${percent}% of the people you met got a thank-you within 24 hours. A short note the same evening is enough, and a handwritten card counts.` }),
   );
 }
 
-/** @param {number} count @param {any[]} loops today's close-the-loop follow-ups */
+/** @param {number} count @param {import("../types.js").FollowUp[]} loops today's close-the-loop follow-ups */
 function openLoops(count, loops) {
   if (!count) {
     return section("loops", "Open loops with introducers",
@@ -200,12 +202,12 @@ function perIntroducer(rows) {
 
 /**
  * @param {HTMLElement} root
- * @param {any} ctx
+ * @param {ScreenContext} ctx
  */
 export async function mount(root, ctx) {
   const hash = location.hash;
   const heading = h("h2", { id: "insights-heading", tabindex: "-1", text: "Insights" });
-  const status = h("p", { class: "loading", role: "status", text: ctx.engine.ready ? "Working out your figures…" : "Waiting for the follow-up engine to start…" });
+  const status = h("p", { class: "loading", role: "status", text: ctx.backend.ready ? "Working out your figures…" : "Waiting for the follow-up engine to start…" });
   const body = h("div", { class: "ins-grid" });
   root.append(h("div", { class: "ins-screen" },
     h("div", { class: "view-head" }, heading),
@@ -214,25 +216,15 @@ export async function mount(root, ctx) {
   ));
   heading.focus({ preventScroll: true });
 
-  const now = new Date();
-  const when = { now: now.toISOString(), today: localDate(now) };
-  const [figures, agenda] = await Promise.all([
-    ctx.engine.call({ op: "insights", ...when }),
-    ctx.engine.call({ op: "today", ...when }),
-  ]);
+  /** @type {InsightsAnswer | {ok: false, message: string}} */
+  const figures = await ctx.backend.send("insights");
   if (location.hash !== hash || !root.isConnected) return;
   status.hidden = true;
   if (!figures.ok) {
     body.replaceChildren(h("p", { class: "error", role: "alert", text: figures.message }));
     return;
   }
-  const loops = (agenda.ok ? agenda.followups : []).filter((/** @type {any} */ f) => f.rule === "close-loop" || f.rule === "close-loop-outcome");
-  const nothing = figures.meetings_per_week.every((/** @type {any} */ w) => w.count === 0)
-    && figures.introductions_per_introducer.length === 0
-    && figures.referral_to_contact_median_hours === null
-    && figures.thanked_within_24h_share === null
-    && !figures.open_loops;
-  if (nothing) {
+  if (figures.nothing_yet) {
     body.replaceChildren(h("div", { class: "empty ins-nothing" },
       h("h3", { text: "Nothing to measure yet." }),
       h("p", { text: "Capture the people you meet and who introduced them, then log your meetings and thank-yous. Your weekly meetings, how fast you reach referrals and how reliably you say thank you show up here." }),
@@ -242,9 +234,9 @@ export async function mount(root, ctx) {
   }
   body.replaceChildren(
     meetingsChart(figures.meetings_per_week),
-    timeToContact(figures.referral_to_contact_median_hours),
-    thankYouRate(figures.thanked_within_24h_share),
-    openLoops(figures.open_loops, loops),
+    timeToContact(figures.referral_to_contact_median_hours, figures.contact_goal_hours),
+    thankYouRate(figures.thanked_within_24h_share, figures.thanked_goal_share),
+    openLoops(figures.open_loops, figures.open_loop_followups),
     perIntroducer(figures.introductions_per_introducer),
   );
 }
