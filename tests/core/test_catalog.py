@@ -81,3 +81,21 @@ def _channel_lines(path: str) -> str:
     from pathlib import Path
 
     return "\n".join(line for line in Path(path).read_text().splitlines() if "channels=" in line)
+
+
+def test_each_answer_logs_the_kind_the_rule_and_channel_call_for() -> None:
+    answers = {rule: words["answers"] for rule, words in catalog()["rules"].items()}
+    pairs = [
+        ("thank-you", "email"), ("thank-you", "call"), ("met-at-event", "sms"),
+        ("gratitude", "card"), ("close-loop", "sms"), ("close-loop-outcome", "call"),
+        ("reach-out", "email"), ("reach-out", "call"), ("keep-in-touch", "sms"),
+        ("promise", "email"),
+    ]  # fmt: skip
+
+    kinds = [answers[rule][channel] for rule, channel in pairs]
+
+    assert kinds == [
+        "thank_you_email", "thank_you_call", "thank_you_email", "thank_you_card",
+        "introducer_update", "introducer_update", "message_sent", "call", "message_sent",
+        "message_sent",
+    ]  # fmt: skip

@@ -33,6 +33,16 @@ def loaded() -> Iterator[None]:
 def test_a_draft_offers_its_rules_channels_and_opens_on_the_first_one_it_can_reach() -> None:
     draft = call(op="draft", key="thank-you:x1:p1")["draft"]
 
+    assert draft["offer"] == ["email", "card", "call", "sms"]
+    assert draft["pick"] == "email"
+
+
+def test_a_draft_opens_on_the_rules_first_channel_even_without_an_address() -> None:
+    data = {**CAPTURE, "people": [{**p, "emails": []} for p in CAPTURE["people"]]}
+    assert call(op="load", data=data)["ok"]
+
+    draft = call(op="draft", key="thank-you:x1:p1")["draft"]
+
     assert draft["offer"] == ["email", "card", "call"]
     assert draft["pick"] == "email"
 

@@ -37,7 +37,9 @@ def is_phone(text: str) -> bool:
 
 def _encode(text: str, keep: str = "") -> str:
     return "".join(
-        c if c in _UNRESERVED or c in keep else "".join(f"%{b:02X}" for b in c.encode(errors="replace"))
+        c
+        if c in _UNRESERVED or c in keep
+        else "".join(f"%{b:02X}" for b in c.encode(errors="replace"))
         for c in text
     )
 

@@ -61,9 +61,12 @@ def _draft(state: State, f: Fields) -> Answer:
 
 
 def offered(followup: FollowUp, written: Draft) -> tuple[Channel, ...]:
-    """The channels a draft offers: the rule's, in its order of preference, then any other the
-    follow-up names. All of them, even without an address: one can be typed into the draft."""
-    return tuple(dict.fromkeys((*channels_of(Rule(followup.rule)), *written.channels)))
+    """The channels a draft offers: the rule's, in its order of preference (even without an
+    address: one can be typed into the draft), then any other the follow-up names or that we
+    have an address for (a text, to someone whose number we know)."""
+    to = written.to
+    known = (Channel.EMAIL,) * bool(to.email) + (Channel.SMS, Channel.CALL) * bool(to.phone)
+    return tuple(dict.fromkeys((*channels_of(Rule(followup.rule)), *written.channels, *known)))
 
 
 def pick(offer: tuple[Channel, ...], written: Draft) -> Channel:
@@ -119,6 +122,13 @@ def _person(state: State, f: Fields) -> Answer:
         "introduced": _people(state, introduced),
         "introduced_by": _people(state, introduced_by),
         "timeline": [encode_record(state.interactions[i]) for i in reversed(log.ids)],
+        # The names of the others in the timeline ("with Ann Smith").
+        "names": {
+            other: state.name(other)
+            for i in log.ids
+            for other in state.interactions[i].person_ids
+            if other != pid and other in state.people
+        },
         "followups": [encode_followup(x) for x in for_person(state, pid, now, today)],
     }
 
