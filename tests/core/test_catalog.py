@@ -8,7 +8,10 @@ from typing import Any
 from followup import api
 from followup.catalog import RULES, answer_kind
 from followup.model import MEETING_KINDS, THANK_YOU_KINDS, Channel, InteractionKind
+from followup.owed import offered
 from followup.settings import Rule
+
+from .builders import draft_for, followup, scenario
 
 
 def catalog() -> dict[str, Any]:
@@ -54,3 +57,45 @@ def test_thanks_answer_as_thank_yous_and_never_as_a_meeting() -> None:
             assert kind not in MEETING_KINDS or kind == "call"
             if words.answer == "thanks":
                 assert kind in THANK_YOU_KINDS
+
+
+def test_every_rule_offers_the_channels_the_catalog_names_in_its_order() -> None:
+    for rule in Rule:
+        state, key = scenario(rule.value)
+        found = followup(state, key)
+
+        offer = offered(found, draft_for(state, key))
+
+        assert offer[: len(RULES[rule].channels)] == RULES[rule].channels
+        assert list(found.channels) == [c for c in RULES[rule].channels if c in found.channels]
+
+
+def test_the_rules_take_their_channels_from_the_catalog() -> None:
+    from followup import cadence, commitments, gratitude, rules
+
+    for module in (rules, gratitude, commitments, cadence):
+        assert "Channel." not in _channel_lines(module.__file__ or "")
+
+
+def _channel_lines(path: str) -> str:
+    from pathlib import Path
+
+    return "\n".join(line for line in Path(path).read_text().splitlines() if "channels=" in line)
+
+
+def test_each_answer_logs_the_kind_the_rule_and_channel_call_for() -> None:
+    answers = {rule: words["answers"] for rule, words in catalog()["rules"].items()}
+    pairs = [
+        ("thank-you", "email"), ("thank-you", "call"), ("met-at-event", "sms"),
+        ("gratitude", "card"), ("close-loop", "sms"), ("close-loop-outcome", "call"),
+        ("reach-out", "email"), ("reach-out", "call"), ("keep-in-touch", "sms"),
+        ("promise", "email"),
+    ]  # fmt: skip
+
+    kinds = [answers[rule][channel] for rule, channel in pairs]
+
+    assert kinds == [
+        "thank_you_email", "thank_you_call", "thank_you_email", "thank_you_card",
+        "introducer_update", "introducer_update", "message_sent", "call", "message_sent",
+        "message_sent",
+    ]  # fmt: skip

@@ -170,19 +170,26 @@ def test_landing_opens_one_gratitude_checklist_with_exactly_the_right_people(
     expect(draft.get_by_label("Message", exact=True)).to_have_value(
         re.compile("Product designer at Initech")
     )
-    mail = draft.get_by_role("link", name="Send email")
+    mail = draft.get_by_role("link", name="Open in your email app")
     expect(mail).to_have_attribute(
         "href", re.compile(r"^mailto:cleo@initech\.test\?subject=.+&body=.+")
     )
-    expect(draft.get_by_role("link", name="Send text")).to_have_attribute(
+    # The one draft sheet shows one channel at a time: choose each to see its link.
+    draft.get_by_role("radio", name="Text message").check()
+    expect(draft.get_by_role("link", name="Open in Messages")).to_have_attribute(
         "href", re.compile(r"^sms:\+447700900123\?body=")
     )
-    expect(draft.get_by_role("link", name="Call Cleo Chen")).to_have_attribute(
+    draft.get_by_role("radio", name="Phone call").check()
+    expect(draft.get_by_role("link", name="Call Cleo")).to_have_attribute(
         "href", "tel:+447700900123"
     )
+    draft.get_by_role("radio", name="Email").check()
     assert_no_axe_violations(page, axe_source)
     draft.get_by_role("button", name="Copy").click()
-    draft.get_by_role("button", name="Yes, log it").click()
+    draft.get_by_role("button", name="Already sent").click()
+    page.get_by_role("dialog", name="Did you send it to Cleo?").get_by_role(
+        "button", name="Yes, it\u2019s sent"
+    ).click()
     expect(draft).to_have_count(0)
     expect(page.get_by_role("checkbox", name="Thank Cleo Chen")).to_be_checked()
     expect(screen.get_by_role("listitem").filter(has_text="Thank Cleo Chen")).to_contain_text(

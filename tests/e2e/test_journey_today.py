@@ -109,6 +109,8 @@ def test_journey_2_next_morning_referral_first_then_thank_yous_and_sending_logs_
     message.press("End")
     message.press_sequentially(" P.S. Loved your talk.")
     send = dialog.get_by_role("link", name="Open in your email app")
+    # The engine makes the link for the text as edited: wait for the last edit's.
+    expect(send).to_have_attribute("href", re.compile(r"P\.S\.%20Loved%20your%20talk\."))
     href = send.get_attribute("href") or ""
     assert href.startswith("mailto:maria@contoso.example?subject=Ashok%20Mehta%20suggested")
     assert "%0D%0A" in href

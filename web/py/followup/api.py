@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from . import __version__
-from .agenda import agenda, find, for_person
+from .agenda import agenda
 from .catalog import encode_catalog
 from .codec import (
     SCHEMA_VERSION,
@@ -21,21 +21,21 @@ from .codec import (
     decode_records,
     decode_state,
     encode_profile,
-    encode_record,
     encode_state,
     encode_stored,
 )
 from .commands import parse_command
-from .drafts import draft
 from .engine import decide
-from .errors import CodecError, EngineError, NotFoundError
+from .errors import CodecError, EngineError
 from .events import encode_event
-from .fields import REQUIRED, Fields, iso, parse_day, parse_instant
-from .graph import chain_to, doors, most_doors
+from .fields import REQUIRED, Fields, parse_day, parse_instant
+from .graph import doors, most_doors
 from .insights import LOOP_RULES, THANKED_GOAL, insights
-from .model import Draft, FollowUp, Person, PersonId, Profile
+from .model import PersonId, Profile, RoundRecord
+from .owed import OWED_OPS, encode_followup
 from .people import PEOPLE_OPS
 from .pipeline import PIPELINE_OPS
+from .rounds import decode_rounds, encode_round
 from .settings import Rule, Settings, encode_settings
 from .settings_ops import SETTINGS_OPS
 from .state import STORE_OF, State, Stored, apply, new_state
@@ -97,6 +97,7 @@ def _upsert(state: State, f: Fields) -> Answer:
     if stores.has("meta"):
         settings, profile = decode_meta(stores.raw["meta"], "data.meta")
         put.extend(x for x in (settings, profile) if x is not None)
+        put.extend(decode_rounds(stores.raw["meta"]))
     new = apply(state, put)
     return new, {"counts": _counts(new)}
 
@@ -130,43 +131,6 @@ def _today(state: State, f: Fields) -> Answer:
             "hidden": counts.hidden,
             "resting": counts.resting,
         },
-    }
-
-
-def _draft(state: State, f: Fields) -> Answer:
-    now, today = _clock(f)
-    key = f.key("key")
-    followup = find(state, key, now, today)
-    if followup is None:
-        raise NotFoundError("unknown-followup", "Nothing is owed under this key now.", "key")
-    return state, {
-        "followup": encode_followup(followup),
-        "draft": encode_draft(draft(state, followup, now)),
-    }
-
-
-def _person(state: State, f: Fields) -> Answer:
-    now, today = _clock(f)
-    pid = PersonId(f.ident("id"))
-    person = state.people.get(pid)
-    if person is None:
-        raise NotFoundError("unknown-person", f"There is no person with id '{pid}'.", "id")
-    index = state.index
-    introduced = [
-        state.introductions[i].introduced_id for i in index.intro.by_introducer.get(pid, ())
-    ]
-    introduced_by = [
-        state.introductions[i].introducer_id for i in index.intro.by_introduced.get(pid, ())
-    ]
-    log = state.log(pid)
-    return state, {
-        "person": encode_record(person),
-        "doors": doors(state, pid),
-        "chain": _people(state, chain_to(state, pid)),
-        "introduced": _people(state, introduced),
-        "introduced_by": _people(state, introduced_by),
-        "timeline": [encode_record(state.interactions[i]) for i in reversed(log.ids)],
-        "followups": [encode_followup(x) for x in for_person(state, pid, now, today)],
     }
 
 
@@ -244,8 +208,6 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     "upsert": (("data",), _upsert),
     "command": (("name", "payload", "now", "today"), _command),
     "today": (("now", "today"), _today),
-    "draft": (("key", "now", "today"), _draft),
-    "person": (("id", "now", "today"), _person),
     "graph": ((), _graph),
     "insights": (("now", "today"), _insights),
     "export": ((), _export),
@@ -256,47 +218,8 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     **SETTINGS_OPS,  # Settings and My card (settings_ops.py)
     **PEOPLE_OPS,  # the People list and merge preview (people.py)
     **PIPELINE_OPS,  # the Pipeline board (pipeline.py)
+    **OWED_OPS,  # drafts, send links, a person, the gratitude round (owed.py)
 }
-
-
-def encode_followup(f: FollowUp) -> dict[str, Any]:
-    refs = f.refs
-    return {
-        "key": f.key,
-        "rule": f.rule,
-        "person_ids": list(f.person_ids),
-        "who": f.who,
-        "why": f.why,
-        "since": iso(f.since),
-        "due": f.due_date.isoformat() if f.due_date is not None else iso(f.due),
-        "all_day": f.due_date is not None,
-        "overdue": f.overdue,
-        "overdue_hours": f.overdue_hours,
-        "priority": f.priority,
-        "channels": [c.value for c in f.channels],
-        "group": f.group,
-        "mark": f.mark,
-        "roles": list(f.roles),
-        "refs": {
-            "introduction_id": refs.introduction_id,
-            "interaction_id": refs.interaction_id,
-            "opportunity_id": refs.opportunity_id,
-            "event_id": refs.event_id,
-            "item": refs.item,
-        },
-        "status": f.status.value,
-        "snoozed_until": iso(f.snoozed_until),
-    }
-
-
-def encode_draft(d: Draft) -> dict[str, Any]:
-    return {
-        "subject": d.subject,
-        "body": d.body,
-        "sms": d.sms,
-        "channels": [c.value for c in d.channels],
-        "to": {"name": d.to.name, "email": d.to.email, "phone": d.to.phone},
-    }
 
 
 def _stored(record: Stored) -> tuple[str, dict[str, Any]]:
@@ -304,14 +227,10 @@ def _stored(record: Stored) -> tuple[str, dict[str, Any]]:
         return "meta", encode_settings(record)
     if isinstance(record, Profile):
         return "meta", encode_profile(record)
+    if isinstance(record, RoundRecord):
+        return "meta", encode_round(record)
     store = STORE_OF[type(record)]
     return store, encode_stored(store, record)
-
-
-def _people(state: State, ids: list[PersonId]) -> list[dict[str, Any]]:
-    unique = dict.fromkeys(p for p in ids if p in state.people)
-    people: list[Person] = [state.people[p] for p in unique]
-    return [encode_record(p) for p in people]
 
 
 def _counts(state: State) -> dict[str, int]:

@@ -11,14 +11,14 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+from .catalog import channels_of
 from .context import Context, Owed
 from .index import INTRODUCER, MET, REFERENCE, relationship_bits
-from .model import Channel, PersonId
+from .model import PersonId
 from .settings import Cadences, Rule
 
 # Among keep-in-touch notes, the people who opened doors come first.
 BONUS = {"introducer": 3, "reference": 2, "chosen": 2, "met": 1}
-_CHANNELS = (Channel.EMAIL, Channel.CALL, Channel.SMS)
 Note = tuple[int, datetime, PersonId, str]  # (-bonus, due, person, relationship): sorts by rank
 
 
@@ -74,7 +74,7 @@ def note_owed(note: Note) -> Owed:
         person_ids=(pid,),
         since=due,
         due=due,
-        channels=_CHANNELS,
+        channels=channels_of(Rule.KEEP_IN_TOUCH),
         explain=_why_keep_in_touch,
         group="keep-in-touch",
         roles=(role,),

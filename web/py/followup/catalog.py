@@ -153,6 +153,12 @@ INTERACTION_LABELS: dict[InteractionKind, str] = {
 }
 
 
+def channels_of(rule: Rule) -> tuple[Channel, ...]:
+    """The channels a rule's follow-ups offer, in its order of preference (this table is their
+    one home: the rules and the shell both read it)."""
+    return RULES[rule].channels
+
+
 def answer_kind(rule: Rule, channel: Channel) -> InteractionKind:
     """The interaction that answers a follow-up of `rule` sent through `channel`."""
     if channel is Channel.CARD:

@@ -40,6 +40,7 @@ from .model import (
     Stage,
 )
 from .quick import quick_interaction, quick_person
+from .rounds import decode_rounds, encode_rounds
 from .settings import DEFAULT_SETTINGS, Settings, decode_settings, encode_settings
 from .state import Record, State, new_state
 
@@ -285,6 +286,7 @@ def decode_state(data: object) -> State:
         decisions=stores["decisions"],  # type: ignore[arg-type]
         settings=settings or DEFAULT_SETTINGS,
         profile=profile or Profile(),
+        rounds=decode_rounds(data.get("meta", [])),
     )
 
 
@@ -294,7 +296,11 @@ def encode_state(state: State) -> dict[str, Any]:
     for store in STORES:
         records: Mapping[str, Record] = getattr(state, store)
         out[store] = [encode_record(records[k]) for k in sorted(records)]
-    out["meta"] = [encode_settings(state.settings), encode_profile(state.profile)]
+    out["meta"] = [
+        encode_settings(state.settings),
+        encode_profile(state.profile),
+        *encode_rounds(state.rounds),
+    ]
     return out
 
 

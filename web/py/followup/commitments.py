@@ -6,8 +6,9 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import timedelta
 
+from .catalog import channels_of
 from .context import Context, Owed, owe_on, span, who_of
-from .model import OUTBOUND_KINDS, Channel, PersonId, Refs
+from .model import OUTBOUND_KINDS, PersonId, Refs
 from .schedule import deadline, is_expired
 from .settings import Rule
 
@@ -37,7 +38,7 @@ def act_on_advice(ctx: Context) -> Iterator[Owed]:
                 person_ids=interaction.person_ids,
                 since=at,
                 due=due,
-                channels=(Channel.EMAIL, Channel.CALL),
+                channels=channels_of(Rule.ACT_ON_ADVICE),
                 explain=_why_act_on_advice,
                 refs=Refs(interaction_id=interaction_id, item=item),
             )
@@ -78,7 +79,7 @@ def report_back(ctx: Context) -> Iterator[Owed]:
             person_ids=givers,
             since=at,
             due=due,
-            channels=(Channel.EMAIL, Channel.CALL),
+            channels=channels_of(Rule.REPORT_BACK),
             explain=_why_report_back,
             refs=Refs(interaction_id=interaction_id, item=item),
         )
@@ -110,7 +111,7 @@ def promise(ctx: Context) -> Iterator[Owed]:
             since=interaction.at,
             due=owe_on(due),
             due_date=due,
-            channels=(Channel.EMAIL,),
+            channels=channels_of(Rule.PROMISE),
             explain=_why_promise,
             refs=Refs(interaction_id=interaction_id, item=item),
         )

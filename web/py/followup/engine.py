@@ -71,6 +71,7 @@ from .model import (
     Opportunity,
     OpportunityId,
     Person,
+    RoundRecord,
     Stage,
 )
 from .settings import Rule, merge_settings
@@ -225,15 +226,24 @@ def _move_opportunity(state: State, c: MoveOpportunity, now: datetime, today: da
         return decision
     found = gratitude_round(decision.state, landing)
     notes = open_followups(decision.state, when, today, [Rule.COURTESY_NOTE])
+    # Who is in the round, and why, is kept: once thanked, they are still listed in it.
+    record = RoundRecord(
+        opportunity_id=opp.id,
+        at=moved.stage_at,
+        person_ids=tuple(sorted(found.roles)),
+        most_doors=found.most_doors,
+        courtesy_notes=tuple(OpportunityId(n.refs.opportunity_id or "") for n in notes),
+        roles=tuple(sorted(found.roles.items())),
+    )
     events.append(
         GratitudeRoundOpened(
             opportunity_id=opp.id,
-            person_ids=tuple(sorted(found.roles)),
-            most_doors=found.most_doors,
-            courtesy_notes=tuple(OpportunityId(n.refs.opportunity_id or "") for n in notes),
+            person_ids=record.person_ids,
+            most_doors=record.most_doors,
+            courtesy_notes=record.courtesy_notes,
         )
     )
-    return replace(decision, events=tuple(events))
+    return changed(state, events, [moved, record])
 
 
 def _mark_done(state: State, c: MarkDone, now: datetime, today: date) -> Decision:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from .catalog import channels_of
 from .context import MOST_DOORS_BONUS, Context, Landing, Owed, join_names
 from .graph import chain_people, most_doors
 from .model import (
@@ -16,7 +17,6 @@ from .model import (
     OUTBOUND_KINDS,
     THANK_YOU_KINDS,
     UPDATE_KINDS,
-    Channel,
     OpportunityRole,
     PersonId,
     Refs,
@@ -142,7 +142,7 @@ def gratitude(ctx: Context) -> Iterator[Owed]:
 def _still_owed(state: State, landing: Landing, due: datetime) -> Iterator[Owed]:
     answered, logs = state.index.log.answered, state.index.log.logs
     refs = Refs(opportunity_id=landing.opportunity.id)
-    channels = (Channel.CALL, Channel.CARD, Channel.EMAIL)
+    channels = channels_of(Rule.GRATITUDE)
     for member in gratitude_round(state, landing).members:
         pid, key = member.person_id, member.key
         log = logs.get(pid)
@@ -213,7 +213,7 @@ def courtesy_note(ctx: Context) -> Iterator[Owed]:
             who=None if people else team_at(opp),
             since=landing.at,
             due=due,
-            channels=(Channel.EMAIL, Channel.CALL),
+            channels=channels_of(Rule.COURTESY_NOTE),
             explain=_why_courtesy_note,
             refs=Refs(opportunity_id=opp.id),
             group="gratitude",

@@ -288,3 +288,17 @@ def first_name(name: str) -> str:
     """The word people call you by in a greeting: the first word of the name."""
     parts = name.split()
     return parts[0] if parts else ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoundRecord:
+    """Who was in a landing's gratitude round and why, as it opened: written by the `accepted`
+    move (a `meta` record, `gratitude-round:<opportunity id>`), so the round still lists people
+    once they are thanked and employers once they are told."""
+
+    opportunity_id: OpportunityId
+    at: datetime
+    person_ids: tuple[PersonId, ...]
+    most_doors: PersonId | None = None
+    courtesy_notes: tuple[OpportunityId, ...] = ()
+    roles: tuple[tuple[PersonId, tuple[str, ...]], ...] = ()  # (person, their roles), by person

@@ -10,6 +10,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+from .catalog import channels_of
 from .context import Context, Owed, ago, span
 from .model import (
     CONTACT_KINDS,
@@ -17,7 +18,6 @@ from .model import (
     OUTBOUND_KINDS,
     THANK_YOU_KINDS,
     UPDATE_KINDS,
-    Channel,
     Introduction,
     IntroductionKind,
     IntroductionStatus,
@@ -71,7 +71,7 @@ def reach_out(ctx: Context) -> Iterator[Owed]:
             person_ids=(intro.introduced_id,),
             since=at,
             due=due,
-            channels=(Channel.CALL, Channel.EMAIL, Channel.SMS),
+            channels=channels_of(Rule.REACH_OUT),
             explain=_why_reach_out,
             refs=Refs(introduction_id=intro_id),
         )
@@ -100,7 +100,7 @@ def thank_you(ctx: Context) -> Iterator[Owed]:
     timing = ctx.timing(Rule.THANK_YOU)
     state, index = ctx.state, ctx.state.index
     oldest = ctx.now - timedelta(days=timing.expire_days, hours=timing.due_hours)
-    channels = (Channel.EMAIL, Channel.CARD, Channel.CALL)
+    channels = channels_of(Rule.THANK_YOU)
     for at, interaction_id in index.log.meetings[bisect_left(index.log.meetings, (oldest,)) :]:
         if at > ctx.now:
             break
@@ -164,7 +164,7 @@ def met_at_event(ctx: Context) -> Iterator[Owed]:
             person_ids=(pid,),
             since=at,
             due=due,
-            channels=(Channel.EMAIL, Channel.SMS, Channel.CARD),
+            channels=channels_of(Rule.MET_AT_EVENT),
             explain=_why_met_at_event,
             refs=Refs(event_id=event.id),
         )
@@ -201,7 +201,7 @@ def rejection_thanks(ctx: Context) -> Iterator[Owed]:
             who=None if people else team_at(opp),
             since=opp.stage_at,
             due=due,
-            channels=(Channel.CARD, Channel.EMAIL),
+            channels=channels_of(Rule.REJECTION_THANKS),
             explain=_why_rejection_thanks,
             refs=Refs(opportunity_id=opp.id),
         )
@@ -246,7 +246,7 @@ def close_loop(ctx: Context) -> Iterator[Owed]:
             person_ids=(intro.introducer_id,),
             since=at,
             due=due,
-            channels=(Channel.EMAIL, Channel.SMS, Channel.CALL),
+            channels=channels_of(Rule.CLOSE_LOOP),
             explain=_why_close_loop,
             refs=Refs(introduction_id=intro_id),
         )
@@ -288,7 +288,7 @@ def close_loop_outcome(ctx: Context) -> Iterator[Owed]:
             person_ids=(intro.introducer_id,),
             since=at,
             due=due,
-            channels=(Channel.EMAIL, Channel.CALL),
+            channels=channels_of(Rule.CLOSE_LOOP_OUTCOME),
             explain=_why_close_loop_outcome,
             refs=Refs(introduction_id=intro_id, opportunity_id=opp_id),
         )

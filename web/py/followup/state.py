@@ -26,12 +26,13 @@ from .model import (
     Person,
     PersonId,
     Profile,
+    RoundRecord,
 )
 from .settings import DEFAULT_SETTINGS, Settings
 
 Record = Person | Event | Introduction | Interaction | Opportunity | FollowUpDecision
-# What a command may put: a record, or one of the two `meta` records the engine owns.
-Stored = Record | Settings | Profile
+# What a command may put: a record, or one of the `meta` records the engine owns.
+Stored = Record | Settings | Profile | RoundRecord
 
 # IndexedDB store for each record type (docs/engine-api.md).
 STORE_OF: Mapping[type, str] = MappingProxyType(
@@ -56,6 +57,8 @@ class State:
     decisions: Mapping[str, FollowUpDecision]
     settings: Settings = DEFAULT_SETTINGS
     profile: Profile = NO_PROFILE
+    # Each landing's gratitude round as it opened (`meta` records `gratitude-round:<id>`).
+    rounds: Mapping[OpportunityId, RoundRecord] = field(default_factory=dict)
     index: Index = field(compare=False, repr=False)
     # Values derived from this (immutable) state, computed once when first asked for, e.g. the
     # gratitude round. Not copied by `replace`, so a changed state starts empty.
@@ -79,6 +82,7 @@ def new_state(
     decisions: Iterable[FollowUpDecision] = (),
     settings: Settings = DEFAULT_SETTINGS,
     profile: Profile = NO_PROFILE,
+    rounds: Iterable[RoundRecord] = (),
 ) -> State:
     """A state from records in any order; the indices are built here, once."""
     people_map = {p.id: p for p in people}
@@ -95,6 +99,7 @@ def new_state(
         decisions=decision_map,
         settings=settings,
         profile=profile,
+        rounds={r.opportunity_id: r for r in rounds},
         index=build(people_map, intro_map, interaction_map, opportunity_map, decision_map),
     )
 
@@ -117,6 +122,9 @@ def apply(
             changes["settings"] = record
         elif isinstance(record, Profile):
             changes["profile"] = record
+        elif isinstance(record, RoundRecord):
+            rounds = changes.setdefault("rounds", dict(state.rounds))
+            rounds[record.opportunity_id] = record  # type: ignore[index]
         else:
             key = record.key if isinstance(record, FollowUpDecision) else record.id
             table(STORE_OF[type(record)])[key] = record

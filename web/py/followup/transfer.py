@@ -32,7 +32,8 @@ from .interop.table import (
     read_table,
     write_people_csv,
 )
-from .model import FollowUp, Person, PersonId, Profile
+from .model import FollowUp, Person, PersonId, Profile, RoundRecord
+from .rounds import encode_round
 from .settings import Settings, encode_settings
 from .state import STORE_OF, State, Stored, apply
 
@@ -312,6 +313,8 @@ def _encoded(records: Iterable[Stored]) -> dict[str, list[dict[str, Any]]]:
             put.setdefault("meta", []).append(encode_settings(record))
         elif isinstance(record, Profile):
             put.setdefault("meta", []).append(encode_profile(record))
+        elif isinstance(record, RoundRecord):
+            put.setdefault("meta", []).append(encode_round(record))
         else:
             store = STORE_OF[type(record)]
             put.setdefault(store, []).append(encode_stored(store, record))

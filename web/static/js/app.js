@@ -52,7 +52,7 @@ function toastWhenFree(text) {
 const backend = new Backend();
 const engine = backend.engine;
 
-const today = new TodayView({ engine, command: (name, payload) => command(name, payload), toast, tracker });
+const today = new TodayView({ backend, command: (name, payload) => command(name, payload), toast, tracker });
 
 const capture = new CaptureView({
   tracker,

@@ -1,0 +1,241 @@
+"""The api's operations about what is owed to whom (`draft`, `send_links`, `person`, `names`,
+`round`): handlers taking `(state, fields)` and returning `(state, answer)`, as in api.py.
+`OWED_OPS` joins its table. None of them changes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from .agenda import find, for_person
+from .catalog import channels_of
+from .checklist import Item, checklist
+from .codec import encode_record
+from .drafts import draft
+from .errors import NotFoundError
+from .fields import Fields, iso, parse_day, parse_instant
+from .graph import chain_to, doors
+from .model import Channel, Draft, FollowUp, OpportunityId, Person, PersonId
+from .outreach import send_link, send_links
+from .settings import Rule
+from .state import State
+
+Answer = tuple[State, dict[str, Any]]
+
+
+def _clock(f: Fields) -> tuple[datetime, date]:
+    return parse_instant(f.value("now"), "now"), parse_day(f.value("today"), "today")
+
+
+def _ios(f: Fields) -> bool:
+    return f.raw.get("ios") is True
+
+
+def _draft(state: State, f: Fields) -> Answer:
+    """The draft for one follow-up, with its send links as written."""
+    now, today = _clock(f)
+    key = f.key("key")
+    followup = find(state, key, now, today)
+    if followup is None:
+        raise NotFoundError("unknown-followup", "Nothing is owed under this key now.", "key")
+    written = draft(state, followup, now)
+    offer = offered(followup, written)
+    return state, {
+        "followup": encode_followup(followup),
+        "draft": {
+            **encode_draft(written),
+            "offer": [c.value for c in offer],
+            "pick": pick(offer, written).value,
+            **send_links(
+                email=written.to.email,
+                phone=written.to.phone,
+                subject=written.subject,
+                body=written.body,
+                sms=written.sms,
+                ios=_ios(f),
+            ),
+        },
+    }
+
+
+def offered(followup: FollowUp, written: Draft) -> tuple[Channel, ...]:
+    """The channels a draft offers: the rule's, in its order of preference (even without an
+    address: one can be typed into the draft), then any other the follow-up names or that we
+    have an address for (a text, to someone whose number we know)."""
+    to = written.to
+    known = (Channel.EMAIL,) * bool(to.email) + (Channel.SMS, Channel.CALL) * bool(to.phone)
+    return tuple(dict.fromkeys((*channels_of(Rule(followup.rule)), *written.channels, *known)))
+
+
+def pick(offer: tuple[Channel, ...], written: Draft) -> Channel:
+    """The channel a draft opens on: the first offered that we have an address for; else email,
+    typed by hand."""
+    to = written.to
+    reachable = {Channel.EMAIL: bool(to.email), Channel.SMS: bool(to.phone)}
+    reachable[Channel.CALL] = reachable[Channel.SMS]
+    for channel in offer:
+        if reachable.get(channel):
+            return channel
+    return Channel.EMAIL if Channel.EMAIL in offer or not offer else offer[0]
+
+
+def _send_links(state: State, f: Fields) -> Answer:
+    """The links for a draft as the user edited it (`ios`: the phone is an iPhone or iPad)."""
+    return state, send_links(
+        email=f.text("email"),
+        phone=f.text("phone"),
+        subject=f.text("subject"),
+        body=f.text("body"),
+        sms=f.text("sms"),
+        ios=_ios(f),
+    )
+
+
+def _person(state: State, f: Fields) -> Answer:
+    now, today = _clock(f)
+    pid = PersonId(f.ident("id"))
+    person = state.people.get(pid)
+    if person is None:
+        raise NotFoundError("unknown-person", f"There is no person with id '{pid}'.", "id")
+    index = state.index
+    introduced = [
+        state.introductions[i].introduced_id for i in index.intro.by_introducer.get(pid, ())
+    ]
+    introduced_by = [
+        state.introductions[i].introducer_id for i in index.intro.by_introduced.get(pid, ())
+    ]
+    log = state.log(pid)
+    event = state.events.get(person.event_id) if person.event_id else None
+    return state, {
+        "person": encode_record(person),
+        "event": encode_record(event) if event else None,
+        # Every event, latest first: where the person may have been met.
+        "events": [
+            encode_record(e)
+            for e in sorted(state.events.values(), key=lambda e: (e.date, e.id), reverse=True)
+        ],
+        "contact": _contact(person, _ios(f)),
+        "doors": doors(state, pid),
+        "chain": _people(state, chain_to(state, pid)),
+        "introduced": _people(state, introduced),
+        "introduced_by": _people(state, introduced_by),
+        "timeline": [encode_record(state.interactions[i]) for i in reversed(log.ids)],
+        # The names of the others in the timeline ("with Ann Smith").
+        "names": {
+            other: state.name(other)
+            for i in log.ids
+            for other in state.interactions[i].person_ids
+            if other != pid and other in state.people
+        },
+        "followups": [encode_followup(x) for x in for_person(state, pid, now, today)],
+    }
+
+
+def _contact(person: Person, ios: bool) -> list[dict[str, str]]:
+    """How to reach the person from their page: write, call or text each address."""
+    links = [
+        {"channel": "email", "value": e, "href": send_link(Channel.EMAIL, e)} for e in person.emails
+    ]
+    for phone in person.phones:
+        for channel in (Channel.CALL, Channel.SMS):
+            href = send_link(channel, phone, ios=ios)
+            if href:
+                links.append({"channel": channel.value, "value": phone, "href": href})
+    return links
+
+
+def _names(state: State, f: Fields) -> Answer:
+    """Everyone's name and organisation, by name: to pick someone already saved."""
+    people = sorted(state.people.values(), key=lambda p: (p.name.casefold(), p.id))
+    return state, {
+        "people": [{"id": p.id, "name": p.name, "organisation": p.organisation} for p in people]
+    }
+
+
+def _round(state: State, f: Fields) -> Answer:
+    """One landing's gratitude round, as a checklist."""
+    now, today = _clock(f)
+    opp_id = OpportunityId(f.ident("opportunity_id"))
+    opp = state.opportunities.get(opp_id)
+    if opp is None:
+        raise NotFoundError(
+            "unknown-opportunity", "This opportunity is not here.", "opportunity_id"
+        )
+    found = checklist(state, opp, now, today)
+    return state, {
+        "opportunity": encode_record(opp),
+        "current": found.current,
+        "items": [_item(i) for i in found.items],
+    }
+
+
+def _item(i: Item) -> dict[str, Any]:
+    return {
+        "key": i.key,
+        "kind": i.kind,
+        "person_id": i.person_id,
+        "name": i.name,
+        "organisation": i.organisation,
+        "roles": list(i.roles),
+        "most": i.most,
+        "state": i.state,
+        "followup": encode_followup(i.followup) if i.followup else None,
+        "when": iso(i.when),
+        "opportunity_id": i.opportunity_id,
+    }
+
+
+OWED_OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = {
+    "draft": (("key", "ios"), _draft),
+    "send_links": (("email", "phone", "subject", "body", "sms", "ios"), _send_links),
+    "person": (("id", "ios"), _person),
+    "names": ((), _names),
+    "round": (("opportunity_id",), _round),
+}
+
+
+def encode_followup(f: FollowUp) -> dict[str, Any]:
+    refs = f.refs
+    return {
+        "key": f.key,
+        "rule": f.rule,
+        "person_ids": list(f.person_ids),
+        "who": f.who,
+        "why": f.why,
+        "since": iso(f.since),
+        "due": f.due_date.isoformat() if f.due_date is not None else iso(f.due),
+        "all_day": f.due_date is not None,
+        "overdue": f.overdue,
+        "overdue_hours": f.overdue_hours,
+        "priority": f.priority,
+        "channels": [c.value for c in f.channels],
+        "group": f.group,
+        "mark": f.mark,
+        "roles": list(f.roles),
+        "refs": {
+            "introduction_id": refs.introduction_id,
+            "interaction_id": refs.interaction_id,
+            "opportunity_id": refs.opportunity_id,
+            "event_id": refs.event_id,
+            "item": refs.item,
+        },
+        "status": f.status.value,
+        "snoozed_until": iso(f.snoozed_until),
+    }
+
+
+def encode_draft(d: Draft) -> dict[str, Any]:
+    return {
+        "subject": d.subject,
+        "body": d.body,
+        "sms": d.sms,
+        "channels": [c.value for c in d.channels],
+        "to": {"name": d.to.name, "email": d.to.email, "phone": d.to.phone},
+    }
+
+
+def _people(state: State, ids: list[PersonId]) -> list[dict[str, Any]]:
+    unique = dict.fromkeys(p for p in ids if p in state.people)
+    return [encode_record(state.people[p]) for p in unique]

@@ -1,0 +1,334 @@
+// @ts-check
+/**
+ * Person's forms: edit every field, log a meeting (with advice and promises), and record an
+ * introduction (the `capture` command: the new or saved person, introduced by this one, as one
+ * decision).
+ */
+import { h, localDate } from "../../dom.js";
+
+/**
+ * What the forms need of the Person screen.
+ * @typedef {{ctx: any, id: string, person: any, events: any[], section: HTMLElement,
+ *   refresh: () => Promise<void>, renderHeader: () => void}} Screen
+ */
+
+const MEETING_KINDS = [
+  ["meeting", "Meeting"], ["coffee", "Coffee"], ["call", "Call"], ["interview", "Interview"],
+  ["informational_interview", "Informational interview"],
+];
+const ADVICE_KINDS = [["names", "Names to contact"], ["book", "Something to read"], ["resume", "Resume advice"], ["other", "Other advice"]];
+const INTRO_KINDS = [["introduction", "Introduced us"], ["referral", "Referred me"], ["name", "Gave me their name"]];
+
+/** First word of a name, for friendly headings. @param {string} name */
+function first(name) {
+  return String(name).trim().split(/\s+/)[0] || name;
+}
+
+/** ISO time for something logged on `date` (local): now if today, else midday that day. @param {string} date */
+function atFor(date) {
+  const now = new Date();
+  if (!date || date === localDate(now)) return now.toISOString();
+  return new Date(`${date}T12:00`).toISOString();
+}
+
+/** Lines of a textarea as a clean list. @param {string} text */
+const lines = (text) => text.split(/[\n,;]+/).map((t) => t.trim()).filter(Boolean);
+
+/**
+ * A modal dialog with a heading, a form and Save/Cancel; returns its parts.
+ * @param {Screen} screen @param {string} title @param {string} save
+ */
+function formDialog(screen, title, save) {
+  const dialog = /** @type {HTMLDialogElement} */ (h("dialog", { class: "person-dialog", "aria-labelledby": "person-dialog-title" }));
+  const form = /** @type {HTMLFormElement} */ (h("form", { class: "form", novalidate: true }));
+  const submit = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", class: "button primary" }, save));
+  const cancel = h("button", { type: "button", class: "button", onclick: () => dialog.close() }, "Cancel");
+  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const body = h("div", { class: "person-dialog-body" });
+  form.append(h("h2", { id: "person-dialog-title", text: title }), body, error, h("div", { class: "card-actions person-dialog-actions" }, submit, cancel));
+  dialog.append(form);
+  dialog.addEventListener("close", () => dialog.remove());
+  screen.section.append(dialog);
+  /** @param {string} message @param {HTMLElement} [field] */
+  const fail = (message, field) => {
+    error.textContent = message;
+    error.hidden = false;
+    if (field) {
+      field.setAttribute("aria-invalid", "true");
+      field.focus();
+    }
+  };
+  return { dialog, form, body, submit, fail };
+}
+
+/**
+ * A labelled field; returns [wrapper, control].
+ * @param {string} id @param {string} label @param {HTMLElement} control @param {string} [hint]
+ */
+function field(id, label, control, hint) {
+  control.id = id;
+  if (hint) control.setAttribute("aria-describedby", `${id}-hint`);
+  return h("div", { class: "field" }, h("label", { for: id }, label), control, hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null);
+}
+
+/** @param {string} name @param {string} value @param {Record<string, any>} [attrs] */
+function input(name, value, attrs = {}) {
+  const input = /** @type {HTMLInputElement} */ (h("input", { name, ...attrs }));
+  input.value = value ?? "";
+  return input;
+}
+
+/** @param {string} name @param {string} value @param {number} rows */
+function textarea(name, value, rows = 3) {
+  const area = /** @type {HTMLTextAreaElement} */ (h("textarea", { name, rows: String(rows) }));
+  area.value = value ?? "";
+  return area;
+}
+
+/** @param {string} name @param {string[][]} options @param {string} value */
+function select(name, options, value) {
+  const select = /** @type {HTMLSelectElement} */ (h("select", { name }, ...options.map(([v, label]) => h("option", { value: v }, label))));
+  select.value = value;
+  return select;
+}
+
+/** @param {Screen} screen */
+export function openEdit(screen) {
+  const p = screen.person;
+  const { dialog, form, body, submit, fail } = formDialog(screen, `Edit ${p.name}`, "Save changes");
+  const name = input("name", p.name, { required: true, autocapitalize: "words", autocomplete: "off" });
+  const organisation = input("organisation", p.organisation, { autocomplete: "off" });
+  const role = input("role", p.role, { autocomplete: "off" });
+  const emails = textarea("emails", (p.emails ?? []).join("\n"), 2);
+  const phones = textarea("phones", (p.phones ?? []).join("\n"), 2);
+  const urls = textarea("urls", (p.urls ?? []).join("\n"), 2);
+  const tags = input("tags", (p.tags ?? []).join(", "), { autocomplete: "off" });
+  const howMet = input("how_met", p.how_met, { autocomplete: "off" });
+  const event = select("event_id", [["", "No event"], ...screen.events.map((e) => [e.id, e.date ? `${e.name} (${e.date})` : e.name])], p.event_id ?? "");
+  const notes = textarea("notes", p.notes, 4);
+  const cadence = input("cadence_days", p.cadence_days == null ? "" : String(p.cadence_days), { type: "number", inputmode: "numeric", min: "0", max: "3650" });
+  emails.inputMode = "email";
+  phones.inputMode = "tel";
+  body.append(
+    field("edit-name", "Name", name),
+    field("edit-organisation", "Organisation", organisation),
+    field("edit-role", "Role", role),
+    field("edit-emails", "Email addresses", emails, "One per line."),
+    field("edit-phones", "Phone numbers", phones, "One per line."),
+    field("edit-urls", "Links", urls, "LinkedIn or a website, one per line."),
+    field("edit-tags", "Tags", tags, "Separated by commas, e.g. media, recruiter."),
+    field("edit-how-met", "How you met", howMet),
+    field("edit-event", "Met at event", event),
+    field("edit-notes", "Notes", notes),
+    field("edit-cadence", "Keep in touch every … days", cadence, "Leave empty for the usual rhythm; 0 turns reminders off."),
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+    const next = {
+      name: name.value.trim(),
+      organisation: organisation.value.trim(),
+      role: role.value.trim(),
+      emails: lines(emails.value),
+      phones: phones.value.split(/\n+/).map((t) => t.trim()).filter(Boolean),
+      urls: urls.value.split(/\s+/).map((t) => t.trim()).filter(Boolean),
+      tags: [...new Set(tags.value.split(",").map((t) => t.trim()).filter(Boolean))],
+      how_met: howMet.value.trim(),
+      event_id: event.value || null,
+      notes: notes.value.trim(),
+      cadence_days: cadence.value.trim() === "" ? null : Number(cadence.value),
+    };
+    if (!next.name) return fail("Give them a name: it is the one thing a person needs.", name);
+    const bad = next.emails.find((x) => !/^[^\s@]+@[^\s@]+$/.test(x));
+    if (bad) return fail(`“${bad}” does not look like an email address.`, emails);
+    if (next.cadence_days !== null && !(Number.isInteger(next.cadence_days) && next.cadence_days >= 0 && next.cadence_days <= 3650)) {
+      return fail("Keep in touch: a whole number of days, up to 3650.", cadence);
+    }
+    /** @type {Record<string, any>} */
+    const changes = {};
+    for (const [key, value] of Object.entries(next)) {
+      if (JSON.stringify(value) !== JSON.stringify(p[key] ?? (key === "cadence_days" || key === "event_id" ? null : ""))) changes[key] = value;
+    }
+    if (Object.keys(changes).length === 0) {
+      dialog.close();
+      return;
+    }
+    submit.disabled = true;
+    submit.textContent = "Saving…";
+    const done = await screen.ctx.command("update_person", { id: screen.id, ...changes });
+    submit.disabled = false;
+    submit.textContent = "Save changes";
+    if (!done) return;
+    const saved = done.put?.people?.find((/** @type {any} */ x) => x.id === screen.id);
+    if (saved) screen.person = saved;
+    dialog.close();
+    screen.renderHeader();
+    screen.ctx.toast(`Saved ${screen.person.name}.`);
+    screen.refresh();
+  });
+  dialog.showModal();
+  name.focus();
+}
+
+/** @param {Screen} screen */
+export function openMeeting(screen) {
+  const firstName = first(screen.person.name);
+  const { dialog, form, body, submit, fail } = formDialog(screen, `Log a meeting with ${firstName}`, "Save meeting");
+  const kind = select("kind", MEETING_KINDS, "meeting");
+  const today = localDate(new Date());
+  const date = input("date", today, { type: "date", max: today });
+  const notes = textarea("notes", "", 4);
+  const adviceList = h("ol", { class: "person-rows" });
+  const promiseList = h("ol", { class: "person-rows" });
+  let rows = 0;
+  const addAdvice = () => {
+    const n = ++rows;
+    const text = input(`advice-${n}`, "", { autocomplete: "off" });
+    const what = select(`advice-kind-${n}`, ADVICE_KINDS, "other");
+    const li = h("li", { class: "person-row-item" },
+      field(`advice-text-${n}`, `Advice ${adviceList.children.length + 1}`, text),
+      field(`advice-type-${n}`, "Kind of advice", what),
+      h("button", { type: "button", class: "button", "aria-label": `Remove advice ${adviceList.children.length + 1}`, onclick: () => { li.remove(); adviceButton.focus(); } }, "Remove"),
+    );
+    li.dataset.row = "advice";
+    adviceList.append(li);
+    text.focus();
+  };
+  const addPromise = () => {
+    const n = ++rows;
+    const text = input(`promise-${n}`, "", { autocomplete: "off" });
+    const due = input(`promise-due-${n}`, localDate(new Date(Date.now() + 3 * 86_400_000)), { type: "date", min: today });
+    const li = h("li", { class: "person-row-item" },
+      field(`promise-text-${n}`, `Promise ${promiseList.children.length + 1}`, text),
+      field(`promise-date-${n}`, "Do it by", due),
+      h("button", { type: "button", class: "button", "aria-label": `Remove promise ${promiseList.children.length + 1}`, onclick: () => { li.remove(); promiseButton.focus(); } }, "Remove"),
+    );
+    li.dataset.row = "promise";
+    promiseList.append(li);
+    text.focus();
+  };
+  const adviceButton = h("button", { type: "button", class: "button", onclick: addAdvice }, "Add advice they gave");
+  const promiseButton = h("button", { type: "button", class: "button", onclick: addPromise }, "Add a promise you made");
+  body.append(
+    field("meeting-kind", "What was it?", kind),
+    field("meeting-date", "When", date),
+    field("meeting-notes", "What you talked about", notes, "Your thank-you note will remind them of it."),
+    h("fieldset", { class: "field" }, h("legend", {}, "Advice given"),
+      h("p", { class: "hint" }, "Names, books, resume tips: Followthrough reminds you to act on them and report back."),
+      adviceList, adviceButton),
+    h("fieldset", { class: "field" }, h("legend", {}, "Promises made"),
+      h("p", { class: "hint" }, "“I’ll send you my portfolio”: each becomes a follow-up on its date."),
+      promiseList, promiseButton),
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (date.value && date.value > today) return fail("Pick today or a day before: this logs what already happened.", date);
+    const advice = [...adviceList.children].map((li) => ({
+      text: /** @type {HTMLInputElement} */ (li.querySelector("input")).value.trim(),
+      kind: /** @type {HTMLSelectElement} */ (li.querySelector("select")).value,
+      done_at: null,
+    })).filter((a) => a.text);
+    const promises = [...promiseList.children].map((li) => {
+      const [text, due] = /** @type {NodeListOf<HTMLInputElement>} */ (li.querySelectorAll("input"));
+      return { text: text.value.trim(), due: due.value || today, done_at: null };
+    }).filter((x) => x.text);
+    submit.disabled = true;
+    submit.textContent = "Saving…";
+    const done = await screen.ctx.command("log_interaction", {
+      id: crypto.randomUUID(), person_ids: [screen.id], kind: kind.value, at: atFor(date.value),
+      notes: notes.value.trim(), advice, promises,
+    });
+    submit.disabled = false;
+    submit.textContent = "Save meeting";
+    if (!done) return;
+    dialog.close();
+    screen.ctx.toast(`Logged your ${kind.options[kind.selectedIndex].text.toLowerCase()} with ${screen.person.name}.`);
+    await screen.refresh();
+  });
+  dialog.showModal();
+  kind.focus();
+}
+
+/** @param {Screen} screen */
+export async function openIntroduction(screen) {
+  const p = screen.person;
+  const firstName = first(p.name);
+  const names = await screen.ctx.backend.send("names");
+  /** @type {{id: string, name: string, organisation: string}[]} */
+  const others = (names.ok ? names.people : []).filter((/** @type {{id: string}} */ x) => x.id !== screen.id);
+  const label = (/** @type {any} */ x) => (x.organisation ? `${x.name} (${x.organisation})` : x.name);
+  const { dialog, form, body, submit, fail } = formDialog(screen, `Record an introduction from ${firstName}`, "Save introduction");
+  const who = input("introduced", "", { list: "person-intro-names", autocomplete: "off", autocapitalize: "words", required: true });
+  const list = h("datalist", { id: "person-intro-names" }, ...others.map((x) => h("option", { value: label(x) })));
+  const org = input("organisation", "", { autocomplete: "off" });
+  const kind = select("kind", INTRO_KINDS, "introduction");
+  const context = input("context", "", { autocomplete: "off", placeholder: "e.g. talk to her about media sales" });
+  const today = localDate(new Date());
+  const date = input("date", today, { type: "date", max: today });
+  body.append(
+    field("intro-who", `Who did ${firstName} introduce you to?`, who, "Pick someone you saved, or type a new name: they are added."),
+    list,
+    field("intro-org", "Their organisation (for someone new, optional)", org),
+    field("intro-kind", "How", kind),
+    field("intro-context", "Why, in their words", context),
+    field("intro-date", "When", date),
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const typed = who.value.trim();
+    if (!typed) return fail("Type the name of the person you were introduced to.", who);
+    const match = others.find((x) => label(x) === typed) ?? others.find((x) => x.name.toLowerCase() === typed.toLowerCase());
+    if (!match && typed.toLowerCase() === p.name.toLowerCase()) return fail(`${firstName} cannot introduce you to themselves.`, who);
+    submit.disabled = true;
+    submit.textContent = "Saving…";
+    const at = atFor(date.value);
+    const name = match?.name ?? typed;
+    // One decision: the person (saved, or new), introduced by this one.
+    const payload = {
+      person: match ? { id: match.id } : {
+        id: crypto.randomUUID(), name: typed, organisation: org.value.trim(), notes: context.value.trim(),
+        how_met: `Introduced by ${p.name}`,
+      },
+      event: null,
+      introduced_by: { id: screen.id },
+      introduction: { id: crypto.randomUUID(), kind: kind.value, context: context.value.trim(), at },
+      met: null,
+    };
+    const done = await capture(screen, payload);
+    submit.disabled = false;
+    submit.textContent = "Save introduction";
+    if (!done) return;
+    dialog.close();
+    screen.ctx.toast(`Saved: ${firstName} introduced you to ${name}. Reach out within a day.`);
+    await screen.refresh();
+  });
+  dialog.showModal();
+  who.focus();
+}
+
+/**
+ * The `capture` command; until the engine has it, the two commands it replaces.
+ * @param {Screen} screen @param {{person: Record<string, any>, introduced_by: {id: string},
+ *   introduction: {id: string, kind: string, context: string, at: string}}} payload
+ */
+async function capture(screen, payload) {
+  const answer = await screen.ctx.backend.command("capture", payload);
+  if (answer.ok) {
+    screen.ctx.refreshToday?.();
+    return answer;
+  }
+  if (answer.error !== "unknown-command") {
+    screen.ctx.toast(answer.message);
+    return null;
+  }
+  const { person, introduction } = payload;
+  if (person.name !== undefined) {
+    const added = await screen.ctx.command("add_person", {
+      role: "", emails: [], phones: [], urls: [], tags: [], event_id: null, ...person,
+    });
+    if (!added) return null;
+  }
+  return screen.ctx.command("record_introduction", {
+    ...introduction, introducer_id: payload.introduced_by.id, introduced_id: person.id, outcome: "",
+  });
+}
