@@ -325,3 +325,18 @@ def test_a_wrong_part_is_refused_naming_its_field(
     payload: dict[str, Any], code: str, field: str
 ) -> None:
     assert _error(payload) == (code, field)
+
+
+@pytest.mark.parametrize("email", ["ann", "ann@example", "ann @example.com", "@example.com"])
+def test_an_email_address_needs_a_name_an_at_and_a_domain_with_a_dot(email: str) -> None:
+    payload = {"person": {"id": "cy", "name": "Cy", "emails": [email]}}
+
+    assert _error(payload) == ("invalid-email", "payload.person.emails[0]")
+
+
+def test_a_saved_address_the_rule_would_refuse_now_does_not_block_an_edit() -> None:
+    state = state_of(person("ann", emails=("ann@localhost",)))
+
+    decision = run(state, "update_person", {"id": "ann", "role": "Recruiter"})
+
+    assert decision.state.people["ann"].emails == ("ann@localhost",)

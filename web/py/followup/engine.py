@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from .addresses import is_email
 from .agenda import open_followups
 from .codec import decode_introduction, decode_opportunity, decode_person, encode_record
 from .commands import (
@@ -116,7 +117,7 @@ def _add_person(state: State, c: AddPerson, now: datetime, today: date) -> Decis
 def _update_person(state: State, c: UpdatePerson, now: datetime, today: date) -> Decision:
     person = _need(state.people, c.person_id, "id", "person")
     updated = decode_person({**encode_record(person), **c.changes, "updated_at": now}, "")
-    _check_person(state, updated)
+    _check_person(state, updated, person)
     event = PersonUpdated(person_id=person.id, fields=tuple(sorted(c.changes)))
     return changed(state, [event], [updated])
 
@@ -408,10 +409,12 @@ def _naming(
         raise type(error)(error.code, error.message, outer) from None
 
 
-def _check_person(state: State, person: Person) -> None:
+def _check_person(state: State, person: Person, before: Person | None = None) -> None:
+    """A saved person's addresses were checked when they were written: only new ones are."""
     _not_blank(person.name, "name", "Give the person a name.")
+    known = set(before.emails) if before else set()
     for i, email in enumerate(person.emails):
-        if "@" not in email or email.strip() != email or " " in email:
+        if email not in known and not is_email(email):
             raise ValidationError(
                 "invalid-email", f"'{email}' does not look like an email address.", f"emails[{i}]"
             )
