@@ -13,6 +13,7 @@ from typing import Any
 
 from . import __version__
 from .agenda import agenda, find, for_person
+from .capture import CAPTURE_OPS
 from .catalog import encode_catalog
 from .codec import (
     SCHEMA_VERSION,
@@ -249,6 +250,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     "catalog": ((), _catalog),
     "merge": (("now", "node", "clock", "records"), _merge),  # sync (sync.py)
     **TRANSFER_OPS,  # import and export (transfer.py)
+    **CAPTURE_OPS,  # Capture's pickers (capture.py)
 }
 
 

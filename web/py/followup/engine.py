@@ -11,6 +11,7 @@ from typing import Any
 
 from .addresses import is_email
 from .agenda import open_followups
+from .capture import fold
 from .codec import decode_introduction, decode_opportunity, decode_person, encode_record
 from .commands import (
     AddEvent,
@@ -374,16 +375,11 @@ def _capture_person(
 def _same_event(state: State, new: Event) -> Event | None:
     """A saved event with the same name on the same day is the same event (event mode sends a
     new one with every capture, perhaps before the engine has seen the first)."""
-    name = _fold(new.name)
+    name = fold(new.name)
     for saved in state.events.values():
-        if saved.date == new.date and _fold(saved.name) == name:
+        if saved.date == new.date and fold(saved.name) == name:
             return saved
     return None
-
-
-def _fold(text: str) -> str:
-    """Case and spacing aside: "Tech  MIXER " and "tech mixer" are the same name."""
-    return " ".join(text.casefold().split())
 
 
 def _key(record: Stored) -> str:
