@@ -54,20 +54,7 @@ const engine = backend.engine;
 
 const today = new TodayView({ engine, command: (name, payload) => command(name, payload), toast, tracker });
 
-const capture = new CaptureView({
-  tracker,
-  toast,
-  onSaved: (put) => {
-    engine.call({ op: "upsert", data: put }).then(refreshToday);
-  },
-  onMet: async (person) => {
-    const now = new Date();
-    const done = await command("log_interaction", {
-      id: crypto.randomUUID(), person_ids: [person.id], kind: "meeting", at: now.toISOString(),
-    });
-    if (done) toast(`Logged: met ${person.name} today.`);
-  },
-});
+const capture = new CaptureView({ backend, command: (name, payload) => command(name, payload), toast, tracker });
 
 /**
  * Send a command to the engine; its changes are on disk when this resolves ok.

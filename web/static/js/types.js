@@ -56,4 +56,50 @@
  * @typedef {{type: "committed", put: Record<string, any[]>, delete: Record<string, string[]>}} TabChange
  */
 
+// --- Capture and Import/Export (capture) --------------------------------------------------------
+
+/**
+ * A saved person offered in Capture's "introduced by" list (ops `capture_people`,
+ * `capture_introducer`): `label` tells people with one name apart ("Sam Lee (Contoso)").
+ * @typedef {{id: string, name: string, label: string, detail: string}} PersonOption
+ */
+
+/**
+ * Op `capture_people`: the matches, and the typed name to offer as someone new (null when a
+ * saved person has that name).
+ * @typedef {{people: PersonOption[], new_name: string | null}} PeopleOptions
+ */
+
+/**
+ * Op `capture_recent`: the people saved last (each with the lines shown under them), and the
+ * latest events' names.
+ * @typedef {{people: {id: string, name: string, lines: string[]}[], event_names: string[]}} RecentCaptures
+ */
+
+/**
+ * The `capture` command's payload (docs/engine-api.md): a person new (`name`, ...) or saved
+ * (`{id}` alone), and how you know them.
+ * @typedef {{
+ *   person: {id: string, [field: string]: unknown},
+ *   event?: {id: string, name?: string, date?: string, place?: string} | null,
+ *   introduced_by?: {id: string, name?: string, [field: string]: unknown} | null,
+ *   introduction?: {id: string, kind?: string, context?: string, at?: string},
+ *   met?: {id: string, at: string, kind?: string} | null,
+ * }} CapturePayload
+ */
+
+/**
+ * What the Capture form holds, as its draft keeps it (`drafts` id "capture").
+ * @typedef {{
+ *   name: string, context: string, introducer: string, event: string, event_date: string,
+ *   organisation: string, role: string, email: string, phone: string, url: string,
+ *   paste: string, event_mode: boolean, introducer_id: string | null,
+ *   introducer_new: string | null,
+ * }} CaptureDraft
+ */
+
+/** What was read from a pasted or shared profile; "" for what could not be read.
+ * @typedef {{name: string, role: string, organisation: string, url: string, email: string, phone: string}} SharedProfile
+ */
+
 export {};
