@@ -34,7 +34,8 @@ ALLOWED = {
     "typing",
     # bounds.py: names typed two ways ("é" as one character or two) are stored as one (NFC);
     # the card's file name folds accents; People's search ignores accents (people.py).
-    # Pyodide builds the module into its runtime.
+    # Capture's pickers match "José" to "jose" (capture.py). Pyodide builds the module into its
+    # runtime (PyInit_unicodedata).
     "unicodedata",
 }
 FORBIDDEN_CALLS = {("datetime", "now"), ("date", "today"), ("time", "time"), ("datetime", "utcnow")}
