@@ -6,10 +6,7 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 
-/**
- * The engine's answer for one QR code (`qr` op, and `my_card`'s `qr`).
- * @typedef {{version: number, mask: number, size: number, quiet_zone: number, path: string}} Qr
- */
+/** @typedef {import("./types.js").Qr} Qr */
 
 /**
  * The code as an accessible image: dark modules on white, with its margin.

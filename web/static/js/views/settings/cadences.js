@@ -10,13 +10,15 @@ import {
 } from "./form-kit.js";
 
 /** @typedef {import("./form-kit.js").SettingsCtx} SettingsCtx */
-/** @typedef {import("./timings.js").SettingsAnswer} SettingsAnswer */
+/** @typedef {import("../../types.js").SettingsAnswer} SettingsAnswer */
 
+/** @type {{name: "introducer" | "reference" | "met", label: string}[]} */
 const CADENCES = [
   { name: "introducer", label: "People who introduced you" },
   { name: "reference", label: "Your references" },
   { name: "met", label: "Everyone else you met" },
 ];
+/** @type {{name: "searching" | "landed", legend: string}[]} */
 const PHASES = [
   { name: "searching", legend: "While you are looking for work" },
   { name: "landed", legend: "After you have landed a job" },
@@ -69,7 +71,7 @@ export class CadencesSection {
   /** @param {HTMLFormElement} form */
   async save(form) {
     clearErrors(form);
-    /** @type {{keep_in_touch: Record<string, any>, rules: Record<string, Record<string, boolean>>}} */
+    /** @type {{keep_in_touch: Record<string, any>, rules: Record<string, Record<string, boolean>>}} any: built up key by key from the form's names */
     const patch = { keep_in_touch: { searching: {}, landed: {} }, rules: { "keep-in-touch": {} } };
     /** @type {HTMLElement | null} */
     let first = null;

@@ -9,12 +9,8 @@ import { qrImage } from "../../qr-image.js";
 import { clearErrors, field, fill, keepDraft, showError } from "./form-kit.js";
 
 /** @typedef {import("./form-kit.js").SettingsCtx} SettingsCtx */
-/** @typedef {{name: string, label: string, hint: string, required: boolean}} CardField */
-/**
- * The `my_card` answer.
- * @typedef {{fields: CardField[], profile: Record<string, string>, shareable: boolean, vcard: string | null,
- *   filename: string, summary: string, qr: import("../../qr-image.js").Qr | null}} MyCard
- */
+/** @typedef {import("../../types.js").CardField} CardField */
+/** @typedef {import("../../types.js").MyCard} MyCard */
 
 /** What the browser needs to help fill each field in (keyboards, autofill): its own business. */
 /** @type {Record<string, Record<string, string>>} */

@@ -9,10 +9,10 @@ import { Sync } from "../../sync.js";
 import { fill } from "./form-kit.js";
 
 /** @typedef {import("./form-kit.js").SettingsCtx} SettingsCtx */
-/** @typedef {{at: string, days: number, ago: string}} Copy */
+/** @typedef {import("../../types.js").Copy} Copy */
 
 export class StorageSection {
-  /** @param {SettingsCtx & {engine: any}} ctx */
+  /** @param {SettingsCtx & {engine: any}} ctx engine: any, as sync.js's Sync takes it */
   constructor(ctx) {
     this.ctx = ctx;
     this.element = h("div", { class: "storage" }, h("p", { class: "loading", text: "Checking this device's storage…" }));

@@ -8,17 +8,9 @@ import { h } from "../../dom.js";
 import { clearErrors, field, fill, keepDraft, saveSettings, showError, submitting } from "./form-kit.js";
 
 /** @typedef {import("./form-kit.js").SettingsCtx} SettingsCtx */
-/** @typedef {{subject: string, body: string, sms: string}} Template */
-/**
- * What the templates need from the `settings` op.
- * @typedef {{settings: {templates: Record<string, Template>}, placeholders: Record<string, string>,
- *   built_in: Record<string, Template>, subjects: Record<string, string>}} TemplatesAnswer
- */
-/**
- * The `preview_template` answer.
- * @typedef {{valid: boolean, save: Template,
- *   previews: Record<string, {text: string | null, error?: {message: string}}>}} Preview
- */
+/** @typedef {import("../../types.js").Template} Template */
+/** @typedef {import("../../types.js").SettingsAnswer} TemplatesAnswer */
+/** @typedef {import("../../types.js").TemplatePreview} Preview */
 
 /** @type {Template} */
 const EMPTY = { subject: "", body: "", sms: "" };
@@ -156,7 +148,7 @@ export class TemplatesSection {
     let asked = 0;
     const update = async () => {
       const mine = ++asked;
-      const preview = /** @type {any} */ (await this.ctx.backend.send("preview_template", { rule, template: typed() }));
+      const preview = await this.ctx.backend.send("preview_template", { rule, template: typed() });
       if (mine !== asked) return null; // a newer keystroke has asked again
       if (!preview.ok) {
         this.ctx.toast(preview.message);

@@ -11,11 +11,8 @@ import {
 } from "./form-kit.js";
 
 /** @typedef {import("./form-kit.js").SettingsCtx} SettingsCtx */
-/**
- * What the timings need from the engine: the `settings` op's answer and the catalog's rules.
- * @typedef {{settings: any, ranges: Record<string, [number, number]>, timing_defaults: Record<string, unknown>}} SettingsAnswer
- * @typedef {{title: string, from: string, timed: boolean}} RuleWords
- */
+/** @typedef {import("../../types.js").SettingsAnswer} SettingsAnswer */
+/** The catalog's words for a rule (only what Settings reads). @typedef {{title: string, from: string, timed: boolean}} RuleWords */
 
 export class TimingsSection {
   /**
@@ -98,7 +95,7 @@ export class TimingsSection {
   async save(form) {
     clearErrors(form);
     const ranges = /** @type {SettingsAnswer} */ (this.answer).ranges;
-    /** @type {Record<string, Record<string, any>>} the settings' stored shape, in part */
+    /** @type {Record<string, Record<string, any>>} any: the settings' stored shape, built up from the form's names */
     const patch = { rules: {}, today: {}, gratitude: {} };
     /** @type {HTMLElement | null} */
     let first = null;
