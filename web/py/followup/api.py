@@ -7,6 +7,7 @@ pure. Responses are `{"ok": true, ...}` or `{"ok": false, "error", "message", "f
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -42,6 +43,7 @@ from .transfer import TRANSFER_OPS
 from .wording import BUILT_IN
 
 _state: State = new_state()
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def call(request: str) -> str:
@@ -62,7 +64,7 @@ def call(request: str) -> str:
         fields = Fields(raw, "", ("op", "now", "today", *allowed))
         new_state_, answer = handler(_state, fields)
         _state = new_state_
-        return json.dumps({"ok": True, **answer}, ensure_ascii=False)
+        return _utf8(json.dumps({"ok": True, **answer}, ensure_ascii=False))
     except EngineError as error:
         return _error(error.code, error.message, error.field)
     except Exception as error:  # the shell must always get an answer it can show
@@ -70,9 +72,20 @@ def call(request: str) -> str:
 
 
 def _error(code: str, message: str, field: str | None = None) -> str:
-    return json.dumps(
-        {"ok": False, "error": code, "message": message, "field": field}, ensure_ascii=False
+    return _utf8(
+        json.dumps(
+            {"ok": False, "error": code, "message": message, "field": field}, ensure_ascii=False
+        )
     )
+
+
+def _utf8(answer: str) -> str:
+    """The answer with any half of a surrogate pair shown as U+FFFD, so it can be written as
+    UTF-8. The state holds none (bounds.py); an error quoting what it refused, or an import
+    preview quoting a file's header, may."""
+    if answer.isascii() or _SURROGATE.search(answer) is None:
+        return answer
+    return _SURROGATE.sub("\ufffd", answer)
 
 
 Answer = tuple[State, dict[str, Any]]
