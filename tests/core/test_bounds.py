@@ -332,3 +332,26 @@ def test_the_limits_are_documented_as_the_engine_keeps_them() -> None:
     for code in ("out-of-range", "too-long", "bad-id", "bad-text"):
         assert f"`{code}`" in limits
         assert f"`{code}`" in docs.split("### Error codes", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("request_", "field"),
+    [
+        ({"op": "person", "id": "p{}1"}, "id"),
+        ({"op": "draft", "key": "reach-out:i{}1"}, "key"),
+        ({"op": "export_vcard", "ids": ["p{}1"]}, "ids[0]"),
+        ({"op": "export_csv", "ids": ["p{}1"]}, "ids[0]"),
+        ({"op": "export_ics", "keys": ["reach-out:i{}1"]}, "keys[0]"),
+        ({"op": "import_commit", "text": "Name\nAnn\n", "ids": ["n{}1"]}, "ids[0]"),
+    ],
+    ids=lambda v: v["op"] if isinstance(v, dict) else v,
+)
+def test_an_op_argument_naming_records_refuses_reserved_characters(
+    request_: dict[str, Any], field: str
+) -> None:
+    for char in RESERVED_IN_KEYS if "key" in field else RESERVED_IN_IDS:
+        sent = json.loads(json.dumps(request_).replace("{}", json.dumps(char)[1:-1]))
+
+        answer = call(**sent, now=NOW, today=TODAY)
+
+        assert (answer["error"], answer["field"]) == ("bad-id", field), repr(char)

@@ -269,3 +269,20 @@ def test_a_template_saved_from_settings_is_text_like_any_other(part: str) -> Non
         )
 
         assert (answer["error"], answer["field"]) == (code, f"settings.templates.thank-you.{part}")
+
+
+def test_a_merge_that_would_join_notes_past_their_limit_is_refused_and_changes_nothing() -> None:
+    data = {**CAPTURE, "people": [{**p, "notes": p["id"] * 30_000} for p in CAPTURE["people"]]}
+    assert call(op="load", data=data)["ok"]
+    before = call(op="export")
+
+    answer = call(
+        op="command",
+        name="merge_people",
+        payload={"keep_id": "p0", "drop_id": "p1"},
+        now=NOW,
+        today=TODAY,
+    )
+
+    assert (answer["error"], answer["field"]) == ("too-long", "notes")
+    assert call(op="export") == before
