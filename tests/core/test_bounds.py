@@ -13,11 +13,12 @@ import json
 import unicodedata
 from collections.abc import Iterator
 from copy import deepcopy
+from pathlib import Path
 from typing import Any
 
 import pytest
 from followup import api, schema
-from followup.bounds import ID_MAX, KEY_MAX, LINE_MAX, TEXT_MAX, URL_MAX
+from followup.bounds import ID_MAX, KEY_MAX, LINE_MAX, MAX_DAY, MIN_DAY, TEXT_MAX, URL_MAX
 from followup.quick import quick_interaction, quick_person
 
 from .test_codec import CAPTURE
@@ -283,3 +284,74 @@ def test_the_fast_path_leaves_every_bad_value_to_the_strict_reader(store: str) -
         }.get(kind)
         if bad is not None:
             assert read({**plain, path: bad}) is None, path
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"op": "no\ud800pe"},
+        {"op": "today", "now": "\ud800", "today": TODAY},
+        {"op": "today", "now": NOW, "today": "2026-\udc00"},
+        {"op": "today", "now": NOW, "today": TODAY, "x\ud800": 1},
+        {"op": "command", "name": "add\ud800", "payload": {}, "now": NOW, "today": TODAY},
+        {
+            "op": "command",
+            "name": "log_interaction",
+            "payload": {"id": "x9", "person_ids": ["p1"], "kind": "lunch\ud800"},
+            "now": NOW,
+            "today": TODAY,
+        },
+        {
+            "op": "command",
+            "name": "add_person",
+            "payload": {"id": "p9", "name": "Bo", "colour\ud800": "red"},
+            "now": NOW,
+            "today": TODAY,
+        },
+        {"op": "import_preview", "text": "Name,Col\ud800\nAnn,1\n"},
+        {"op": "import_preview", "text": "Name,Organisation\nAnn,Ac\ud800me\n"},
+        {"op": "draft", "key": "reach-out:\ud800", "now": NOW, "today": TODAY},
+    ],
+    ids=lambda r: str(r["op"]).encode("utf-8", "replace").decode(),
+)
+def test_an_answer_quoting_a_broken_character_can_still_be_written_as_utf8(
+    request_: dict[str, Any],
+) -> None:
+    answer = call(**request_)  # call() checks the answer encodes
+
+    assert "\ud800" not in json.dumps(answer, ensure_ascii=False)
+
+
+def test_the_limits_are_documented_as_the_engine_keeps_them() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "engine-api.md").read_text("utf-8")
+    limits = docs.split("## Limits", 1)[1].split("\n## ", 1)[0]
+
+    for value in (MIN_DAY, MAX_DAY, *(f"{n:,}" for n in (ID_MAX, KEY_MAX, LINE_MAX, URL_MAX))):
+        assert str(value) in limits
+    assert f"{TEXT_MAX:,}" in limits
+    for code in ("out-of-range", "too-long", "bad-id", "bad-text"):
+        assert f"`{code}`" in limits
+        assert f"`{code}`" in docs.split("### Error codes", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("request_", "field"),
+    [
+        ({"op": "person", "id": "p{}1"}, "id"),
+        ({"op": "draft", "key": "reach-out:i{}1"}, "key"),
+        ({"op": "export_vcard", "ids": ["p{}1"]}, "ids[0]"),
+        ({"op": "export_csv", "ids": ["p{}1"]}, "ids[0]"),
+        ({"op": "export_ics", "keys": ["reach-out:i{}1"]}, "keys[0]"),
+        ({"op": "import_commit", "text": "Name\nAnn\n", "ids": ["n{}1"]}, "ids[0]"),
+    ],
+    ids=lambda v: v["op"] if isinstance(v, dict) else v,
+)
+def test_an_op_argument_naming_records_refuses_reserved_characters(
+    request_: dict[str, Any], field: str
+) -> None:
+    for char in RESERVED_IN_KEYS if "key" in field else RESERVED_IN_IDS:
+        sent = json.loads(json.dumps(request_).replace("{}", json.dumps(char)[1:-1]))
+
+        answer = call(**sent, now=NOW, today=TODAY)
+
+        assert (answer["error"], answer["field"]) == ("bad-id", field), repr(char)

@@ -7,6 +7,7 @@ pure. Responses are `{"ok": true, ...}` or `{"ok": false, "error", "message", "f
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -47,6 +48,7 @@ _state: State = new_state()
 # The state before the last op, so the worker can put memory back when a write fails to reach
 # the disk (`rollback`): memory and disk change together, or neither does.
 _before: State = _state
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def call(request: str) -> str:
@@ -69,7 +71,7 @@ def call(request: str) -> str:
         if raw["op"] != "rollback":
             _before = _state
         _state = new_state_
-        return json.dumps({"ok": True, **answer}, ensure_ascii=False)
+        return _utf8(json.dumps({"ok": True, **answer}, ensure_ascii=False))
     except EngineError as error:
         return _error(error.code, error.message, error.field)
     except Exception as error:  # the shell must always get an answer it can show
@@ -77,9 +79,20 @@ def call(request: str) -> str:
 
 
 def _error(code: str, message: str, field: str | None = None) -> str:
-    return json.dumps(
-        {"ok": False, "error": code, "message": message, "field": field}, ensure_ascii=False
+    return _utf8(
+        json.dumps(
+            {"ok": False, "error": code, "message": message, "field": field}, ensure_ascii=False
+        )
     )
+
+
+def _utf8(answer: str) -> str:
+    """The answer with any half of a surrogate pair shown as U+FFFD, so it can be written as
+    UTF-8. The state holds none (bounds.py); an error quoting what it refused, or an import
+    preview quoting a file's header, may."""
+    if answer.isascii() or _SURROGATE.search(answer) is None:
+        return answer
+    return _SURROGATE.sub("\ufffd", answer)
 
 
 Answer = tuple[State, dict[str, Any]]
