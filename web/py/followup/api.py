@@ -33,7 +33,7 @@ from .fields import Fields, iso, parse_day, parse_instant
 from .graph import chain_to, doors, most_doors
 from .insights import LOOP_RULES, THANKED_GOAL, insights
 from .model import Draft, FollowUp, Person, PersonId, Profile
-from .people import PEOPLE_OPS
+from .people import PEOPLE_OPS, initials
 from .pipeline import PIPELINE_OPS
 from .settings import Rule, Settings, encode_settings
 from .state import STORE_OF, State, Stored, apply, new_state
@@ -180,7 +180,12 @@ def _graph(state: State, f: Fields) -> Answer:
         )
     return state, {
         "nodes": [
-            {"id": pid, "name": state.name(pid), "doors": doors(state, pid)}
+            {
+                "id": pid,
+                "name": state.name(pid),
+                "initials": initials(state.name(pid)),
+                "doors": doors(state, pid),
+            }
             for pid in sorted(nodes)
         ],
         "edges": edges,
