@@ -92,6 +92,12 @@ def test_the_graph_has_nodes_edges_and_who_opened_most_doors() -> None:
     assert answer["most_doors"] == "p0"
 
 
+def test_graph_nodes_carry_their_initials_for_the_drawing() -> None:
+    nodes = call(op="graph")["nodes"]
+
+    assert all(n["initials"] and n["initials"] == n["initials"].upper() for n in nodes)
+
+
 def test_insights_are_plain_numbers_and_lists() -> None:
     answer = call(op="insights", now=NOW, today=TODAY)
 

@@ -311,6 +311,10 @@ def test_five_thousand_people_render_in_pages_and_search_stays_fast(
             });
         }"""
     )
+    # The list comes from the engine, which read the database when the page opened: let it
+    # load what was just written.
+    page.reload()
+    wait_engine_ready(page)
     # From the tap on People to the first rows on screen, measured in the page.
     shown_ms = page.evaluate(
         """() => new Promise((resolve) => {

@@ -35,7 +35,7 @@ from .graph import doors, most_doors
 from .insights import LOOP_RULES, THANKED_GOAL, insights
 from .model import PersonId, Profile, RoundRecord
 from .owed import OWED_OPS, encode_followup
-from .people import PEOPLE_OPS
+from .people import PEOPLE_OPS, initials
 from .pipeline import PIPELINE_OPS
 from .rounds import decode_rounds, encode_round
 from .settings import Rule, Settings, encode_settings
@@ -189,7 +189,12 @@ def _graph(state: State, f: Fields) -> Answer:
         )
     return state, {
         "nodes": [
-            {"id": pid, "name": state.name(pid), "doors": doors(state, pid)}
+            {
+                "id": pid,
+                "name": state.name(pid),
+                "initials": initials(state.name(pid)),
+                "doors": doors(state, pid),
+            }
             for pid in sorted(nodes)
         ],
         "edges": edges,

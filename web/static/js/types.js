@@ -92,7 +92,7 @@
 
 /**
  * A node and an edge of op `graph`.
- * @typedef {{id: string, name: string, doors: number}} GraphNode
+ * @typedef {{id: string, name: string, initials: string, doors: number}} GraphNode
  * @typedef {{from: string, to: string, introduction_id: string}} GraphEdge
  * @typedef {{ok: true, nodes: GraphNode[], edges: GraphEdge[], most_doors: string | null}} GraphAnswer
  */

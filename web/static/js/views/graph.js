@@ -6,7 +6,6 @@
  * Every node is a focusable link to the person; a list beside it says the same in words.
  */
 import { h } from "../dom.js";
-import { initials } from "./names.js";
 
 /** @typedef {import("../types.js").GraphAnswer} GraphAnswer */
 /** @typedef {import("../types.js").GraphNode} GraphNode */
@@ -242,7 +241,7 @@ export async function mount(root, ctx) {
     s("circle", { r: R, class: "graph-dot" }),
     );
     const words = s("g", { class: `graph-words-layer${kind}`, transform: `translate(${x} ${y})`, "aria-hidden": "true", "data-for": n.id },
-      s("text", { class: "graph-initials", "text-anchor": "middle", dy: "0.35em" }, document.createTextNode(initials(n.name))),
+      s("text", { class: "graph-initials", "text-anchor": "middle", dy: "0.35em" }, document.createTextNode(n.initials)),
       s("text", { class: "graph-label", "text-anchor": "middle", y: R + 18 }, document.createTextNode(shortLabel(n.name))),
       isMost ? s("text", { class: "graph-star", "text-anchor": "middle", x: R - 2, y: -R + 6 }, document.createTextNode("★")) : null,
     );
