@@ -100,3 +100,16 @@ def test_recently_captured_people_say_what_was_noted_and_where_they_were_met() -
     ]
     assert len(answer["people"]) == 5
     assert answer["event_names"] == ["Tech Mixer"]
+
+
+def test_everyone_can_be_listed_by_name_for_a_plain_choice() -> None:
+    answer = api("capture_people", order="name", limit=5000)
+
+    assert [p["name"] for p in answer["people"]] == [
+        "Ashok Mehta",
+        "José Álvarez",
+        "Lee Chen",
+        "Sam Lee",
+        "Sam Lee",
+    ]
+    assert api("capture_people", order="newest")["field"] == "order"

@@ -18,6 +18,7 @@ Answer = tuple[State, dict[str, Any]]
 MAX_OPTIONS = 6
 RECENT_PEOPLE = 5
 RECENT_EVENTS = 8
+MAX_LIST = 5000
 
 
 def fold(text: str) -> str:
@@ -88,13 +89,23 @@ def _option(person: Person) -> dict[str, Any]:
     return {"id": person.id, "name": person.name, "label": label(person), "detail": detail}
 
 
+def everyone_by_name(state: State, limit: int) -> list[Person]:
+    """Every saved person, by name (accents and case aside), for a plain list to choose from."""
+    return [f.person for f in sorted(_folded(state), key=lambda f: (f.name, f.label, f.person.id))][
+        :limit
+    ]
+
+
 def _people(state: State, f: Fields) -> Answer:
     query = f.text("query")
-    limit = f.integer("limit", 1, 50) or MAX_OPTIONS
+    order = f.text("order", "match")
+    if order not in ("match", "name"):
+        raise ValidationError("unknown-value", f"'{order}' is not one of: match, name.", "order")
+    limit = f.integer("limit", 1, MAX_LIST) or MAX_OPTIONS
     text = " ".join(query.split())
     new_name = text if text and not _is_saved_name(state, text) else None
-    options = [_option(p) for p in match_people(state, query, limit)]
-    return state, {"people": options, "new_name": new_name}
+    found = everyone_by_name(state, limit) if order == "name" else match_people(state, query, limit)
+    return state, {"people": [_option(p) for p in found], "new_name": new_name}
 
 
 def _introducer(state: State, f: Fields) -> Answer:
@@ -137,7 +148,7 @@ def _recent(state: State, f: Fields) -> Answer:
 
 
 CAPTURE_OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = {
-    "capture_people": (("query", "limit"), _people),
+    "capture_people": (("query", "limit", "order"), _people),
     "capture_introducer": (("text",), _introducer),
     "capture_recent": ((), _recent),
 }

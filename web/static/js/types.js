@@ -258,6 +258,17 @@
  * }} CaptureDraft
  */
 
+/**
+ * What the Import and export screen is given by app.js.
+ * @typedef {{
+ *   backend: import("./backend.js").Backend,
+ *   command: (name: string, payload: Record<string, unknown>) => Promise<any>,
+ *   toast: (text: string) => void,
+ *   tracker: {track: <T>(p: Promise<T>) => Promise<T>},
+ *   navigate: (hash: string) => void,
+ * }} TransferCtx
+ */
+
 /** What was read from a pasted or shared profile; "" for what could not be read.
  * @typedef {{name: string, role: string, organisation: string, url: string, email: string, phone: string}} SharedProfile
  */
