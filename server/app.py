@@ -26,14 +26,14 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Lifespan
 
 from server import validation
 from server.errors import error
-from server.middleware import AccessLog, BodyLimit
+from server.middleware import AccessLog, BodyLimit, SecurityHeaders
 from server.ratelimit import RateLimiter
 from server.records import (
     Account,
@@ -148,11 +148,18 @@ class _Api:
         )
 
     async def json_body(self, request: Request) -> dict[str, Any] | Response:
+        # Only application/json: a form or text/plain POST is one a page of another site can
+        # send without asking (no CORS preflight), e.g. wrong logins in a visitor's name.
+        media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+        if media_type != "application/json":
+            return error("unsupported-media-type", "send Content-Type: application/json")
         raw = await request.body()
         try:
             body = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             return error("invalid-json", "the body is not JSON")
+        except RecursionError:
+            return error("invalid-json", "the body is nested too deeply")
         if not isinstance(body, dict):
             return error("invalid-json", "the body is not a JSON object")
         return body
@@ -579,6 +586,11 @@ async def _storage_error(request: Request, exc: Exception) -> Response:
     return error("storage-unavailable", "the database does not answer; retry later")
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """The client hung up mid-body: nobody reads this answer, and it is no server fault."""
+    return Response(status_code=400, headers={"connection": "close"})
+
+
 async def _internal_error(request: Request, exc: Exception) -> Response:
     return error("internal-error", "the server failed; retry later")
 
@@ -607,7 +619,7 @@ def create_app(
     lifespan: Lifespan[Starlette] | None = None,
 ) -> Starlette:
     """The sync API over a store. The caller opens and closes the store."""
-    middleware = [Middleware(AccessLog)]
+    middleware = [Middleware(AccessLog), Middleware(SecurityHeaders)]
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -622,13 +634,17 @@ def create_app(
     middleware.append(
         Middleware(BodyLimit, limits=settings.limits, body_seconds=settings.body_timeout)
     )
-    return Starlette(
+    app = Starlette(
         routes=routes(_Api(store, settings, clock)),
         middleware=middleware,
         exception_handlers={
             HTTPException: _http_error,
             StorageError: _storage_error,
+            ClientDisconnect: _client_gone,
             Exception: _internal_error,
         },
         lifespan=lifespan,
     )
+    # No redirect for a trailing slash: Starlette builds its Location from the Host header.
+    app.router.redirect_slashes = False
+    return app

@@ -21,6 +21,7 @@ STATUS = {
     "cursor-ahead": 409,
     "body-too-large": 413,
     "quota-exceeded": 413,
+    "unsupported-media-type": 415,
     "invalid-request": 422,
     "weak-kdf": 422,
     "too-many-items": 422,

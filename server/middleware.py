@@ -1,4 +1,5 @@
-"""ASGI middleware: body limits that never buffer, and an access log without addresses."""
+"""ASGI middleware: body limits that never buffer, headers for answers nobody should keep,
+and an access log without addresses."""
 
 from __future__ import annotations
 
@@ -108,6 +109,39 @@ def _content_length(scope: Scope) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+class SecurityHeaders:
+    """Every answer carries tokens, wrapped keys or nothing worth keeping: not cached, not
+    sniffed, not rendered as a page or in a frame. Any `server` header is dropped."""
+
+    HEADERS = (
+        (b"cache-control", b"no-store"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+        (b"referrer-policy", b"no-referrer"),
+    )
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in self.HEADERS} | {b"server"}
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", ())
+                    if name.lower() not in names
+                ]
+                message = {**message, "headers": [*headers, *self.HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class AccessLog:

@@ -90,6 +90,9 @@ def check_kdf(kdf: object, field: str = "kdf") -> Problem | None:
         return _invalid(field, "expected a JSON object")
     if set(kdf) != {"alg", "iterations", "seed", "v"}:
         return _invalid(field, "expected exactly alg, iterations, seed and v")
+    if not _is_int(kdf["v"]):
+        # `true == 1` in Python: a boolean or 1.0 would be stored, and browsers refuse it.
+        return _invalid(f"{field}.v", f"expected the integer {KDF_VERSION}")
     if kdf["alg"] != KDF_ALG or kdf["v"] != KDF_VERSION:
         return Problem("weak-kdf", f"{field}.alg", f"only {KDF_ALG} version {KDF_VERSION}")
     iterations = kdf["iterations"]

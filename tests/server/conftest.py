@@ -174,6 +174,49 @@ def postgres() -> Iterator[PostgresCluster]:
         stop_postgres(cluster)
 
 
+@dataclass
+class RedisServer:
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def url(self) -> str:
+        """The rate limiter's storage URL (FOLLOWTHROUGH_RATE_LIMIT_STORAGE)."""
+        return f"async+redis://127.0.0.1:{self.port}"
+
+
+@pytest.fixture(scope="session")
+def redis() -> Iterator[RedisServer]:
+    """A throwaway redis-server on a free loopback port, nothing written to disk (Debian's
+    `redis-server`; .ci/setup installs it)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not on PATH; the shared rate-limit tests need it")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tempfile.gettempdir(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(64).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield RedisServer(process=process, port=port)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 StoreFactory = Callable[[], ChangeStore]
 
 

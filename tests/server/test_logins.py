@@ -81,6 +81,7 @@ async def test_nineteen_concurrent_wrong_logins_from_one_address_check_at_most_f
 
         codes = await concurrently([http] * 19, wrong_login())
 
+    print(f"one address: {codes.count(401)} of 19 concurrent wrong logins checked")
     assert codes.count(401) <= 5
     assert codes.count(429) == 19 - codes.count(401)
 
@@ -94,6 +95,7 @@ async def test_nineteen_concurrent_wrong_logins_from_varied_addresses_check_at_m
 
         codes = await concurrently(others, wrong_login())
 
+    print(f"19 addresses: {codes.count(401)} of 19 concurrent wrong logins checked")
     assert codes.count(401) <= 5
     assert codes.count(429) == 19 - codes.count(401)
 

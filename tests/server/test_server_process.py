@@ -279,6 +279,7 @@ async def test_a_chunked_body_is_refused_mid_stream(server_process: StartServer)
         phone = await account_a(http, "p")
     head = (
         b"POST /v1/push HTTP/1.1\r\nHost: sync\r\nTransfer-Encoding: chunked\r\n"
+        b"Content-Type: application/json\r\n"
         + f"Authorization: Bearer {phone.token}\r\n\r\n".encode()
     )
     chunk = b"10000\r\n" + b" " * 65536 + b"\r\n"
@@ -296,7 +297,10 @@ async def test_a_body_trickled_a_byte_at_a_time_is_cut_off(server_process: Start
     """G5: with the deadline at 2 s here (30 s by default), the server answers 408 and closes
     the connection."""
     server = server_process(FOLLOWTHROUGH_BODY_TIMEOUT="2")
-    head = b"POST /v1/session HTTP/1.1\r\nHost: sync\r\nContent-Length: 100\r\n\r\n"
+    head = (
+        b"POST /v1/session HTTP/1.1\r\nHost: sync\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 100\r\n\r\n"
+    )
 
     answer, seconds, sent = await anyio.to_thread.run_sync(
         lambda: raw_request(server.url, head, [b" "] * 100, delay=0.25)

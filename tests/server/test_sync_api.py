@@ -42,6 +42,8 @@ from tests.server.refclient import Device, ServerError, b64
 
 pytestmark = pytest.mark.anyio
 
+JSON = {"content-type": "application/json"}  # the API takes no other bodies
+
 
 @pytest.fixture
 def sqlite(tmp_path: Path) -> Iterator[SqliteStore]:
@@ -87,7 +89,7 @@ async def test_health_says_when_the_database_is_down() -> None:
 async def test_unknown_paths_and_methods_answer_with_error_codes(http: httpx.AsyncClient) -> None:
     missing = await http.get("/v1/nothing")
     wrong_method = await http.put("/v1/push")
-    not_json = await http.post("/v1/session", content=b"{nope")
+    not_json = await http.post("/v1/session", content=b"{nope", headers=JSON)
 
     assert (missing.status_code, missing.json()["error"]) == (404, "not-found")
     assert (wrong_method.status_code, wrong_method.json()["error"]) == (405, "method-not-allowed")
@@ -680,8 +682,8 @@ async def test_a_push_body_of_exactly_one_mib_is_accepted_and_one_byte_more_is_n
     raw = json.dumps(push_body(11, size=65_536)).encode()
     exact = raw + b" " * (1024 * 1024 - len(raw))
 
-    accepted = await http.post("/v1/push", content=exact, headers=bearer(phone.token))
-    refused = await http.post("/v1/push", content=exact + b" ", headers=bearer(phone.token))
+    accepted = await http.post("/v1/push", content=exact, headers=bearer(phone.token) | JSON)
+    refused = await http.post("/v1/push", content=exact + b" ", headers=bearer(phone.token) | JSON)
 
     assert len(exact) == 1024 * 1024
     assert accepted.status_code == 200
@@ -691,8 +693,12 @@ async def test_a_push_body_of_exactly_one_mib_is_accepted_and_one_byte_more_is_n
 async def test_other_endpoints_take_16_kib(http: httpx.AsyncClient) -> None:
     body = json.dumps(setup_body(ACCOUNT_A)).encode()
 
-    refused = await http.post("/v1/account", content=body + b" " * (16 * 1024 + 1 - len(body)))
-    accepted = await http.post("/v1/account", content=body + b" " * (16 * 1024 - len(body)))
+    refused = await http.post(
+        "/v1/account", content=body + b" " * (16 * 1024 + 1 - len(body)), headers=JSON
+    )
+    accepted = await http.post(
+        "/v1/account", content=body + b" " * (16 * 1024 - len(body)), headers=JSON
+    )
 
     assert refused.status_code == 413
     assert accepted.status_code == 201
@@ -709,7 +715,7 @@ async def test_a_chunked_body_is_refused_once_it_passes_the_limit(http: httpx.As
             sent += 64 * 1024
             yield b" " * (64 * 1024)
 
-    response = await http.post("/v1/push", content=chunks(), headers=bearer(phone.token))
+    response = await http.post("/v1/push", content=chunks(), headers=bearer(phone.token) | JSON)
 
     assert (response.status_code, response.json()["error"]) == (413, "body-too-large")
     assert "content-length" not in response.request.headers
@@ -727,7 +733,9 @@ async def test_a_body_that_does_not_finish_in_time_is_given_up(sqlite: SqliteSto
                 yield b" "
 
         started = time.perf_counter()
-        response = await http.post("/v1/push", content=trickle(), headers=bearer(phone.token))
+        response = await http.post(
+            "/v1/push", content=trickle(), headers=bearer(phone.token) | JSON
+        )
 
     assert (response.status_code, response.json()["error"]) == (408, "request-timeout")
     assert time.perf_counter() - started < 1.0

@@ -64,6 +64,9 @@ def kdf(**changes: object) -> dict[str, object]:
         (kdf(iterations=True), Problem("weak-kdf", "kdf.iterations", "")),
         (kdf(alg="argon2id"), Problem("weak-kdf", "kdf.alg", "")),
         (kdf(v=2), Problem("weak-kdf", "kdf.alg", "")),
+        (kdf(v=True), Problem("invalid-request", "kdf.v", "")),  # true == 1 in Python
+        (kdf(v=1.0), Problem("invalid-request", "kdf.v", "")),
+        (kdf(v="1"), Problem("invalid-request", "kdf.v", "")),
         (kdf(seed=b64(bytes(31))), Problem("invalid-request", "kdf.seed", "")),
         (kdf(extra=1), Problem("invalid-request", "kdf", "")),
     ],
