@@ -27,6 +27,7 @@ def person(pid: str, name: str, **fields: Any) -> dict[str, Any]:
 
 
 introduction = functools.partial(builders.introduction, status="met")
+interaction = builders.interaction
 
 
 def opportunity(oid: str, organisation: str, stage: str, **fields: Any) -> dict[str, Any]:
