@@ -35,7 +35,7 @@ from .insights import insights
 from .model import Draft, FollowUp, Person, PersonId, Profile
 from .settings import Settings, encode_settings
 from .state import STORE_OF, State, Stored, apply, new_state
-from .sync import merge_request
+from .sync_ops import SYNC_OPS
 from .template import PLACEHOLDERS
 from .transfer import TRANSFER_OPS
 from .wording import BUILT_IN
@@ -250,13 +250,6 @@ def _settings(state: State, f: Fields) -> Answer:
     }
 
 
-def _merge(state: State, f: Fields) -> Answer:
-    """Remote record states merged into local ones; the merged records enter the state at once,
-    so a command right after sees them."""
-    result = merge_request(f.raw)
-    return apply(state, result.put, result.delete), result.answer
-
-
 def _catalog(state: State, f: Fields) -> Answer:
     return state, encode_catalog()
 
@@ -280,7 +273,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     "settings": ((), _settings),
     "version": ((), _version),
     "catalog": ((), _catalog),
-    "merge": (("now", "node", "clock", "records"), _merge),  # sync (sync.py)
+    **SYNC_OPS,  # sync (sync_ops.py)
     **TRANSFER_OPS,  # import and export (transfer.py)
 }
 

@@ -283,6 +283,5 @@ registerServiceWorker({
 
 // Sync (optional, end-to-end encrypted) starts after the shell, off the critical path: on open,
 // on edits, when the network returns; it does nothing until the user turns it on.
-import("./sync.js").then(({ startSync }) => startSync(engine, {
-  onApplied: () => backend.changed(["people", "events", "introductions", "interactions", "opportunities", "decisions", "meta"], "sync"),
-}));
+// What it writes reaches the screens as the Backend's `changed` (source "sync").
+import("./sync/index.js").then(({ startSync }) => startSync(engine));

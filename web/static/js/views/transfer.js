@@ -302,19 +302,15 @@ class TransferScreen {
   }
 
   /**
-   * Write an engine answer's `put`/`delete` in one transaction. If that fails, the engine is
-   * told to reread what is on disk, so its memory never runs ahead of the data.
+   * An engine answer's `put`/`delete` are already on disk: the engine worker wrote them in one
+   * transaction before answering (if it could not, the answer was `not-saved` and the engine
+   * kept nothing). Kept as a step so both callers read the same.
    * @param {any} answer @param {HTMLElement} errorBox
    */
   async save(answer, errorBox) {
-    try {
-      await this.ctx.tracker.track(store.commit({ put: answer.put, delete: answer.delete }));
-      return true;
-    } catch (error) {
-      await this.ctx.engine.call({ op: "reload" });
-      TransferScreen.showError(errorBox, `${error instanceof Error ? error.message : error} Nothing was imported.`);
-      return false;
-    }
+    if (answer.ok) return true;
+    TransferScreen.showError(errorBox, `${answer.message} Nothing was imported.`);
+    return false;
   }
 
   // --- Triage: how did you meet them? ------------------------------------------------------------
