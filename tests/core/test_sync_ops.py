@@ -58,3 +58,51 @@ def test_merge_is_still_an_op_of_the_api() -> None:
 
     assert answer["ok"]
     assert answer["records"] == []
+
+
+NODE = "a1b2c3d4e5f60718"
+
+
+def stamp(**request: Any) -> dict[str, Any]:
+    return call(op="stamp", now=NOW, node=NODE, clock="", **request)
+
+
+def test_a_new_record_is_stamped_field_by_field_and_queued_from_zero() -> None:
+    answer = stamp(writes=[{"store": "people", "key": "p1", "record": person("p1", "Ada")}])
+
+    [stamped] = answer["stamped"]
+    fields = json.loads(stamped["f"])
+    assert stamped["key"] == "people/p1"
+    assert fields["name"][0] == "Ada"
+    assert fields["name"][1].endswith(NODE)
+    assert fields["name"][1] <= answer["clock"]
+    assert set(stamped["pending"]) == set(fields)
+    assert all(
+        base == "1970-01-01T00:00:00.000Z-0000-0000000000000000"
+        for base in stamped["pending"].values()
+    )
+
+
+def test_writing_the_same_values_again_stamps_nothing() -> None:
+    first = stamp(writes=[{"store": "people", "key": "p1", "record": person("p1", "Ada")}])
+    [stamped] = first["stamped"]
+    known = {"people/p1": {"f": stamped["f"], "pending": {}}}
+
+    again = stamp(
+        known=known, writes=[{"store": "people", "key": "p1", "record": person("p1", "Ada")}]
+    )
+
+    assert again["stamped"] == []
+
+
+def test_a_delete_is_a_stamped_deletion_mark() -> None:
+    answer = stamp(writes=[{"store": "people", "key": "p1", "record": None}])
+
+    [stamped] = answer["stamped"]
+    assert json.loads(stamped["f"])["_deleted"][0] is True
+
+
+def test_meta_records_of_the_shell_do_not_sync_and_are_refused() -> None:
+    answer = stamp(writes=[{"store": "meta", "key": "backup", "record": {"id": "backup"}}])
+
+    assert answer["error"] == "unknown-value"

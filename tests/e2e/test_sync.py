@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import secrets
 import subprocess
 import sys
@@ -321,6 +322,82 @@ def test_the_page_stamps_edits_exactly_as_the_engine_would(
     assert got["pending"] == pending
     assert got["clock"] == str(after)
     assert got["deleted"][0] is True
+
+
+def _stamp_cases(count: int) -> list[dict[str, Any]]:
+    """Generated local states and writes, the same for both stampers (a fixed seed)."""
+    rng = random.Random(20261123)
+    old = "2025-06-01T00:00:00.000Z-0000-" + "0" * 16
+    values: list[Any] = ["Ada", "", "Ada L.", None, 3, ["a@x"], [], {"k": [1, "b"]}, True]
+    cases = []
+    for _ in range(count):
+        fields = {
+            name: (rng.choice(values), old)
+            for name in rng.sample(["name", "notes", "emails", "role"], rng.randint(0, 4))
+        }
+        for tag in rng.sample(["mentor", "media", "ops"], rng.randint(0, 2)):
+            fields[f"tags:{tag}"] = (rng.choice([True, False]), old)
+        if rng.random() < 0.2:
+            fields["_deleted"] = (True, old)
+        record: dict[str, Any] | None = {"id": "p1"}
+        assert record is not None
+        for name in rng.sample(["name", "notes", "emails", "role"], rng.randint(0, 4)):
+            record[name] = rng.choice(values)
+        if rng.random() < 0.6:
+            record["tags"] = rng.sample(["mentor", "media", "ops"], rng.randint(0, 3))
+        if rng.random() < 0.15:
+            record = None
+        cases.append(
+            {
+                "local": Replica("people", "p1", dict(sorted(fields.items()))) if fields else None,
+                "record": record,
+                "now": 1_767_225_600_000 + rng.randint(-5_000, 5_000),
+            }
+        )
+    return cases
+
+
+def test_the_page_and_the_engine_stamp_generated_writes_alike(
+    launch: Launch, sync_app: dict[str, Any]
+) -> None:
+    page = launch().new_page()
+    page.goto(sync_app["url"])
+    node = "a1b2c3d4e5f60718"
+    base_clock = "2026-01-01T00:00:00.000Z-0003-" + node
+    cases = _stamp_cases(60)
+
+    got = page.evaluate(
+        """async ({cases, clock}) => {
+            const store = await import('./static/js/store.js');
+            return cases.map(({ local, record, now }) => {
+                const time = { clock: store.parseClock(clock), now };
+                const replica = local ? { f: local.f, store: 'people', id: 'p1' } : undefined;
+                const out = store.stampWrite(replica, undefined, { store: 'people', key: 'p1', record }, time);
+                return { f: JSON.parse(out.replica.f), pending: out.queued.pending, clock: store.formatClock(time.clock) };
+            });
+        }""",
+        {
+            "cases": [
+                {
+                    "local": encode_replica(c["local"]) if c["local"] else None,
+                    "record": c["record"],
+                    "now": c["now"],
+                }
+                for c in cases
+            ],
+            "clock": base_clock,
+        },
+    )
+
+    for case, page_side in zip(cases, got, strict=True):
+        clock = hlc.parse(base_clock)
+        assert clock is not None
+        replica, pending, after = stamp(
+            case["local"], "people", "p1", case["record"], {}, clock, case["now"]
+        )
+        assert page_side["f"] == encode_replica(replica)["f"], case
+        assert page_side["pending"] == pending, case
+        assert page_side["clock"] == str(after), case
 
 
 # --- Two devices --------------------------------------------------------------------------------

@@ -63,7 +63,8 @@ def call(request: str) -> str:
         # Every op may be sent the shell's clock; those that do not need it ignore it.
         fields = Fields(raw, "", ("op", "now", "today", *allowed))
         new_state_, answer = handler(_state, fields)
-        if raw["op"] != "rollback":
+        # `stamp` runs between an op and the write of its changes: it must not move the mark.
+        if raw["op"] not in ("rollback", "stamp"):
             _before = _state
         _state = new_state_
         return json.dumps({"ok": True, **answer}, ensure_ascii=False)

@@ -302,6 +302,7 @@ function storesOf(change) {
 /**
  * Save what an answer changed, with memory and disk changing together: if the write fails,
  * the engine is put back as it was before the request (`rollback`) and the answer says so.
+ * Synced records are stamped by the engine (`stamp`) inside the same transaction.
  * @param {any} answer @param {{inbox?: number}} [options]
  * @returns {Promise<import("./types.js").Answer>}
  */
@@ -310,7 +311,7 @@ async function save(answer, options) {
   if (!change && options?.inbox === undefined) return answer;
   const { commit } = await store;
   try {
-    await commit(change ?? {}, undefined, options);
+    await commit(change ?? {}, undefined, { ...options, stamp: (request) => callApi({ ...request, op: "stamp" }) });
   } catch (error) {
     callApi({ op: "rollback" });
     const message = error instanceof Error ? error.message : String(error);

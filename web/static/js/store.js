@@ -121,11 +121,13 @@ export class AlreadyReplayed extends Error {}
  * `oncomplete` with strict durability, so "saved" means on disk. Synced records are stamped
  * and queued for sync in the same transaction. With `inbox`, the inbox entry of that `seq` is
  * deleted in the same transaction, which fails with `AlreadyReplayed` if it is already gone.
+ * The engine worker passes `stamp` (the engine's `stamp` op, called synchronously inside the
+ * transaction); without it (a page-side write) sync-store.js's JS copy stamps.
  * @param {{put?: Record<string, any[]>, delete?: Record<string, string[]>}} change
  * @param {IDBDatabase} [db]
- * @param {{inbox?: number}} [options]
+ * @param {{inbox?: number, stamp?: import("./sync-store.js").Stamper}} [options]
  */
-export async function commit(change, db, { inbox } = {}) {
+export async function commit(change, db, { inbox, stamp } = {}) {
   db = db ?? (await database());
   const put = change.put ?? {};
   const del = change.delete ?? {};
@@ -136,8 +138,14 @@ export async function commit(change, db, { inbox } = {}) {
   await new Promise((resolve, reject) => {
     const tx = db.transaction(scope, "readwrite", { durability: "strict" });
     let gone = false;
+    /** @type {unknown} */
+    let stampError = null;
     tx.oncomplete = () => resolve(undefined);
-    tx.onabort = () => reject(gone ? new AlreadyReplayed("Another tab saved this change.") : explain(tx.error));
+    tx.onabort = () => {
+      if (gone) reject(new AlreadyReplayed("Another tab saved this change."));
+      else if (stampError) reject(new Error(`Could not save: ${stampError instanceof Error ? stampError.message : stampError}.`));
+      else reject(explain(tx.error));
+    };
     try {
       if (inbox !== undefined) {
         const entries = tx.objectStore("inbox");
@@ -164,7 +172,7 @@ export async function commit(change, db, { inbox } = {}) {
           if (isSynced(name, id)) writes.push({ store: name, key: id, record: null });
         }
       }
-      if (writes.length) stampWrites(tx, writes);
+      if (writes.length) stampWrites(tx, writes, stamp, (error) => { stampError = error; tx.abort(); });
     } catch (error) {
       // A bad record throws before the transaction knows: abort, so nothing is half-written.
       tx.abort();

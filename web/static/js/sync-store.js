@@ -153,12 +153,21 @@ export function stampWrite(replica, queued, write, time) {
 }
 
 /**
+ * The engine's `stamp` op (followup/sync_ops.py), called synchronously.
+ * @typedef {(request: {now: string, node: string, clock: string, known: Record<string, {f: any, pending: Record<string, string>}>, writes: Array<{store: string, key: string, record: any}>}) => any} Stamper
+ */
+
+/**
  * Stamp and queue synced writes inside the caller's transaction: read the clock and each
  * record's sync state, then write them back (all on IndexedDB callbacks, so the transaction
- * stays open).
+ * stays open). The engine stamps (`stamp`) when the engine worker writes; a page-side write
+ * (a capture made before the engine is up, until captures are commands) is stamped by
+ * `stampWrite`, the JS copy of followup/sync.py `stamp`, checked against it by
+ * tests/e2e/test_sync.py on generated cases.
  * @param {IDBTransaction} tx @param {Array<{store: string, key: string, record: any}>} writes
+ * @param {Stamper} [stamp] @param {(error: unknown) => void} [fail] called when `stamp` refuses
  */
-export function stampWrites(tx, writes) {
+export function stampWrites(tx, writes, stamp, fail = () => tx.abort()) {
   const meta = tx.objectStore("sync_meta");
   const replicas = tx.objectStore("sync_records");
   const outbox = tx.objectStore("sync_outbox");
@@ -169,8 +178,24 @@ export function stampWrites(tx, writes) {
   const queued = new Map();
   let clockRecord = /** @type {any} */ (null);
   let waiting = 1 + 2 * keys.length;
-  const done = () => {
-    if (--waiting > 0) return;
+  const inEngine = () => {
+    const offset = clockRecord?.offset_ms ?? 0;
+    /** @type {Record<string, {f: any, pending: Record<string, string>}>} */
+    const known = {};
+    for (const key of keys) {
+      if (found.has(key) || queued.has(key)) known[key] = { f: found.get(key)?.f ?? null, pending: queued.get(key)?.pending ?? {} };
+    }
+    const answer = /** @type {any} */ (stamp)({
+      now: new Date(Date.now() + offset).toISOString(), node: NODE, clock: clockRecord?.last ?? "", known, writes,
+    });
+    if (!answer.ok) throw new Error(answer.message);
+    for (const entry of answer.stamped) {
+      replicas.put({ key: entry.key, store: entry.store, id: entry.id, f: entry.f, rev: (found.get(entry.key)?.rev ?? 0) + 1 });
+      outbox.put({ key: entry.key, pending: entry.pending });
+    }
+    meta.put({ ...(clockRecord ?? { offset_ms: 0 }), id: "clock", last: answer.clock });
+  };
+  const inPage = () => {
     const saved = parseClock(clockRecord?.last) ?? { millis: 0, counter: 0, node: NODE };
     const time = { clock: { ...saved, node: NODE }, now: Date.now() + (clockRecord?.offset_ms ?? 0) };
     for (const write of writes) {
@@ -184,6 +209,15 @@ export function stampWrites(tx, writes) {
     }
     meta.put({ ...(clockRecord ?? { offset_ms: 0 }), id: "clock", last: formatClock(time.clock) });
   };
+  const done = () => {
+    if (--waiting > 0) return;
+    try {
+      if (stamp) inEngine();
+      else inPage();
+    } catch (error) {
+      fail(error);
+    }
+  };
   const read = (/** @type {IDBObjectStore} */ store, /** @type {string} */ key, /** @type {(v: any) => void} */ keep) => {
     const request = store.get(key);
     request.onsuccess = () => { keep(request.result); done(); };
@@ -194,7 +228,6 @@ export function stampWrites(tx, writes) {
     read(outbox, key, (value) => { if (value) queued.set(key, value); });
   }
 }
-
 
 // --- Sync bookkeeping ---------------------------------------------------------------------------
 
