@@ -83,7 +83,9 @@ WebAssembly.instantiateStreaming = async (source, imports) => {
   if (!module) return nativeInstantiateStreaming(nativeFetch(WASM_URL), imports);
   return { module, instance: await WebAssembly.instantiate(module, imports) };
 };
-const BUILD = import("./build-info.js").then((module) => module.BUILD);
+/** Rendered by build.py (templates/build-info.js.j2), so named here, not imported by path. */
+const BUILD_INFO = "./build-info.js";
+const BUILD = import(BUILD_INFO).then((module) => /** @type {{engine_hash: string, lock_info: unknown}} */ (module.BUILD));
 const store = import("./store.js");
 const codec = import("./snapshot-codec.js");
 const engineZip = fetch(ENGINE_ZIP_URL).then((response) => {
@@ -144,7 +146,9 @@ async function replaceSnapshot(bytes) {
       if (request.url !== key || !bytes) await cache.delete(request);
     }
     if (bytes) {
-      await cache.put(key, new Response(packSnapshot(bytes), {
+      // packSnapshot returns a fresh array on its own ArrayBuffer (never a shared one).
+      const packed = /** @type {Uint8Array<ArrayBuffer>} */ (packSnapshot(bytes));
+      await cache.put(key, new Response(packed, {
         headers: { "content-type": "application/octet-stream", [LENGTH_HEADER]: String(bytes.length) },
       }));
     }

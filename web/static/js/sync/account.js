@@ -105,7 +105,7 @@ export async function unlock(sync, passphrase, { onStage = () => {} } = {}) {
 
 /**
  * KDF parameters (checked), the 600,000-iteration derivation, a session, and the data keys.
- * @param {Sync} sync @param {string} base @param {Uint8Array} accountId @param {string} passphrase
+ * @param {Sync} sync @param {string} base @param {Uint8Array<ArrayBuffer>} accountId @param {string} passphrase
  * @param {(stage: string) => void} onStage
  */
 async function logIn(sync, base, accountId, passphrase, onStage) {

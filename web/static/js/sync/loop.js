@@ -19,7 +19,7 @@ const PAGE_LIMIT = 500;
 const PUSH_ITEMS = 500;
 const PUSH_BYTES = 900_000; // under the server's 1 MiB body limit, with room for the JSON
 
-/** @typedef {{deks: Map<number, CryptoKey>, keyId: number, dek: CryptoKey, accountId: Uint8Array}} Keys */
+/** @typedef {{deks: Map<number, CryptoKey>, keyId: number, dek: CryptoKey, accountId: Uint8Array<ArrayBuffer>}} Keys */
 /** @typedef {{ok: Array<{seq: number, key: string, state: any}>, rejected: any[]}} DecryptedPage */
 
 export class Sync extends EventTarget {
