@@ -13,6 +13,7 @@
 import { SYNC_KEY_OF, isSynced, stampWrites } from "./sync-store.js";
 
 export * from "./sync-store.js";
+export * from "./sync-stamp.js";
 
 export const DB_NAME = "followthrough";
 
