@@ -79,7 +79,8 @@ async function command(name, payload) {
     toast(response.message);
     return null;
   }
-  await refreshToday();
+  // A command kept for the engine (not up yet) shows on Today once it is replayed.
+  if (!response.queued) await refreshToday();
   return response;
 }
 
