@@ -202,3 +202,18 @@ def test_rollback_puts_back_the_state_from_before_the_last_op() -> None:
 
     assert answer["counts"]["people"] == 2
     assert call(op="rollback")["counts"]["people"] == 2
+
+
+def test_stamping_the_changes_does_not_move_what_rollback_puts_back() -> None:
+    call(op="apply", put={"people": [{"id": "p7", "name": "Cy", "created_at": NOW}]})
+    stamped = call(
+        op="stamp",
+        now=NOW,
+        node="a1b2c3d4e5f60718",
+        writes=[{"store": "people", "key": "p7", "record": {"id": "p7", "name": "Cy"}}],
+    )
+
+    answer = call(op="rollback")
+
+    assert stamped["ok"]
+    assert answer["counts"]["people"] == 2

@@ -3,6 +3,7 @@ applied exactly once, and what one tab saves shows in another tab's open screen.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -59,6 +60,9 @@ def test_a_command_made_before_the_engine_is_up_is_applied_exactly_once(
     )
     assert [p["name"] for p in idb(page, "people")] == ["Early Bird"]
     assert [o["key"] for o in idb(page, "sync_outbox")] == ["people/p-early"]
+    # Stamped by the engine in the same transaction: on its way to the other devices.
+    [replica] = idb(page, "sync_records")
+    assert json.loads(str(replica["f"]))["name"][0] == "Early Bird"
     page.reload()
     wait_engine_ready(page)
     assert [p["name"] for p in idb(page, "people")] == ["Early Bird"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import secrets
 import unicodedata
 from collections.abc import Iterator
@@ -135,7 +136,7 @@ def sync_app(dist_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 PIPELINE_PAGES = """async () => {
     const store = await import('./static/js/store.js');
-    const sync = (await import('./static/js/sync.js')).startSync(null);
+    const sync = (await import('./static/js/sync/index.js')).startSync(null);
     const person = (id, name, stamp) => ({ t: 'people', i: id, v: 1, f: Object.fromEntries(Object.entries({
         name, organisation: '', role: '', emails: [], phones: [], urls: [], notes: '', how_met: '',
         event_id: null, created_at: '2030-01-01T00:00:00+00:00', updated_at: '2030-01-01T00:00:00+00:00',
@@ -148,8 +149,8 @@ PIPELINE_PAGES = """async () => {
     const saved = await store.get('sync_meta', 'cursor');
     await store.commit({ put: { sync_meta: [{ ...saved, since: 1_000_000 }] } });
     const { fetchPage, applyPage } = sync;
-    let merged_again = 0;
-    sync.applyPage = async (...args) => { merged_again++; return applyPage.apply(sync, args); };
+    let applied = 0;
+    sync.applyPage = async (...args) => { applied++; return applyPage.apply(sync, args); };
     sync.fetchPage = async (account, keys, since) => {
         const n = since - 1_000_000;
         const ok = pages[n].map((state, i) => ({ seq: since + 1 + i, key: `people/${state.i}`, state }));
@@ -166,7 +167,7 @@ PIPELINE_PAGES = """async () => {
     await store.commit({ put: { sync_meta: [saved] } });
     const names = {};
     for (const id of ['pipeline-1', 'pipeline-2']) names[id] = (await store.get('people', id))?.name;
-    return { names, since, merged_again };
+    return { names, since, applied };
 }"""
 
 
@@ -206,7 +207,9 @@ def sync_now(page: Page, url: str) -> None:
     if "#sync" not in page.url:
         page.goto(url + "#sync")
     expect(page.get_by_test_id("sync-now")).to_be_visible(timeout=SYNC_TIMEOUT_MS)
-    page.evaluate("async () => (await import('./static/js/sync.js')).startSync(null).syncNow()")
+    page.evaluate(
+        "async () => (await import('./static/js/sync/index.js')).startSync(null).syncNow()"
+    )
     expect(page.get_by_test_id("sync-status")).to_have_text(
         "Synced just now.", timeout=SYNC_TIMEOUT_MS
     )
@@ -297,6 +300,82 @@ def test_the_page_stamps_edits_exactly_as_the_engine_would(
     assert got["deleted"][0] is True
 
 
+def _stamp_cases(count: int) -> list[dict[str, Any]]:
+    """Generated local states and writes, the same for both stampers (a fixed seed)."""
+    rng = random.Random(20261123)
+    old = "2025-06-01T00:00:00.000Z-0000-" + "0" * 16
+    values: list[Any] = ["Ada", "", "Ada L.", None, 3, ["a@x"], [], {"k": [1, "b"]}, True]
+    cases = []
+    for _ in range(count):
+        fields = {
+            name: (rng.choice(values), old)
+            for name in rng.sample(["name", "notes", "emails", "role"], rng.randint(0, 4))
+        }
+        for tag in rng.sample(["mentor", "media", "ops"], rng.randint(0, 2)):
+            fields[f"tags:{tag}"] = (rng.choice([True, False]), old)
+        if rng.random() < 0.2:
+            fields["_deleted"] = (True, old)
+        record: dict[str, Any] | None = {"id": "p1"}
+        assert record is not None
+        for name in rng.sample(["name", "notes", "emails", "role"], rng.randint(0, 4)):
+            record[name] = rng.choice(values)
+        if rng.random() < 0.6:
+            record["tags"] = rng.sample(["mentor", "media", "ops"], rng.randint(0, 3))
+        if rng.random() < 0.15:
+            record = None
+        cases.append(
+            {
+                "local": Replica("people", "p1", dict(sorted(fields.items()))) if fields else None,
+                "record": record,
+                "now": 1_767_225_600_000 + rng.randint(-5_000, 5_000),
+            }
+        )
+    return cases
+
+
+def test_the_page_and_the_engine_stamp_generated_writes_alike(
+    launch: Launch, sync_app: dict[str, Any]
+) -> None:
+    page = launch().new_page()
+    page.goto(sync_app["url"])
+    node = "a1b2c3d4e5f60718"
+    base_clock = "2026-01-01T00:00:00.000Z-0003-" + node
+    cases = _stamp_cases(60)
+
+    got = page.evaluate(
+        """async ({cases, clock}) => {
+            const store = await import('./static/js/store.js');
+            return cases.map(({ local, record, now }) => {
+                const time = { clock: store.parseClock(clock), now };
+                const replica = local ? { f: local.f, store: 'people', id: 'p1' } : undefined;
+                const out = store.stampWrite(replica, undefined, { store: 'people', key: 'p1', record }, time);
+                return { f: JSON.parse(out.replica.f), pending: out.queued.pending, clock: store.formatClock(time.clock) };
+            });
+        }""",
+        {
+            "cases": [
+                {
+                    "local": encode_replica(c["local"]) if c["local"] else None,
+                    "record": c["record"],
+                    "now": c["now"],
+                }
+                for c in cases
+            ],
+            "clock": base_clock,
+        },
+    )
+
+    for case, page_side in zip(cases, got, strict=True):
+        clock = hlc.parse(base_clock)
+        assert clock is not None
+        replica, pending, after = stamp(
+            case["local"], "people", "p1", case["record"], {}, clock, case["now"]
+        )
+        assert page_side["f"] == encode_replica(replica)["f"], case
+        assert page_side["pending"] == pending, case
+        assert page_side["clock"] == str(after), case
+
+
 # --- Two devices --------------------------------------------------------------------------------
 
 
@@ -383,7 +462,7 @@ def test_phone_and_laptop_edited_offline_converge_through_a_server_that_cannot_r
     tablet = open_app(launch("tablet-pages"), url, "#sync")
     tablet.evaluate(
         """async ({code, passphrase}) => {
-            const sync = (await import('./static/js/sync.js')).startSync(null);
+            const sync = (await import('./static/js/sync/index.js')).startSync(null);
             sync.pageLimit = 1;
             await sync.pair({ code, passphrase });
         }""",
@@ -391,13 +470,14 @@ def test_phone_and_laptop_edited_offline_converge_through_a_server_that_cannot_r
     )
     assert people_by_name(tablet) == people_by_name(phone)
 
-    # Two versions of one record on consecutive pages (the second is read before the first is
+    # Two versions of one record on consecutive pages (the second is fetched while the first is
     # written): the later one wins, nothing is lost, the cursor ends after the last page.
     result = tablet.evaluate(PIPELINE_PAGES)
     assert result["names"]["pipeline-1"] == "Zed Two"
     assert result["names"]["pipeline-2"] == "Yara"
     assert result["since"] == 1_000_003
-    assert result["merged_again"] == 1  # the second page saw the first one's write
+    # Each page is read, merged and written by the worker in one step: never merged twice.
+    assert result["applied"] == 3
 
     # "Sync now" on the screen runs a sync and says so.
     phone.get_by_test_id("sync-now").click()

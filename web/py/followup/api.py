@@ -41,7 +41,7 @@ from .rounds import decode_rounds, encode_round
 from .settings import Rule, Settings, encode_settings
 from .settings_ops import SETTINGS_OPS
 from .state import STORE_OF, State, Stored, apply, new_state
-from .sync import merge_request
+from .sync_ops import SYNC_OPS
 from .transfer import TRANSFER_OPS
 
 _state: State = new_state()
@@ -68,7 +68,8 @@ def call(request: str) -> str:
         # Every op may be sent the shell's clock; those that do not need it ignore it.
         fields = Fields(raw, "", ("op", "now", "today", *allowed))
         new_state_, answer = handler(_state, fields)
-        if raw["op"] != "rollback":
+        # `stamp` runs between an op and the write of its changes: it must not move the mark.
+        if raw["op"] not in ("rollback", "stamp"):
             _before = _state
         _state = new_state_
         return _utf8(json.dumps({"ok": True, **answer}, ensure_ascii=False))
@@ -238,11 +239,6 @@ def _export(state: State, f: Fields) -> Answer:
     return state, {"data": encode_state(state)}
 
 
-def _merge(state: State, f: Fields) -> Answer:
-    """Remote record states merged into local ones; the merged records enter the state at once,
-    so a command right after sees them."""
-    result = merge_request(f.raw)
-    return apply(state, result.put, result.delete), result.answer
 
 
 def _catalog(state: State, f: Fields) -> Answer:
@@ -265,7 +261,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     "export": ((), _export),
     "version": ((), _version),
     "catalog": ((), _catalog),
-    "merge": (("now", "node", "clock", "records"), _merge),  # sync (sync.py)
+    **SYNC_OPS,  # sync (sync_ops.py)
     **TRANSFER_OPS,  # import and export (transfer.py)
     **SETTINGS_OPS,  # Settings and My card (settings_ops.py)
     **PEOPLE_OPS,  # the People list and merge preview (people.py)

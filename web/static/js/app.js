@@ -66,7 +66,8 @@ async function command(name, payload) {
     toast(response.message);
     return null;
   }
-  await refreshToday();
+  // A command kept for the engine (not up yet) shows on Today once it is replayed.
+  if (!response.queued) await refreshToday();
   return response;
 }
 
@@ -270,6 +271,5 @@ registerServiceWorker({
 
 // Sync (optional, end-to-end encrypted) starts after the shell, off the critical path: on open,
 // on edits, when the network returns; it does nothing until the user turns it on.
-import("./sync.js").then(({ startSync }) => startSync(engine, {
-  onApplied: () => backend.changed(["people", "events", "introductions", "interactions", "opportunities", "decisions", "meta"], "sync"),
-}));
+// What it writes reaches the screens as the Backend's `changed` (source "sync").
+import("./sync/index.js").then(({ startSync }) => startSync(engine));

@@ -29,7 +29,7 @@ export class CryptoError extends Error {
 
 // --- Bytes ---------------------------------------------------------------------------------------
 
-/** @param {Uint8Array} bytes */
+/** @param {Uint8Array<ArrayBuffer>} bytes */
 export function toHex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -42,7 +42,7 @@ export function fromHex(text) {
   return out;
 }
 
-/** Standard base64 with padding. @param {Uint8Array} bytes */
+/** Standard base64 with padding. @param {Uint8Array<ArrayBuffer>} bytes */
 export function toBase64(bytes) {
   let text = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
@@ -116,14 +116,14 @@ export function newKdf() {
 
 /**
  * The PBKDF2 salt, always derived here from the account id (a server cannot pick it).
- * @param {Uint8Array} accountId @param {Uint8Array} seed @param {string} [label]
+ * @param {Uint8Array<ArrayBuffer>} accountId @param {Uint8Array<ArrayBuffer>} seed @param {string} [label]
  */
 export async function kdfSalt(accountId, seed, label = LABEL) {
   const digest = await subtle.digest("SHA-256", concat(info(label, "kdf-salt"), accountId, seed));
   return new Uint8Array(digest).slice(0, 16);
 }
 
-/** @param {CryptoKey} base @param {Uint8Array} infoBytes */
+/** @param {CryptoKey} base @param {Uint8Array<ArrayBuffer>} infoBytes */
 async function hkdfBits(base, infoBytes) {
   const bits = await subtle.deriveBits(
     { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: infoBytes }, base, 256,
@@ -131,7 +131,7 @@ async function hkdfBits(base, infoBytes) {
   return new Uint8Array(bits);
 }
 
-/** @param {CryptoKey} base @param {Uint8Array} infoBytes @param {KeyUsage[]} usages */
+/** @param {CryptoKey} base @param {Uint8Array<ArrayBuffer>} infoBytes @param {KeyUsage[]} usages */
 function hkdfAesKey(base, infoBytes, usages) {
   return subtle.deriveKey(
     { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: infoBytes },
@@ -142,7 +142,7 @@ function hkdfAesKey(base, infoBytes, usages) {
 /**
  * Passphrase → `auth_key` (bytes, for the server) and `kek` (a non-extractable key that wraps
  * the data key). This is the 600,000-iteration step: about a second on a phone.
- * @param {string} passphrase @param {Uint8Array} accountId
+ * @param {string} passphrase @param {Uint8Array<ArrayBuffer>} accountId
  * @param {{iterations: number, seed: string}} kdf @param {string} [label]
  */
 export async function deriveLoginKeys(passphrase, accountId, kdf, label = LABEL) {
@@ -163,7 +163,7 @@ export async function deriveLoginKeys(passphrase, accountId, kdf, label = LABEL)
 
 /**
  * Recovery key → `recovery_auth_key` (bytes, for the server) and `rk_kek` (wraps the data key).
- * @param {Uint8Array} recoveryKey @param {Uint8Array} accountId @param {string} [label]
+ * @param {Uint8Array<ArrayBuffer>} recoveryKey @param {Uint8Array<ArrayBuffer>} accountId @param {string} [label]
  */
 export async function deriveRecoveryKeys(recoveryKey, accountId, label = LABEL) {
   const base = await subtle.importKey("raw", recoveryKey, "HKDF", false, ["deriveBits", "deriveKey"]);
@@ -173,7 +173,7 @@ export async function deriveRecoveryKeys(recoveryKey, accountId, label = LABEL) 
   };
 }
 
-/** @param {Uint8Array} accountId @param {number} keyId @param {string} label */
+/** @param {Uint8Array<ArrayBuffer>} accountId @param {number} keyId @param {string} label */
 export function dekAad(accountId, keyId, label = LABEL) {
   return concat(info(label, "dek"), accountId, keyIdBytes(keyId));
 }
@@ -181,8 +181,8 @@ export function dekAad(accountId, keyId, label = LABEL) {
 /**
  * Wrap a data key: `iv ‖ AES-GCM(kek, iv, dek_aad, dek)`, 60 bytes.
  * @param {CryptoKey} dek (extractable) @param {CryptoKey} kek
- * @param {Uint8Array} accountId @param {number} keyId
- * @param {{iv?: Uint8Array, label?: string}} [options] a fixed iv only for test vectors
+ * @param {Uint8Array<ArrayBuffer>} accountId @param {number} keyId
+ * @param {{iv?: Uint8Array<ArrayBuffer>, label?: string}} [options] a fixed iv only for test vectors
  */
 export async function wrapDataKey(dek, kek, accountId, keyId, { iv = randomBytes(12), label = LABEL } = {}) {
   const wrapped = await subtle.wrapKey("raw", dek, kek, { name: "AES-GCM", iv, additionalData: dekAad(accountId, keyId, label) });
@@ -192,8 +192,8 @@ export async function wrapDataKey(dek, kek, accountId, keyId, { iv = randomBytes
 /**
  * Unwrap a data key. Non-extractable unless asked for (only to re-wrap it, then dropped).
  * Throws CryptoError("unwrap-failed") when the kek or the blob is wrong.
- * @param {Uint8Array} wrapped iv ‖ ciphertext @param {CryptoKey} kek
- * @param {Uint8Array} accountId @param {number} keyId
+ * @param {Uint8Array<ArrayBuffer>} wrapped iv ‖ ciphertext @param {CryptoKey} kek
+ * @param {Uint8Array<ArrayBuffer>} accountId @param {number} keyId
  * @param {{extractable?: boolean, label?: string}} [options]
  */
 export async function unwrapDataKey(wrapped, kek, accountId, keyId, { extractable = false, label = LABEL } = {}) {
@@ -212,7 +212,7 @@ export async function unwrapDataKey(wrapped, kek, accountId, keyId, { extractabl
 /**
  * A new account's keys: a random data key wrapped by the kek and by a new recovery key.
  * Returns the data key non-extractable, and the recovery key's bytes to show once.
- * @param {CryptoKey} kek @param {Uint8Array} accountId @param {number} [keyId] @param {string} [label]
+ * @param {CryptoKey} kek @param {Uint8Array<ArrayBuffer>} accountId @param {number} [keyId] @param {string} [label]
  */
 export async function newDataKey(kek, accountId, keyId = 1, label = LABEL) {
   const temporary = await subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt", "decrypt"]);
@@ -227,8 +227,8 @@ export async function newDataKey(kek, accountId, keyId = 1, label = LABEL) {
 
 /**
  * The same data key wrapped by a new kek (passphrase change): unwrapped extractable only here.
- * @param {Uint8Array} wrapped @param {CryptoKey} oldKek @param {CryptoKey} newKek
- * @param {Uint8Array} accountId @param {number} keyId @param {string} [label]
+ * @param {Uint8Array<ArrayBuffer>} wrapped @param {CryptoKey} oldKek @param {CryptoKey} newKek
+ * @param {Uint8Array<ArrayBuffer>} accountId @param {number} keyId @param {string} [label]
  */
 export async function rewrapDataKey(wrapped, oldKek, newKek, accountId, keyId, label = LABEL) {
   const dek = await unwrapDataKey(wrapped, oldKek, accountId, keyId, { extractable: true, label });
@@ -240,7 +240,7 @@ export async function rewrapDataKey(wrapped, oldKek, newKek, accountId, keyId, l
 /**
  * The server's id of a record: a hash of its store and key under the account, so two devices
  * that create the same decision or settings record meet on one server record.
- * @param {Uint8Array} accountId @param {string} store @param {string} key @param {string} [label]
+ * @param {Uint8Array<ArrayBuffer>} accountId @param {string} store @param {string} key @param {string} [label]
  */
 export async function recordIdOf(accountId, store, key, label = LABEL) {
   const digest = await subtle.digest(
@@ -249,12 +249,12 @@ export async function recordIdOf(accountId, store, key, label = LABEL) {
   return new Uint8Array(digest).slice(0, 16);
 }
 
-/** @param {Uint8Array} accountId @param {Uint8Array} recordId @param {number} keyId @param {string} [label] */
+/** @param {Uint8Array<ArrayBuffer>} accountId @param {Uint8Array<ArrayBuffer>} recordId @param {number} keyId @param {string} [label] */
 export function recordAad(accountId, recordId, keyId, label = LABEL) {
   return concat(info(label, "rec"), accountId, recordId, keyIdBytes(keyId));
 }
 
-/** `p ‖ 0x80 ‖ 0x00…` to a multiple of 256 bytes. @param {Uint8Array} plaintext */
+/** `p ‖ 0x80 ‖ 0x00…` to a multiple of 256 bytes. @param {Uint8Array<ArrayBuffer>} plaintext */
 export function pad(plaintext) {
   const length = Math.ceil((plaintext.length + 1) / PAD_BLOCK) * PAD_BLOCK;
   const out = new Uint8Array(length);
@@ -263,7 +263,7 @@ export function pad(plaintext) {
   return out;
 }
 
-/** @param {Uint8Array} padded */
+/** @param {Uint8Array<ArrayBuffer>} padded */
 export function unpad(padded) {
   let end = padded.length - 1;
   while (end >= 0 && padded[end] === 0) end--;
@@ -275,9 +275,9 @@ export function unpad(padded) {
 
 /**
  * Seal one record state: `0x01 ‖ key_id ‖ iv ‖ AES-GCM(dek, iv, aad, pad(plaintext))`.
- * @param {CryptoKey} dek @param {number} keyId @param {Uint8Array} accountId
- * @param {Uint8Array} recordId @param {Uint8Array} plaintext
- * @param {{iv?: Uint8Array, label?: string}} [options] a fixed iv only for test vectors
+ * @param {CryptoKey} dek @param {number} keyId @param {Uint8Array<ArrayBuffer>} accountId
+ * @param {Uint8Array<ArrayBuffer>} recordId @param {Uint8Array<ArrayBuffer>} plaintext
+ * @param {{iv?: Uint8Array<ArrayBuffer>, label?: string}} [options] a fixed iv only for test vectors
  */
 export async function encryptRecord(dek, keyId, accountId, recordId, plaintext, { iv = randomBytes(12), label = LABEL } = {}) {
   const sealed = await subtle.encrypt(
@@ -293,8 +293,8 @@ export async function encryptRecord(dek, keyId, accountId, recordId, plaintext, 
 /**
  * Open one envelope; throws CryptoError for anything but an authentic record of this account,
  * this record id and a known key.
- * @param {Map<number, CryptoKey>} deks @param {Uint8Array} accountId
- * @param {Uint8Array} recordId @param {Uint8Array} envelope @param {string} [label]
+ * @param {Map<number, CryptoKey>} deks @param {Uint8Array<ArrayBuffer>} accountId
+ * @param {Uint8Array<ArrayBuffer>} recordId @param {Uint8Array<ArrayBuffer>} envelope @param {string} [label]
  */
 export async function decryptRecord(deks, accountId, recordId, envelope, label = LABEL) {
   if (envelope.length < HEADER + 16 || envelope.length > MAX_ENVELOPE) {
@@ -320,7 +320,7 @@ export async function decryptRecord(deks, accountId, recordId, envelope, label =
 
 /**
  * Seal a small secret for this device only (the recovery key, so the kit can be shown again).
- * @param {CryptoKey} dek @param {Uint8Array} secret @param {Uint8Array} accountId
+ * @param {CryptoKey} dek @param {Uint8Array<ArrayBuffer>} secret @param {Uint8Array<ArrayBuffer>} accountId
  */
 export async function sealLocal(dek, secret, accountId) {
   const iv = randomBytes(12);
@@ -328,7 +328,7 @@ export async function sealLocal(dek, secret, accountId) {
   return concat(iv, new Uint8Array(sealed));
 }
 
-/** @param {CryptoKey} dek @param {Uint8Array} sealed @param {Uint8Array} accountId */
+/** @param {CryptoKey} dek @param {Uint8Array<ArrayBuffer>} sealed @param {Uint8Array<ArrayBuffer>} accountId */
 export async function openLocal(dek, sealed, accountId) {
   const plain = await subtle.decrypt(
     { name: "AES-GCM", iv: sealed.subarray(0, 12), additionalData: concat(info(LABEL, "local"), accountId) }, dek, sealed.subarray(12),
@@ -340,7 +340,7 @@ export async function openLocal(dek, sealed, accountId) {
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/** Crockford base32, no padding. @param {Uint8Array} bytes */
+/** Crockford base32, no padding. @param {Uint8Array<ArrayBuffer>} bytes */
 export function toBase32(bytes) {
   let out = "";
   let buffer = 0;
@@ -391,7 +391,7 @@ function groups(text, size) {
 
 /**
  * A code people can copy by hand: base32 of the bytes and a 2-byte checksum, in groups.
- * @param {Uint8Array} bytes
+ * @param {Uint8Array<ArrayBuffer>} bytes
  */
 export async function toCode(bytes) {
   const check = new Uint8Array(await subtle.digest("SHA-256", bytes)).slice(0, 2);

@@ -35,6 +35,7 @@ export class Engine extends EventTarget {
     /** @type {Map<number, (response: any) => void>} */
     this.pending = new Map();
     this.nextId = 1;
+    this.dead = false;
     /** @type {Stage} */
     this.stage = { stage: "starting" };
     this.worker.onmessage = (event) => this.receive(event.data);
@@ -71,6 +72,8 @@ export class Engine extends EventTarget {
 
   /** The worker itself failed (it could not load, say): every caller gets an answer. */
   fail() {
+    /** The worker itself is gone: nothing can be asked of it. */
+    this.dead = true;
     this.stage = {
       stage: "failed",
       message: "The follow-up engine could not start in this browser. Your captures are still saved.",
@@ -108,7 +111,8 @@ export class Engine extends EventTarget {
    * @returns {Promise<any>}
    */
   call(request) {
-    if (this.stage.stage === "failed") {
+    // A worker whose engine failed to boot still runs sync's bookkeeping (it needs no engine).
+    if (this.stage.stage === "failed" && (this.dead || request.op !== "sync_store")) {
       return Promise.resolve({ ok: false, error: "engine-unavailable", message: this.stage.message });
     }
     const id = this.nextId++;

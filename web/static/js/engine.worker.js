@@ -83,7 +83,9 @@ WebAssembly.instantiateStreaming = async (source, imports) => {
   if (!module) return nativeInstantiateStreaming(nativeFetch(WASM_URL), imports);
   return { module, instance: await WebAssembly.instantiate(module, imports) };
 };
-const BUILD = import("./build-info.js").then((module) => module.BUILD);
+/** Rendered by build.py (templates/build-info.js.j2), so named here, not imported by path. */
+const BUILD_INFO = "./build-info.js";
+const BUILD = import(BUILD_INFO).then((module) => /** @type {{engine_hash: string, lock_info: unknown}} */ (module.BUILD));
 const store = import("./store.js");
 const codec = import("./snapshot-codec.js");
 const engineZip = fetch(ENGINE_ZIP_URL).then((response) => {
@@ -144,7 +146,9 @@ async function replaceSnapshot(bytes) {
       if (request.url !== key || !bytes) await cache.delete(request);
     }
     if (bytes) {
-      await cache.put(key, new Response(packSnapshot(bytes), {
+      // packSnapshot returns a fresh array on its own ArrayBuffer (never a shared one).
+      const packed = /** @type {Uint8Array<ArrayBuffer>} */ (packSnapshot(bytes));
+      await cache.put(key, new Response(packed, {
         headers: { "content-type": "application/octet-stream", [LENGTH_HEADER]: String(bytes.length) },
       }));
     }
@@ -275,8 +279,13 @@ function callApi(request) {
   return JSON.parse(api.call(JSON.stringify(request)));
 }
 
-/** Ops whose `put`/`delete` are not this device's edits: sync writes its merges itself. */
+/** Ops whose `put`/`delete` are not this device's edits: sync's merges are written by `sync_apply`. */
 const NOT_COMMITTED = new Set(["merge"]);
+/** Sync's bookkeeping (sync-store.js), run at once: it needs no engine. */
+const SYNC_STORE = new Set([
+  "readMeta", "updateMeta", "readStatus", "setClockOffset", "resetCursor", "readOutbox",
+  "saveBatch", "acknowledge", "forgetAccount", "readRejects", "dropRejects",
+]);
 
 /** What a worker tells the other tabs' workers after each commit. */
 const tabs = typeof BroadcastChannel === "function" ? new BroadcastChannel("followthrough-changes") : null;
@@ -297,6 +306,7 @@ function storesOf(change) {
 /**
  * Save what an answer changed, with memory and disk changing together: if the write fails,
  * the engine is put back as it was before the request (`rollback`) and the answer says so.
+ * Synced records are stamped by the engine (`stamp`) inside the same transaction.
  * @param {any} answer @param {{inbox?: number}} [options]
  * @returns {Promise<import("./types.js").Answer>}
  */
@@ -305,7 +315,7 @@ async function save(answer, options) {
   if (!change && options?.inbox === undefined) return answer;
   const { commit } = await store;
   try {
-    await commit(change ?? {}, undefined, options);
+    await commit(change ?? {}, undefined, { ...options, stamp: (request) => callApi({ ...request, op: "stamp" }) });
   } catch (error) {
     callApi({ op: "rollback" });
     const message = error instanceof Error ? error.message : String(error);
@@ -354,14 +364,55 @@ async function handle(request) {
     await replayInbox();
     return { ok: true };
   }
-  if (request.op === "reload") {
-    // Legacy, until sync and transfer commit through the worker: reread everything.
-    const { loadAll } = await store;
-    return callApi({ op: "load", data: await loadAll() });
-  }
+  if (request.op === "sync_apply") return applySyncPage(request);
   const answer = callApi(request);
   if (!answer.ok || NOT_COMMITTED.has(request.op)) return answer;
   return save(answer);
+}
+
+/**
+ * Sync's bookkeeping: one sync-store.js function on the sync stores.
+ * @param {{fn: string, args?: unknown[]}} request
+ * @returns {Promise<import("./types.js").Answer>}
+ */
+async function syncStore({ fn, args = [] }) {
+  if (!SYNC_STORE.has(fn)) return { ok: false, error: "unknown-op", message: `There is no sync store function '${fn}'.` };
+  const module = /** @type {Record<string, any>} */ (await store);
+  try {
+    return { ok: true, value: await module[fn](await module.database(), ...args) };
+  } catch (error) {
+    return { ok: false, error: "not-saved", message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * A pulled, decrypted page: read the local states, merge them in the engine and write the
+ * result with the page's cursor, in one transaction. The engine takes the merged records at
+ * once; if the write fails it is put back (`rollback`). Other tabs and the page are told.
+ * @param {any} request `{page: {ok, rejected}, cursor}`
+ * @returns {Promise<import("./types.js").Answer>}
+ */
+async function applySyncPage({ page, cursor }) {
+  const { applyPage, database, ENGINE_STORES } = await store;
+  let merged = false;
+  let applied;
+  try {
+    applied = await applyPage(await database(), page, cursor, (/** @type {any} */ request) => {
+      merged = true;
+      return callApi({ ...request, op: "merge" });
+    }, ENGINE_STORES);
+  } catch (error) {
+    if (merged) callApi({ op: "rollback" });
+    const refused = /** @type {any} */ (error);
+    if (refused && refused.ok === false) return refused;
+    return { ok: false, error: "not-saved", message: error instanceof Error ? error.message : String(error) };
+  }
+  const change = changeOf(applied);
+  if (change) {
+    tabs?.postMessage({ type: "committed", put: change.put ?? {}, delete: change.delete ?? {} });
+    self.postMessage({ type: "changed", stores: storesOf(change), source: "sync" });
+  }
+  return { ok: true, changed: applied.changed, conflicts: applied.conflicts, drifting: applied.drifting };
 }
 
 /**
@@ -387,6 +438,10 @@ ready.catch(() => {});
 self.onmessage = (event) => {
   if (event.data?.type === "wasm-module") return;
   const { id, request } = event.data;
+  if (request?.op === "sync_store") {
+    syncStore(request).then((response) => self.postMessage({ type: "response", id, response }));
+    return;
+  }
   queue = queue.then(() => handle(request)).then(
     (response) => self.postMessage({ type: "response", id, response }),
     (error) => self.postMessage({

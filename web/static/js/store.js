@@ -10,6 +10,11 @@
  * an edit is never on disk without being on its way to the other devices.
  */
 
+import { SYNC_KEY_OF, isSynced, stampWrites } from "./sync-store.js";
+
+export * from "./sync-store.js";
+export * from "./sync-stamp.js";
+
 export const DB_NAME = "followthrough";
 
 /** Stores whose records are keyed by `id`, in the order the engine loads them. */
@@ -24,12 +29,6 @@ export const ENGINE_STORES = [...RECORD_STORES, "decisions"];
  * account and batch in flight (`sync_meta`), and records that could not be read (`sync_rejects`).
  */
 export const SYNC_STORES = ["sync_records", "sync_outbox", "sync_meta"];
-/** Key field of each synced store; in `meta` only SYNCED_META ids travel. */
-export const SYNC_KEY_OF = {
-  people: "id", events: "id", introductions: "id", interactions: "id", opportunities: "id",
-  decisions: "key", meta: "id",
-};
-const SYNCED_META = new Set(["settings", "profile"]);
 
 /**
  * Migrations, one per schema version: MIGRATIONS[v - 1] upgrades a database at version v - 1
@@ -123,11 +122,13 @@ export class AlreadyReplayed extends Error {}
  * `oncomplete` with strict durability, so "saved" means on disk. Synced records are stamped
  * and queued for sync in the same transaction. With `inbox`, the inbox entry of that `seq` is
  * deleted in the same transaction, which fails with `AlreadyReplayed` if it is already gone.
+ * The engine worker passes `stamp` (the engine's `stamp` op, called synchronously inside the
+ * transaction); without it (a page-side write) sync-store.js's JS copy stamps.
  * @param {{put?: Record<string, any[]>, delete?: Record<string, string[]>}} change
  * @param {IDBDatabase} [db]
- * @param {{inbox?: number}} [options]
+ * @param {{inbox?: number, stamp?: import("./sync-store.js").Stamper}} [options]
  */
-export async function commit(change, db, { inbox } = {}) {
+export async function commit(change, db, { inbox, stamp } = {}) {
   db = db ?? (await database());
   const put = change.put ?? {};
   const del = change.delete ?? {};
@@ -138,8 +139,14 @@ export async function commit(change, db, { inbox } = {}) {
   await new Promise((resolve, reject) => {
     const tx = db.transaction(scope, "readwrite", { durability: "strict" });
     let gone = false;
+    /** @type {unknown} */
+    let stampError = null;
     tx.oncomplete = () => resolve(undefined);
-    tx.onabort = () => reject(gone ? new AlreadyReplayed("Another tab saved this change.") : explain(tx.error));
+    tx.onabort = () => {
+      if (gone) reject(new AlreadyReplayed("Another tab saved this change."));
+      else if (stampError) reject(new Error(`Could not save: ${stampError instanceof Error ? stampError.message : stampError}.`));
+      else reject(explain(tx.error));
+    };
     try {
       if (inbox !== undefined) {
         const entries = tx.objectStore("inbox");
@@ -166,7 +173,7 @@ export async function commit(change, db, { inbox } = {}) {
           if (isSynced(name, id)) writes.push({ store: name, key: id, record: null });
         }
       }
-      if (writes.length) stampWrites(tx, writes);
+      if (writes.length) stampWrites(tx, writes, stamp, (error) => { stampError = error; tx.abort(); });
     } catch (error) {
       // A bad record throws before the transaction knows: abort, so nothing is half-written.
       tx.abort();
@@ -174,15 +181,6 @@ export async function commit(change, db, { inbox } = {}) {
     }
   });
   if (synced) announce({ type: "outbox" });
-}
-
-/**
- * Whether a record of this store and key travels between devices.
- * @param {string} store @param {unknown} key
- */
-export function isSynced(store, key) {
-  return store in SYNC_KEY_OF && typeof key === "string" && key !== ""
-    && (store !== "meta" || SYNCED_META.has(key));
 }
 
 /** @type {BroadcastChannel | null} */
@@ -194,171 +192,6 @@ export function announce(message) {
     channel.postMessage(message);
   } catch {
     // No BroadcastChannel: the next scheduled sync picks the change up.
-  }
-}
-
-// --- Hybrid logical clocks (the same rules as followup/hlc.py) ----------------------------------
-
-export const HLC_ZERO = "1970-01-01T00:00:00.000Z-0000-0000000000000000";
-const HLC_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)-([0-9a-f]{4})-([0-9a-f]{16})$/i;
-const HLC_MAX_MS = 253_402_300_799_999;
-/** This tab's (or worker's) node id: 64 random bits, so two writers never share a timestamp. */
-export const NODE = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("");
-
-/** @typedef {{millis: number, counter: number, node: string}} Clock */
-
-/** @param {string} stamp @returns {Clock | null} */
-export function parseClock(stamp) {
-  const match = typeof stamp === "string" ? HLC_PATTERN.exec(stamp) : null;
-  if (!match) return null;
-  const millis = Date.parse(match[1]);
-  if (Number.isNaN(millis) || new Date(millis).toISOString() !== match[1]) return null;
-  return { millis, counter: parseInt(match[2], 16), node: match[3].toLowerCase() };
-}
-
-/** @param {Clock} clock */
-export function formatClock(clock) {
-  return `${new Date(clock.millis).toISOString()}-${clock.counter.toString(16).padStart(4, "0")}-${clock.node}`;
-}
-
-/** @param {number} millis @param {number} counter @param {string} node @returns {Clock} */
-function carry(millis, counter, node) {
-  // 65,536 edits in one millisecond (or under a frozen clock) move time on: never an error.
-  if (counter > 0xffff) {
-    millis += Math.floor(counter / 0x10000);
-    counter %= 0x10000;
-  }
-  return { millis: Math.min(millis, HLC_MAX_MS), counter, node };
-}
-
-/** The clock of a local event. @param {Clock} last @param {number} nowMs */
-export function sendClock(last, nowMs) {
-  const millis = Math.max(last.millis, nowMs);
-  return carry(millis, millis === last.millis ? last.counter + 1 : 0, last.node);
-}
-
-/** Object keys sorted, so equal values compare equal. @param {any} value @returns {string} */
-export function canonical(value) {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-/**
- * A record as sync fields: every field but its key, people's tags one field per tag
- * (followup/sync.py `flatten`).
- * @param {string} store @param {any} record
- */
-export function flatten(store, record) {
-  const keyField = SYNC_KEY_OF[/** @type {keyof typeof SYNC_KEY_OF} */ (store)];
-  /** @type {Record<string, any>} */
-  const out = {};
-  for (const [name, value] of Object.entries(record)) {
-    if (name === keyField || name === "_deleted" || value === undefined) continue;
-    if (store === "people" && name === "tags" && Array.isArray(value)) {
-      for (const tag of value) if (typeof tag === "string") out[`tags:${tag}`] = true;
-      continue;
-    }
-    out[name] = value;
-  }
-  return out;
-}
-
-/**
- * A `sync_records` entry's field map. It is stored as canonical JSON text: IndexedDB writes a
- * string about twice as fast as the nested arrays, and the text is the plaintext's `f` as is.
- * @param {{f?: string | Record<string, [any, string]>} | undefined} replica
- * @returns {Record<string, [any, string]>}
- */
-export function fieldsOf(replica) {
-  const f = replica?.f;
-  if (typeof f === "string") return JSON.parse(f);
-  return { ...(f ?? {}) };
-}
-
-/**
- * Fields a write changed, with fresh clocks (followup/sync.py `stamp`). Fields the record does
- * not carry are left alone: absence is not deletion.
- * @param {{store: string, key: string, f: string | Record<string, [any, string]>, rev?: number} | undefined} replica
- * @param {{pending: Record<string, string>} | undefined} queued
- * @param {{store: string, key: string, record: any}} write
- * @param {{clock: Clock, now: number}} time
- */
-export function stampWrite(replica, queued, write, time) {
-  const fields = fieldsOf(replica);
-  /** @type {Record<string, string>} */
-  const pending = { ...(queued?.pending ?? {}) };
-  let changed = false;
-  const set = (/** @type {string} */ name, /** @type {any} */ value) => {
-    const old = fields[name];
-    if (old && canonical(old[0]) === canonical(value)) return;
-    time.clock = sendClock(time.clock, time.now);
-    if (!(name in pending)) pending[name] = old ? old[1] : HLC_ZERO;
-    fields[name] = [value, formatClock(time.clock)];
-    changed = true;
-  };
-  if (write.record === null) {
-    set("_deleted", true);
-  } else {
-    const flat = flatten(write.store, write.record);
-    if (fields._deleted?.[0] === true) set("_deleted", false);
-    for (const name of Object.keys(flat).sort()) set(name, flat[name]);
-    if (write.store === "people" && Array.isArray(write.record.tags)) {
-      for (const name of Object.keys(fields).sort()) {
-        if (name.startsWith("tags:") && fields[name][0] === true && !(name in flat)) set(name, false);
-      }
-    }
-  }
-  const key = `${write.store}/${write.key}`;
-  return {
-    changed,
-    replica: { key, store: write.store, id: write.key, f: canonical(fields), rev: (replica?.rev ?? 0) + (changed ? 1 : 0) },
-    queued: { key, pending },
-  };
-}
-
-/**
- * Stamp and queue synced writes inside the caller's transaction: read the clock and each
- * record's sync state, then write them back (all on IndexedDB callbacks, so the transaction
- * stays open).
- * @param {IDBTransaction} tx @param {Array<{store: string, key: string, record: any}>} writes
- */
-function stampWrites(tx, writes) {
-  const meta = tx.objectStore("sync_meta");
-  const replicas = tx.objectStore("sync_records");
-  const outbox = tx.objectStore("sync_outbox");
-  const keys = [...new Set(writes.map((w) => `${w.store}/${w.key}`))];
-  /** @type {Map<string, any>} */
-  const found = new Map();
-  /** @type {Map<string, any>} */
-  const queued = new Map();
-  let clockRecord = /** @type {any} */ (null);
-  let waiting = 1 + 2 * keys.length;
-  const done = () => {
-    if (--waiting > 0) return;
-    const saved = parseClock(clockRecord?.last) ?? { millis: 0, counter: 0, node: NODE };
-    const time = { clock: { ...saved, node: NODE }, now: Date.now() + (clockRecord?.offset_ms ?? 0) };
-    for (const write of writes) {
-      const key = `${write.store}/${write.key}`;
-      const result = stampWrite(found.get(key), queued.get(key), write, time);
-      if (!result.changed) continue;
-      found.set(key, result.replica);
-      queued.set(key, result.queued);
-      replicas.put(result.replica);
-      outbox.put(result.queued);
-    }
-    meta.put({ ...(clockRecord ?? { offset_ms: 0 }), id: "clock", last: formatClock(time.clock) });
-  };
-  const read = (/** @type {IDBObjectStore} */ store, /** @type {string} */ key, /** @type {(v: any) => void} */ keep) => {
-    const request = store.get(key);
-    request.onsuccess = () => { keep(request.result); done(); };
-  };
-  read(meta, "clock", (value) => { clockRecord = value; });
-  for (const key of keys) {
-    read(replicas, key, (value) => { if (value) found.set(key, value); });
-    read(outbox, key, (value) => { if (value) queued.set(key, value); });
   }
 }
 

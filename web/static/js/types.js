@@ -212,6 +212,18 @@
  */
 
 /**
+ * The worker's own requests (handled in engine.worker.js, not by Python): `inbox` (replay the
+ * inbox now), `sync_store` (one sync-store.js function, at once, even while the engine boots;
+ * answers `{ok, value}`), and `sync_apply` (merge and write one pulled page with its cursor in
+ * one transaction; answers `{ok, changed, conflicts, drifting}`).
+ * @typedef {(
+ *   {op: "inbox"}
+ *   | {op: "sync_store", fn: string, args?: unknown[]}
+ *   | {op: "sync_apply", page: {ok: Array<{seq: number, key: string, state: any}>, rejected: any[]}, cursor: {id: string, since: number, log_id: string | null}}
+ * )} WorkerRequest
+ */
+
+/**
  * What a worker tells the other tabs' workers after a commit.
  * @typedef {{type: "committed", put: Record<string, any[]>, delete: Record<string, string[]>}} TabChange
  */

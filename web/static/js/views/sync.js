@@ -5,15 +5,11 @@
  * passphrase change, sign-in again after a change elsewhere, status and "Sync now".
  */
 import { h } from "../dom.js";
-import * as store from "../store.js";
 import { passphraseStrength } from "../crypto.js";
-import { startSync, statusText, defaultServer, pairingLink } from "../sync.js";
+import { startSync, statusText, defaultServer, pairingLink } from "../sync/index.js";
 import { qrFor } from "../qr-image.js";
 
 const MIN_PASSPHRASE = 10;
-/** The marker followup/sync.py puts between two versions of a note. */
-const TWO_VERSIONS = "——— 2 versions — review";
-const NOTE_FIELDS = { people: ["notes"], interactions: ["notes"], opportunities: ["notes"], introductions: ["context", "outcome"] };
 
 const STAGES = {
   deriving: "Making your keys from the passphrase (600,000 rounds; a few seconds on a phone)…",
@@ -28,7 +24,8 @@ const STAGES = {
  * @param {string[]} params `["pair", code, server]` from a pairing link
  */
 export async function mount(root, ctx, params = []) {
-  const sync = startSync(ctx.engine, { onApplied: () => ctx.refreshToday() });
+  // Today and other screens hear synced changes through the Backend (`changed`, source "sync").
+  const sync = startSync(ctx.engine);
   const statusLine = h("p", { class: "sync-status", role: "status", "aria-live": "polite", "data-testid": "sync-status" });
   const warningLine = h("p", { class: "hint sync-warning", hidden: true });
   const syncButton = h("button", { type: "button", class: "button", "data-testid": "sync-now" }, "Sync now");
@@ -89,7 +86,7 @@ export async function mount(root, ctx, params = []) {
       body.replaceChildren(
         await pairOtherSection(status, ctx.backend),
         kitSection(sync, status),
-        await reviewSection(),
+        await reviewSection(ctx.backend),
         changeSection(sync),
         signOutSection(sync, refresh),
       );
@@ -190,7 +187,7 @@ function strengthHint(input) {
 }
 
 /**
- * @param {import("../sync.js").Sync} sync
+ * @param {import("../sync/index.js").Sync} sync
  * @param {{open: boolean, hold: (on: boolean) => void, done: (r: any) => void}} options
  */
 function setupSection(sync, { open, hold, done }) {
@@ -215,7 +212,7 @@ function setupSection(sync, { open, hold, done }) {
 }
 
 /**
- * @param {import("../sync.js").Sync} sync
+ * @param {import("../sync/index.js").Sync} sync
  * @param {{open: boolean, code: string, server: string, done: () => void}} options
  */
 function pairSection(sync, { open, code, server: serverUrl, done }) {
@@ -233,7 +230,7 @@ function pairSection(sync, { open, code, server: serverUrl, done }) {
 }
 
 /**
- * @param {import("../sync.js").Sync} sync @param {any} status @param {() => void} done
+ * @param {import("../sync/index.js").Sync} sync @param {any} status @param {() => void} done
  */
 function unlockSection(sync, status, done) {
   const pass = field("unlock-passphrase", status.state === "passphrase-changed" ? "New passphrase" : "Passphrase", { type: "password", autocomplete: "current-password" });
@@ -249,7 +246,7 @@ function unlockSection(sync, status, done) {
 }
 
 /**
- * @param {import("../sync.js").Sync} sync
+ * @param {import("../sync/index.js").Sync} sync
  * @param {{code: string, server: string, done: () => void}} options
  */
 function recoverSection(sync, { code, server: serverUrl, done }) {
@@ -284,7 +281,7 @@ async function pairOtherSection(status, backend) {
   );
 }
 
-/** @param {import("../sync.js").Sync} sync @param {any} status */
+/** @param {import("../sync/index.js").Sync} sync @param {any} status */
 function kitSection(sync, status) {
   const output = h("p", { class: "sync-code", "data-testid": "recovery-kit", hidden: true });
   const button = h("button", {
@@ -302,17 +299,14 @@ function kitSection(sync, status) {
   );
 }
 
-/** Notes that hold two versions after edits on two devices at once. */
-async function reviewSection() {
+/**
+ * Notes that hold two versions after edits on two devices at once (the engine finds them).
+ * @param {import("../backend.js").Backend} backend
+ */
+async function reviewSection(backend) {
+  const answer = await backend.send("sync_review");
   /** @type {Array<{store: string, id: string, name: string}>} */
-  const found = [];
-  for (const [name, fields] of Object.entries(NOTE_FIELDS)) {
-    for (const record of await store.getAll(name)) {
-      if (fields.some((f) => typeof record[f] === "string" && record[f].includes(TWO_VERSIONS))) {
-        found.push({ store: name, id: record.id, name: record.name ?? record.organisation ?? record.kind ?? record.id });
-      }
-    }
-  }
+  const found = answer.ok ? answer.records : [];
   if (!found.length) return h("div", { hidden: true });
   return h("section", { class: "card sync-section sync-review", "aria-labelledby": "review-heading" },
     h("h3", { id: "review-heading" }, `${found.length} ${found.length === 1 ? "note has" : "notes have"} 2 versions — review`),
@@ -322,7 +316,7 @@ async function reviewSection() {
   );
 }
 
-/** @param {import("../sync.js").Sync} sync */
+/** @param {import("../sync/index.js").Sync} sync */
 function changeSection(sync) {
   const current = field("change-current", "Current passphrase", { type: "password", autocomplete: "current-password" });
   const first = field("change-new", "New passphrase", { type: "password", autocomplete: "new-password" });
@@ -340,7 +334,7 @@ function changeSection(sync) {
   return section;
 }
 
-/** @param {import("../sync.js").Sync} sync @param {() => void} done */
+/** @param {import("../sync/index.js").Sync} sync @param {() => void} done */
 function signOutSection(sync, done) {
   return h("details", { class: "card sync-section" },
     h("summary", {}, "Turn off sync on this device"),

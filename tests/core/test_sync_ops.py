@@ -1,0 +1,108 @@
+"""The api's sync operations, through JSON strings as the worker calls them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from followup import api
+from followup.sync import CONFLICT_MARKER
+
+NOW = "2026-11-23T09:00:00Z"
+
+
+def call(**request: Any) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(api.call(json.dumps(request)))
+    return result
+
+
+@pytest.fixture(autouse=True)
+def empty_after() -> Iterator[None]:
+    yield
+    call(op="load", data={})
+
+
+def person(pid: str, name: str, notes: str = "") -> dict[str, Any]:
+    return {"id": pid, "name": name, "notes": notes, "created_at": NOW}
+
+
+def test_review_lists_the_notes_that_hold_two_devices_versions() -> None:
+    both = f"Met at the fair{CONFLICT_MARKER}Met at the meetup"
+    call(op="load", data={"people": [person("p1", "Ada", both), person("p2", "Bo", "plain")]})
+
+    answer = call(op="sync_review")
+
+    assert answer["records"] == [{"store": "people", "id": "p1", "name": "Ada"}]
+
+
+def test_review_names_an_introduction_by_who_introduced_whom() -> None:
+    people = [person("p1", "Ada"), person("p2", "Bo")]
+    intro = {
+        "id": "i1",
+        "introducer_id": "p1",
+        "introduced_id": "p2",
+        "at": NOW,
+        "context": f"a{CONFLICT_MARKER}b",
+    }
+    call(op="load", data={"people": people, "introductions": [intro]})
+
+    assert call(op="sync_review")["records"] == [
+        {"store": "introductions", "id": "i1", "name": "Ada → Bo"}
+    ]
+
+
+def test_merge_is_still_an_op_of_the_api() -> None:
+    answer = call(op="merge", now=NOW, node="a1b2c3d4e5f60718", clock="", records=[])
+
+    assert answer["ok"]
+    assert answer["records"] == []
+
+
+NODE = "a1b2c3d4e5f60718"
+
+
+def stamp(**request: Any) -> dict[str, Any]:
+    return call(op="stamp", now=NOW, node=NODE, clock="", **request)
+
+
+def test_a_new_record_is_stamped_field_by_field_and_queued_from_zero() -> None:
+    answer = stamp(writes=[{"store": "people", "key": "p1", "record": person("p1", "Ada")}])
+
+    [stamped] = answer["stamped"]
+    fields = json.loads(stamped["f"])
+    assert stamped["key"] == "people/p1"
+    assert fields["name"][0] == "Ada"
+    assert fields["name"][1].endswith(NODE)
+    assert fields["name"][1] <= answer["clock"]
+    assert set(stamped["pending"]) == set(fields)
+    assert all(
+        base == "1970-01-01T00:00:00.000Z-0000-0000000000000000"
+        for base in stamped["pending"].values()
+    )
+
+
+def test_writing_the_same_values_again_stamps_nothing() -> None:
+    first = stamp(writes=[{"store": "people", "key": "p1", "record": person("p1", "Ada")}])
+    [stamped] = first["stamped"]
+    known = {"people/p1": {"f": stamped["f"], "pending": {}}}
+
+    again = stamp(
+        known=known, writes=[{"store": "people", "key": "p1", "record": person("p1", "Ada")}]
+    )
+
+    assert again["stamped"] == []
+
+
+def test_a_delete_is_a_stamped_deletion_mark() -> None:
+    answer = stamp(writes=[{"store": "people", "key": "p1", "record": None}])
+
+    [stamped] = answer["stamped"]
+    assert json.loads(stamped["f"])["_deleted"][0] is True
+
+
+def test_meta_records_of_the_shell_do_not_sync_and_are_refused() -> None:
+    answer = stamp(writes=[{"store": "meta", "key": "backup", "record": {"id": "backup"}}])
+
+    assert answer["error"] == "unknown-value"

@@ -1,0 +1,394 @@
+// @ts-check
+/**
+ * The sync stores' side of IndexedDB (store.js's sibling; together they are every transaction
+ * the app makes): stamping a local write with hybrid logical clocks and queueing it for sync
+ * (called inside store.js `commit`'s transaction), and the sync loop's bookkeeping: its meta
+ * records, the outbox batch, acknowledgements, a reset cursor, set-aside records, and a pulled
+ * page merged and written in one transaction. Each function takes the open database; the
+ * engine worker calls them (sync's `sync_store` and `sync_apply` ops), never a screen.
+ */
+
+import { HLC_ZERO, NODE, canonical, fieldsOf, formatClock, parseClock, stampWrite } from "./sync-stamp.js";
+
+/**
+ * Sync's own stores: each record's merged field map with clocks (`sync_records`, keyed
+ * `store/key`), the edits not yet acknowledged by the server (`sync_outbox`), the clock, cursor,
+ * account and batch in flight (`sync_meta`), and records that could not be read (`sync_rejects`).
+ */
+export const SYNC_STORES = ["sync_records", "sync_outbox", "sync_meta"];
+/** Key field of each synced store; in `meta` only SYNCED_META ids travel. */
+export const SYNC_KEY_OF = {
+  people: "id", events: "id", introductions: "id", interactions: "id", opportunities: "id",
+  decisions: "key", meta: "id",
+};
+const SYNCED_META = new Set(["settings", "profile"]);
+
+/**
+ * Whether a record of this store and key travels between devices.
+ * @param {string} store @param {unknown} key
+ */
+export function isSynced(store, key) {
+  return store in SYNC_KEY_OF && typeof key === "string" && key !== ""
+    && (store !== "meta" || SYNCED_META.has(key));
+}
+
+/**
+ * The engine's `stamp` op (followup/sync_ops.py), called synchronously.
+ * @typedef {(request: {now: string, node: string, clock: string, known: Record<string, {f: any, pending: Record<string, string>}>, writes: Array<{store: string, key: string, record: any}>}) => any} Stamper
+ */
+
+/**
+ * Stamp and queue synced writes inside the caller's transaction: read the clock and each
+ * record's sync state, then write them back (all on IndexedDB callbacks, so the transaction
+ * stays open). The engine stamps (`stamp`) when the engine worker writes; a page-side write
+ * (a capture made before the engine is up, until captures are commands) is stamped by
+ * `stampWrite`, the JS copy of followup/sync.py `stamp`, checked against it by
+ * tests/e2e/test_sync.py on generated cases.
+ * @param {IDBTransaction} tx @param {Array<{store: string, key: string, record: any}>} writes
+ * @param {Stamper} [stamp] @param {(error: unknown) => void} [fail] called when `stamp` refuses
+ */
+export function stampWrites(tx, writes, stamp, fail = () => tx.abort()) {
+  const meta = tx.objectStore("sync_meta");
+  const replicas = tx.objectStore("sync_records");
+  const outbox = tx.objectStore("sync_outbox");
+  const keys = [...new Set(writes.map((w) => `${w.store}/${w.key}`))];
+  /** @type {Map<string, any>} */
+  const found = new Map();
+  /** @type {Map<string, any>} */
+  const queued = new Map();
+  let clockRecord = /** @type {any} */ (null);
+  let waiting = 1 + 2 * keys.length;
+  const inEngine = () => {
+    const offset = clockRecord?.offset_ms ?? 0;
+    /** @type {Record<string, {f: any, pending: Record<string, string>}>} */
+    const known = {};
+    for (const key of keys) {
+      if (found.has(key) || queued.has(key)) known[key] = { f: found.get(key)?.f ?? null, pending: queued.get(key)?.pending ?? {} };
+    }
+    const answer = /** @type {any} */ (stamp)({
+      now: new Date(Date.now() + offset).toISOString(), node: NODE, clock: clockRecord?.last ?? "", known, writes,
+    });
+    if (!answer.ok) throw new Error(answer.message);
+    for (const entry of answer.stamped) {
+      replicas.put({ key: entry.key, store: entry.store, id: entry.id, f: entry.f, rev: (found.get(entry.key)?.rev ?? 0) + 1 });
+      outbox.put({ key: entry.key, pending: entry.pending });
+    }
+    meta.put({ ...(clockRecord ?? { offset_ms: 0 }), id: "clock", last: answer.clock });
+  };
+  const inPage = () => {
+    const saved = parseClock(clockRecord?.last) ?? { millis: 0, counter: 0, node: NODE };
+    const time = { clock: { ...saved, node: NODE }, now: Date.now() + (clockRecord?.offset_ms ?? 0) };
+    for (const write of writes) {
+      const key = `${write.store}/${write.key}`;
+      const result = stampWrite(found.get(key), queued.get(key), write, time);
+      if (!result.changed) continue;
+      found.set(key, result.replica);
+      queued.set(key, result.queued);
+      replicas.put(result.replica);
+      outbox.put(result.queued);
+    }
+    meta.put({ ...(clockRecord ?? { offset_ms: 0 }), id: "clock", last: formatClock(time.clock) });
+  };
+  const done = () => {
+    if (--waiting > 0) return;
+    try {
+      if (stamp) inEngine();
+      else inPage();
+    } catch (error) {
+      fail(error);
+    }
+  };
+  const read = (/** @type {IDBObjectStore} */ store, /** @type {string} */ key, /** @type {(v: any) => void} */ keep) => {
+    const request = store.get(key);
+    request.onsuccess = () => { keep(request.result); done(); };
+  };
+  read(meta, "clock", (value) => { clockRecord = value; });
+  for (const key of keys) {
+    read(replicas, key, (value) => { if (value) found.set(key, value); });
+    read(outbox, key, (value) => { if (value) queued.set(key, value); });
+  }
+}
+
+// --- Sync bookkeeping ---------------------------------------------------------------------------
+
+/** @param {IDBRequest} request @returns {Promise<any>} */
+function done(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** @param {IDBTransaction} tx */
+function finished(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve(undefined);
+    tx.onabort = () => reject(tx.error ?? new Error("aborted"));
+    tx.onerror = () => {};
+  });
+}
+
+/** One `sync_meta` record (account, status, cursor, clock, batch). @param {IDBDatabase} db @param {string} id */
+export function readMeta(db, id) {
+  return done(db.transaction("sync_meta").objectStore("sync_meta").get(id));
+}
+
+/**
+ * Change one `sync_meta` record in one read-modify-write transaction: `fields` over what is
+ * there (`null` deletes it). Resolves with the record written.
+ * @param {IDBDatabase} db @param {string} id @param {Record<string, any> | null} fields
+ * @param {{ifExists?: boolean}} [options] change nothing when the record is absent
+ */
+export async function updateMeta(db, id, fields, { ifExists = false } = {}) {
+  const tx = db.transaction("sync_meta", "readwrite", { durability: "strict" });
+  const result = finished(tx);
+  const meta = tx.objectStore("sync_meta");
+  const current = await done(meta.get(id));
+  let written = null;
+  if (fields === null) meta.delete(id);
+  else if (current || !ifExists) {
+    written = { ...current, ...fields, id };
+    meta.put(written);
+  }
+  await result;
+  return written;
+}
+
+/**
+ * Everything the status line shows, read at once.
+ * @param {IDBDatabase} db
+ */
+export async function readStatus(db) {
+  const tx = db.transaction(["sync_meta", "sync_outbox"]);
+  const meta = tx.objectStore("sync_meta");
+  const [account, status, waiting] = await Promise.all([
+    done(meta.get("account")), done(meta.get("status")), done(tx.objectStore("sync_outbox").count()),
+  ]);
+  return { account: account ?? null, status: status ?? null, waiting };
+}
+
+/**
+ * Correct new clocks' physical time by the server's (only when it is far off, §6.2).
+ * @param {IDBDatabase} db @param {number} offset 0 when this device's clock is right
+ */
+export async function setClockOffset(db, offset) {
+  const tx = db.transaction("sync_meta", "readwrite", { durability: "strict" });
+  const result = finished(tx);
+  const meta = tx.objectStore("sync_meta");
+  const clock = await done(meta.get("clock"));
+  if ((clock?.offset_ms ?? 0) !== offset && (offset || clock?.offset_ms)) {
+    meta.put({ last: HLC_ZERO, ...clock, id: "clock", offset_ms: offset });
+  }
+  await result;
+}
+
+/**
+ * The server's log is not the one the cursor came from: start over at 0 and queue every
+ * local record again. Nothing local is deleted (absence is not deletion).
+ * @param {IDBDatabase} db @param {string | null} logId
+ */
+export async function resetCursor(db, logId) {
+  const tx = db.transaction(SYNC_STORES, "readwrite", { durability: "strict" });
+  const result = finished(tx);
+  const all = await done(tx.objectStore("sync_records").getAllKeys());
+  const outbox = tx.objectStore("sync_outbox");
+  const queued = new Set(await done(outbox.getAllKeys()));
+  for (const key of all) if (!queued.has(key)) outbox.put({ key, pending: {} });
+  tx.objectStore("sync_meta").put({ id: "cursor", since: 0, log_id: logId });
+  tx.objectStore("sync_meta").delete("batch");
+  await result;
+}
+
+/**
+ * The next records to push: up to `limit` outbox entries with their merged states, and the
+ * cursor they are based on.
+ * @param {IDBDatabase} db @param {number} limit
+ */
+export async function readOutbox(db, limit) {
+  const tx = db.transaction(SYNC_STORES, "readonly");
+  const entries = await done(tx.objectStore("sync_outbox").getAll(null, limit));
+  const [cursor, replicas] = await Promise.all([
+    done(tx.objectStore("sync_meta").get("cursor")),
+    Promise.all(entries.map((/** @type {any} */ e) => done(tx.objectStore("sync_records").get(e.key)))),
+  ]);
+  // `f` as canonical JSON text, the plaintext's `f` as is (older entries hold an object).
+  const texts = replicas.map((r) => (r ? { ...r, f: typeof r.f === "string" ? r.f : canonical(r.f) } : null));
+  return { entries, replicas: texts, cursor: cursor ?? null };
+}
+
+/**
+ * Store a batch (before anything is sent, so a retry resends it as is) and drop outbox keys
+ * that have no record state.
+ * @param {IDBDatabase} db @param {Record<string, any> | null} batch @param {string[]} orphans
+ */
+export async function saveBatch(db, batch, orphans) {
+  const tx = db.transaction(["sync_meta", "sync_outbox"], "readwrite", { durability: "strict" });
+  const result = finished(tx);
+  for (const key of orphans) tx.objectStore("sync_outbox").delete(key);
+  if (batch) tx.objectStore("sync_meta").put(batch);
+  await result;
+}
+
+/**
+ * A 2xx for a batch: fields sent unchanged since are no longer pending; records edited again
+ * stay queued. Resolves whether the cursor could skip our own new rows.
+ * @param {IDBDatabase} db @param {any} batch @param {{first_seq: number, last_seq: number, replayed?: boolean}} answer
+ */
+export async function acknowledge(db, batch, answer) {
+  const tx = db.transaction(SYNC_STORES, "readwrite", { durability: "strict" });
+  const result = finished(tx);
+  const outbox = tx.objectStore("sync_outbox");
+  const meta = tx.objectStore("sync_meta");
+  let fastForward = false;
+  for (const [key, fields] of Object.entries(/** @type {Record<string, Record<string, string>>} */ (batch.sent))) {
+    const [entry, replica] = await Promise.all([done(outbox.get(key)), done(tx.objectStore("sync_records").get(key))]);
+    if (!entry) continue;
+    const current = fieldsOf(replica);
+    /** @type {Record<string, string>} */
+    const pending = {};
+    for (const [field, base] of Object.entries(/** @type {Record<string, string>} */ (entry.pending ?? {}))) {
+      if (current[field]?.[1] !== fields[field]) pending[field] = fields[field] ?? base;
+    }
+    // Fields edited again since they were encrypted stay pending, based on what was sent.
+    if (Object.keys(pending).length) outbox.put({ key, pending });
+    else outbox.delete(key);
+  }
+  const cursor = await done(meta.get("cursor"));
+  if (!answer.replayed && cursor && cursor.since === batch.since && answer.first_seq === cursor.since + 1) {
+    // Nothing came between our cursor and our batch: our own rows need not be pulled back.
+    meta.put({ ...cursor, since: answer.last_seq });
+    fastForward = true;
+  }
+  meta.delete("batch");
+  await result;
+  return fastForward;
+}
+
+/** Forget the account on this device; its data and unsent changes stay. @param {IDBDatabase} db */
+export async function forgetAccount(db) {
+  const tx = db.transaction("sync_meta", "readwrite", { durability: "strict" });
+  const result = finished(tx);
+  for (const id of ["account", "cursor", "batch", "status"]) tx.objectStore("sync_meta").delete(id);
+  await result;
+}
+
+/** Records set aside with their envelope (to try again after a key change). @param {IDBDatabase} db */
+export async function readRejects(db) {
+  return (await done(db.transaction("sync_rejects").objectStore("sync_rejects").getAll())).filter((/** @type {any} */ r) => r.envelope);
+}
+
+/** @param {IDBDatabase} db @param {string[]} keys */
+export async function dropRejects(db, keys) {
+  const tx = db.transaction("sync_rejects", "readwrite");
+  const result = finished(tx);
+  for (const key of keys) tx.objectStore("sync_rejects").delete(key);
+  await result;
+}
+
+/**
+ * Merge a decrypted page into the local states and write the result, its cursor and its
+ * set-aside records, all in one transaction: the local states are read, `merge` (the engine,
+ * called synchronously, so the transaction stays open) merges them, and what it answers is
+ * written. Nothing can change between the read and the write, so a page never merges twice.
+ * @param {IDBDatabase} db
+ * @param {{ok: Array<{seq: number, key: string, state: any}>, rejected: any[]}} page
+ * @param {{id: string, since: number, log_id: string | null}} cursor
+ * @param {(request: Record<string, any>) => any} merge the engine's `merge` op
+ * @param {string[]} recordStores every store a merge may write
+ * @returns {Promise<{changed: number, conflicts: number, drifting: boolean, put: Record<string, any[]>, delete: Record<string, string[]>}>}
+ */
+export function applyPage(db, page, cursor, merge, recordStores) {
+  /** @type {Map<string, any[]>} */
+  const byKey = new Map();
+  for (const { key, state } of page.ok) byKey.set(key, [...(byKey.get(key) ?? []), state]);
+  const keys = [...byKey.keys()];
+  // Relaxed durability: a page lost to a power cut rolls back together with its cursor and is
+  // simply pulled again, while user edits (store.js `commit`) keep strict durability.
+  const tx = db.transaction([...SYNC_STORES, "sync_rejects", ...recordStores], "readwrite", { durability: "relaxed" });
+  const result = finished(tx);
+  const replicas = tx.objectStore("sync_records");
+  const outbox = tx.objectStore("sync_outbox");
+  const meta = tx.objectStore("sync_meta");
+  /** @type {any} */
+  let answer = { records: [], put: {}, delete: {}, rejected: [], drifting: false };
+  /** @type {unknown} */
+  let failure = null;
+  const local = new Map();
+  const queued = new Map();
+  let clock = /** @type {any} */ (null);
+  let waiting = 1 + 2 * keys.length;
+  const write = () => {
+    if (keys.length) {
+      answer = merge({
+        now: new Date(Date.now() + (clock?.offset_ms ?? 0)).toISOString(),
+        node: NODE,
+        clock: clock?.last ?? "",
+        records: keys.map((key) => ({
+          key,
+          local: local.has(key) ? toState(local.get(key)) : null,
+          pending: queued.get(key)?.pending ?? {},
+          remote: byKey.get(key),
+        })),
+      });
+      if (!answer.ok) {
+        failure = answer;
+        tx.abort();
+        return;
+      }
+    }
+    for (const r of answer.records) {
+      if (r.changed) {
+        // A new record's state is the remote state itself (the engine does not echo it).
+        const state = r.replica ?? byKey.get(r.key)?.[0];
+        replicas.put({ key: r.key, store: state.t, id: state.i, f: canonical(state.f), rev: (local.get(r.key)?.rev ?? 0) + 1 });
+      }
+      // Merges never drop an outbox entry (only an acknowledged push does), but a conflict's
+      // kept versions are a new edit to send.
+      if (queued.has(r.key) || Object.keys(r.pending).length) outbox.put({ key: r.key, pending: r.pending });
+    }
+    for (const [name, records] of Object.entries(answer.put ?? {})) {
+      for (const record of /** @type {any[]} */ (records)) tx.objectStore(name).put(record);
+    }
+    for (const [name, ids] of Object.entries(answer.delete ?? {})) {
+      for (const id of /** @type {string[]} */ (ids)) tx.objectStore(name).delete(id);
+    }
+    const rejects = tx.objectStore("sync_rejects");
+    for (const item of [...page.rejected, ...(answer.rejected ?? []).map((/** @type {any} */ r) => ({ ...r, merge: true }))]) rejects.put(item);
+    const last = [clock?.last ?? HLC_ZERO, answer.clock ?? HLC_ZERO].sort().at(-1);
+    meta.put({ offset_ms: 0, ...clock, id: "clock", last });
+    meta.put(cursor);
+  };
+  const read = (/** @type {IDBObjectStore} */ store, /** @type {string} */ key, /** @type {(v: any) => void} */ keep) => {
+    const request = store.get(key);
+    request.onsuccess = () => {
+      keep(request.result);
+      if (--waiting > 0) return;
+      try {
+        write();
+      } catch (error) {
+        failure = error;
+        tx.abort();
+      }
+    };
+  };
+  read(meta, "clock", (value) => { clock = value ?? null; });
+  for (const key of keys) {
+    read(replicas, key, (value) => { if (value) local.set(key, value); });
+    read(outbox, key, (value) => { if (value) queued.set(key, value); });
+  }
+  return result.then(
+    () => ({
+      changed: answer.records.filter((/** @type {any} */ r) => r.changed).length,
+      conflicts: answer.records.filter((/** @type {any} */ r) => r.conflict).length,
+      drifting: Boolean(answer.drifting),
+      put: answer.put ?? {},
+      delete: answer.delete ?? {},
+    }),
+    (error) => { throw failure ?? error; },
+  );
+}
+
+/** @param {any} replica a `sync_records` entry @returns the plaintext form followup/sync.py reads */
+function toState(replica) {
+  return { f: fieldsOf(replica), i: replica.id, t: replica.store, v: 1 };
+}

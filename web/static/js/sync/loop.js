@@ -1,0 +1,451 @@
+// @ts-check
+/**
+ * The sync loop (SYNC-DESIGN §6.8, docs/sync-protocol.md): pull pages and decrypt them, and
+ * have the engine worker merge and write each one with its cursor in one step (`sync_apply`);
+ * then push the outbox in batches whose id is stored before the first send and reused on every
+ * retry. One sync at a time across tabs (Web Locks); runs on open, after edits (debounced), when
+ * the network returns, and on demand. Storage is the worker's (`sync_store`): no IndexedDB here.
+ */
+import * as cc from "../crypto.js";
+import * as account from "./account.js";
+import { MESSAGES, SyncError } from "./errors.js";
+import { request, retrying } from "./http.js";
+
+const LOCK = "followthrough-sync";
+const CHANNEL = "followthrough-sync";
+const EDIT_DEBOUNCE_MS = 1500;
+const PERIODIC_MS = 5 * 60_000;
+const PAGE_LIMIT = 500;
+const PUSH_ITEMS = 500;
+const PUSH_BYTES = 900_000; // under the server's 1 MiB body limit, with room for the JSON
+
+/** @typedef {{deks: Map<number, CryptoKey>, keyId: number, dek: CryptoKey, accountId: Uint8Array<ArrayBuffer>}} Keys */
+/** @typedef {{ok: Array<{seq: number, key: string, state: any}>, rejected: any[]}} DecryptedPage */
+
+export class Sync extends EventTarget {
+  /** @param {{call: (request: any) => Promise<any>}} engine */
+  constructor(engine) {
+    super();
+    this.engine = engine;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.timer = undefined;
+    this.running = false;
+    this.started = false;
+    this.backoffMs = 0;
+    /** @type {{code: string, message: string} | null} */
+    this.error = null;
+    /** @type {string | null} */
+    this.warning = null;
+    this.offline = typeof navigator !== "undefined" && navigator.onLine === false;
+    /** Local fallback when Web Locks are missing: runs chain one after another in this tab. */
+    this.chain = Promise.resolve();
+    /** @type {BroadcastChannel | null} */
+    this.channel = null;
+    /** Records per pulled page (the server caps it at 500; tests use smaller pages). */
+    this.pageLimit = PAGE_LIMIT;
+    /** Milliseconds spent per stage in the current run (for benchmarks and the console). */
+    /** @type {Record<string, number>} */
+    this.timings = {};
+    /** What each server answer tells the loop. @type {import("./http.js").HttpHooks} */
+    this.hooks = {
+      onReachable: () => { this.offline = false; },
+      onSkew: (offset, warning) => {
+        this.warning = warning;
+        this.store("setClockOffset", offset).catch(() => {});
+      },
+    };
+  }
+
+  /**
+   * One sync bookkeeping function of the worker (sync-store.js).
+   * @param {string} fn @param {...unknown} args @returns {Promise<any>}
+   */
+  async store(fn, ...args) {
+    const answer = await this.engine.call({ op: "sync_store", fn, args });
+    if (!answer.ok) throw new SyncError(answer.error === "engine-unavailable" ? "engine-unavailable" : "storage", answer.message);
+    return answer.value;
+  }
+
+  /**
+   * One request to the sync server; errors become SyncErrors with the protocol's codes.
+   * @param {string} server @param {string} method @param {string} path
+   * @param {{body?: any, token?: string | null}} [options]
+   */
+  request(server, method, path, options) {
+    return request(this.hooks, server, method, path, options);
+  }
+
+  /** @template T @param {string} stage @param {() => Promise<T>} fn @returns {Promise<T>} */
+  async timed(stage, fn) {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.timings[stage] = (this.timings[stage] ?? 0) + performance.now() - t0;
+    }
+  }
+
+  // --- Lifecycle -----------------------------------------------------------------------------
+
+  /** Sync now, whenever the network returns, after edits, and every few minutes. */
+  start() {
+    if (this.started) return;
+    this.started = true;
+    try {
+      this.channel = new BroadcastChannel(CHANNEL);
+      this.channel.onmessage = (event) => this.onMessage(event.data);
+    } catch {
+      this.channel = null;
+    }
+    addEventListener("online", () => { this.offline = false; this.backoffMs = 0; this.schedule(0); });
+    addEventListener("offline", () => { this.offline = true; this.emit(); });
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") this.schedule(0);
+    });
+    setInterval(() => { if (document.visibilityState === "visible") this.schedule(0); }, PERIODIC_MS);
+    this.schedule(0);
+  }
+
+  /** @param {any} message */
+  onMessage(message) {
+    if (message?.type === "outbox") {
+      this.schedule(EDIT_DEBOUNCE_MS);
+      this.emit();
+    } else if (message?.type === "account") {
+      this.error = null;
+      this.emit();
+    }
+  }
+
+  /** Run a sync after `delay` ms (a pending one is replaced). @param {number} delay */
+  schedule(delay) {
+    clearTimeout(this.timer);
+    // While the server is failing, edits do not bring the next try closer than the backoff.
+    const wait = this.backoffMs ? Math.max(delay, this.backoffMs) : delay;
+    this.timer = setTimeout(() => { this.syncNow({ reason: "scheduled" }).catch(() => {}); }, wait);
+  }
+
+  emit() {
+    this.dispatchEvent(new CustomEvent("status"));
+  }
+
+  /** @template T @param {() => Promise<T>} fn @returns {Promise<T>} */
+  withLock(fn) {
+    if (typeof navigator !== "undefined" && navigator.locks?.request) {
+      return /** @type {Promise<T>} */ (navigator.locks.request(LOCK, fn));
+    }
+    const next = this.chain.then(fn, fn);
+    this.chain = next.then(() => {}, () => {});
+    return next;
+  }
+
+  // --- Status --------------------------------------------------------------------------------
+
+  /** Everything the UI shows about sync. */
+  async status() {
+    const { account, status: meta, waiting } = await this.store("readStatus");
+    return {
+      enabled: Boolean(account),
+      state: account?.state ?? "off",
+      server: account?.server ?? null,
+      account_id: account?.account_id ?? null,
+      can_show_kit: Boolean(account?.recovery_sealed),
+      syncing: this.running,
+      offline: this.offline,
+      waiting: /** @type {number} */ (waiting),
+      last_synced_at: meta?.last_synced_at ?? null,
+      error: this.error ?? meta?.error ?? null,
+      warning: this.warning,
+    };
+  }
+
+  // --- Running -------------------------------------------------------------------------------
+
+  /**
+   * One full sync (pull, push, pull). Resolves with a summary; errors are kept in the status
+   * and rethrown.
+   * @param {{reason?: string}} [options]
+   */
+  async syncNow({ reason = "demand" } = {}) {
+    clearTimeout(this.timer);
+    const first = await this.store("readMeta", "account");
+    if (!first || first.state !== "ok") return { pulled: 0, pushed: 0, skipped: true };
+    return this.withLock(async () => {
+      this.running = true;
+      this.timings = {};
+      this.emit();
+      const started = performance.now();
+      try {
+        const current = await this.store("readMeta", "account");
+        if (!current || current.state !== "ok") return { pulled: 0, pushed: 0, skipped: true };
+        const keys = await this.keysOf(current);
+        let pulled = await this.pullPages(current, keys);
+        const { pushed, needPull } = await this.pushAll(current, keys);
+        if (needPull) pulled += await this.pullPages(current, keys);
+        this.error = null;
+        this.backoffMs = 0;
+        await this.store("updateMeta", "status", { last_synced_at: new Date().toISOString(), error: null });
+        const timings = Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(v)]));
+        return { pulled, pushed, ms: performance.now() - started, reason, timings };
+      } catch (error) {
+        await this.fail(error);
+        throw error;
+      } finally {
+        this.running = false;
+        this.emit();
+      }
+    });
+  }
+
+  /** @param {unknown} error */
+  async fail(error) {
+    const problem = error instanceof SyncError ? error : new SyncError("internal", `Sync failed: ${error instanceof Error ? error.message : error}`);
+    this.error = { code: problem.code, message: problem.message };
+    if (problem.code === "offline") this.offline = true;
+    if (problem.code === "passphrase-changed" || problem.code === "invalid-token") {
+      await this.store("updateMeta", "account", { state: problem.code, token: null }, { ifExists: true });
+    }
+    await this.store("updateMeta", "status", { error: this.error });
+    if (problem.retry) {
+      this.backoffMs = Math.min(60_000, Math.max(1000, this.backoffMs * 2, problem.retryAfter * 1000));
+      this.schedule(this.backoffMs * (0.8 + Math.random() * 0.4));
+    }
+  }
+
+  /** @param {any} account @returns {Promise<Keys>} */
+  async keysOf(account) {
+    /** @type {Map<number, CryptoKey>} */
+    const deks = new Map();
+    for (const entry of account.deks ?? []) deks.set(entry.key_id, entry.key);
+    const keyId = Math.max(...deks.keys());
+    const dek = deks.get(keyId);
+    if (!dek) throw new SyncError("not-set-up", "This device has no data key; set sync up again.");
+    return { deks, keyId, dek, accountId: cc.fromHex(account.account_id) };
+  }
+
+  // --- Pull ----------------------------------------------------------------------------------
+
+  /**
+   * Pull every page after the cursor. While the worker merges and writes one page (with its
+   * cursor, in one transaction), the next one is fetched and decrypted.
+   * @param {any} account @param {Keys} keys
+   */
+  async pullPages(account, keys) {
+    let total = 0;
+    let cursor = (await this.store("readMeta", "cursor")) ?? { id: "cursor", since: 0, log_id: null };
+    let next = this.fetchPage(account, keys, cursor.since);
+    for (;;) {
+      let fetched;
+      try {
+        fetched = await next;
+      } catch (error) {
+        if (error instanceof SyncError && error.code === "cursor-ahead") {
+          await this.store("resetCursor", null);
+          cursor = { id: "cursor", since: 0, log_id: null };
+          next = this.fetchPage(account, keys, 0);
+          continue;
+        }
+        throw error;
+      }
+      const { page, states } = fetched;
+      if (cursor.log_id && page.log_id && page.log_id !== cursor.log_id) {
+        // Another log (a reset or a new server): read it all and send everything again.
+        await this.store("resetCursor", page.log_id);
+        cursor = { id: "cursor", since: 0, log_id: page.log_id };
+        next = this.fetchPage(account, keys, 0);
+        continue;
+      }
+      next = page.more ? this.fetchPage(account, keys, page.next_since) : Promise.resolve(null);
+      next.catch(() => {});
+      cursor = { id: "cursor", since: page.next_since, log_id: page.log_id ?? cursor.log_id };
+      await this.applyPage(states, cursor);
+      total += states.ok.length;
+      if (!page.more) return total;
+    }
+  }
+
+  /**
+   * One page after `since`, fetched and decrypted (nothing is written).
+   * @param {any} account @param {Keys} keys @param {number} since
+   * @returns {Promise<any>}
+   */
+  async fetchPage(account, keys, since) {
+    const page = await this.timed("fetch", () => retrying(() => this.request(
+      account.server, "GET", `pull?since=${since}&limit=${this.pageLimit}`, { token: account.token },
+    )));
+    const states = await this.timed("decrypt", () => this.decryptPage(page.items ?? [], keys));
+    return { page, states };
+  }
+
+  /**
+   * Decrypt and check a page; what fails is set aside, never applied.
+   * @param {Array<{seq: number, record_id: string, envelope: string}>} items @param {Keys} keys
+   * @returns {Promise<DecryptedPage>}
+   */
+  async decryptPage(items, keys) {
+    const decoder = new TextDecoder("utf-8", { fatal: true });
+    /** @type {DecryptedPage["ok"]} */
+    const ok = [];
+    /** @type {any[]} */
+    const rejected = [];
+    await Promise.all(items.map(async (item) => {
+      try {
+        const recordId = cc.fromHex(item.record_id);
+        const text = await cc.decryptRecord(keys.deks, keys.accountId, recordId, cc.fromBase64(item.envelope));
+        const state = JSON.parse(decoder.decode(text));
+        if (typeof state?.t !== "string" || typeof state?.i !== "string") throw new cc.CryptoError("bad-record", "A synced record lacks its type or id.");
+        const expected = await cc.recordIdOf(keys.accountId, state.t, state.i);
+        if (cc.toHex(expected) !== item.record_id) throw new cc.CryptoError("tampered", "A synced record was moved to another record's place.");
+        ok.push({ seq: item.seq, key: `${state.t}/${state.i}`, state });
+      } catch (error) {
+        rejected.push({
+          key: String(item.record_id), seq: item.seq, envelope: item.envelope,
+          error: error instanceof cc.CryptoError ? error.code : "bad-record",
+          message: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }));
+    ok.sort((a, b) => a.seq - b.seq);
+    return { ok, rejected };
+  }
+
+  /**
+   * The worker merges a decrypted page into the local states and writes it with its cursor and
+   * set-aside records, in one transaction; the engine holds the merged records at once.
+   * @param {DecryptedPage} page @param {{id: string, since: number, log_id: string | null}} cursor
+   */
+  async applyPage(page, cursor) {
+    const answer = await this.timed("merge", () => this.engine.call({ op: "sync_apply", page, cursor }));
+    if (!answer.ok) {
+      if (answer.error === "unknown-op") throw new SyncError("engine-outdated");
+      if (answer.error === "engine-unavailable") throw new SyncError("engine-unavailable");
+      throw new SyncError(answer.error, answer.message);
+    }
+    if (answer.changed) this.dispatchEvent(new CustomEvent("applied", { detail: { count: answer.changed } }));
+    if (answer.drifting) {
+      this.warning = "Another device's clock (or this one's) is far ahead. Sync still works; check the clocks when you can.";
+    }
+    return answer;
+  }
+
+  // --- Push ----------------------------------------------------------------------------------
+
+  /**
+   * Push the outbox, batch by batch; a batch stored before it was sent is resent as is.
+   * @param {any} account @param {Keys} keys
+   */
+  async pushAll(account, keys) {
+    let pushed = 0;
+    let needPull = false;
+    for (;;) {
+      let batch = await this.store("readMeta", "batch");
+      if (!batch) batch = await this.timed("encrypt", () => this.makeBatch(keys));
+      if (!batch) return { pushed, needPull };
+      const answer = await this.timed("push", () => retrying(() => this.request(account.server, "POST", "push", {
+        token: account.token, body: { batch_id: batch.batch_id, items: batch.items },
+      })));
+      const fastForward = await this.store("acknowledge", batch, answer);
+      if (!fastForward) needPull = true;
+      pushed += batch.items.length;
+    }
+  }
+
+  /**
+   * Take up to 500 outbox records (their latest merged state), encrypt them and store the
+   * batch with its id before anything is sent.
+   * @param {Keys} keys @returns {Promise<any>}
+   */
+  async makeBatch(keys) {
+    const { entries, replicas, cursor } = await this.store("readOutbox", PUSH_ITEMS);
+    if (!entries.length) return null;
+    const encoder = new TextEncoder();
+    const items = [];
+    /** @type {Record<string, Record<string, string>>} */
+    const sent = {};
+    let bytes = 0;
+    for (const replica of replicas) {
+      if (!replica) continue;
+      // `f` is stored as canonical JSON text: the plaintext's `f` as is (sync-store.js).
+      const f = typeof replica.f === "string" ? replica.f : JSON.stringify(replica.f);
+      const plaintext = encoder.encode(`{"f":${f},"i":${JSON.stringify(replica.id)},"t":${JSON.stringify(replica.store)},"v":1}`);
+      const recordId = await cc.recordIdOf(keys.accountId, replica.store, replica.id);
+      let envelope;
+      try {
+        envelope = cc.toBase64(await cc.encryptRecord(keys.dek, keys.keyId, keys.accountId, recordId, plaintext));
+      } catch (error) {
+        if (error instanceof cc.CryptoError && error.code === "record-too-large") {
+          this.warning = MESSAGES["record-too-large"];
+          continue;
+        }
+        throw error;
+      }
+      if (items.length && bytes + envelope.length + 120 > PUSH_BYTES) break;
+      bytes += envelope.length + 120;
+      items.push({ record_id: cc.toHex(recordId), based_on_seq: cursor?.since ?? 0, envelope });
+      const fields = /** @type {Record<string, [any, string]>} */ (JSON.parse(f));
+      sent[replica.key] = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v[1]]));
+    }
+    // Outbox keys without a record state (none should exist) are dropped from the outbox.
+    const orphans = entries.filter((/** @type {any} */ e, /** @type {number} */ i) => !replicas[i]).map((/** @type {any} */ e) => e.key);
+    if (!items.length && !orphans.length) return null;
+    const batch = { id: "batch", batch_id: cc.toHex(cc.randomBytes(16)), items, sent, since: cursor?.since ?? 0 };
+    await this.store("saveBatch", items.length ? batch : null, orphans);
+    return items.length ? batch : this.makeBatch(keys);
+  }
+
+  // --- Account (account.js) ------------------------------------------------------------------
+
+  /** @param {Parameters<typeof account.setup>[1]} options */
+  setup(options) { return account.setup(this, options); }
+  /** @param {Parameters<typeof account.pair>[1]} options */
+  pair(options) { return account.pair(this, options); }
+  /** @param {string} passphrase @param {{onStage?: (stage: string) => void}} [options] */
+  unlock(passphrase, options) { return account.unlock(this, passphrase, options); }
+  /** @param {Parameters<typeof account.changePassphrase>[1]} options */
+  changePassphrase(options) { return account.changePassphrase(this, options); }
+  /** @param {Parameters<typeof account.recover>[1]} options */
+  recover(options) { return account.recover(this, options); }
+  recoveryKit() { return account.recoveryKit(this); }
+  signOut() { return account.signOut(this); }
+}
+
+/**
+ * "synced 2 min ago", "3 changes waiting", or the error: one line for the status bar.
+ * @param {Awaited<ReturnType<Sync["status"]>>} status @param {Date} [now]
+ */
+export function statusText(status, now = new Date()) {
+  if (!status.enabled) return "Sync is off.";
+  const waiting = status.waiting === 1 ? "1 change waiting" : `${status.waiting} changes waiting`;
+  if (status.state === "passphrase-changed") return MESSAGES["passphrase-changed"];
+  if (status.state === "invalid-token") return MESSAGES["invalid-token"];
+  if (status.syncing) return "Syncing…";
+  if (status.offline) return status.waiting ? `Offline — ${waiting}.` : "Offline.";
+  if (status.error) return status.waiting ? `${status.error.message} (${waiting}.)` : status.error.message;
+  if (status.waiting) return `${waiting[0].toUpperCase()}${waiting.slice(1)}.`;
+  if (!status.last_synced_at) return "Not synced yet.";
+  const minutes = Math.floor((now.getTime() - Date.parse(status.last_synced_at)) / 60_000);
+  if (minutes < 1) return "Synced just now.";
+  if (minutes < 60) return `Synced ${minutes} min ago.`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `Synced ${hours} h ago.`;
+  return `Synced ${Math.floor(hours / 24)} days ago.`;
+}
+
+/** @type {Sync | null} */
+let shared = null;
+
+/**
+ * The tab's one sync, started on first use. `onApplied` runs after changes from other devices
+ * were written (the engine worker also tells the Backend: a `changed` event, source "sync").
+ * @param {{call: (request: any) => Promise<any>} | null} engine
+ * @param {{onApplied?: () => void}} [hooks]
+ */
+export function startSync(engine, { onApplied } = {}) {
+  if (!shared) {
+    if (!engine) throw new Error("Sync starts with the engine.");
+    shared = new Sync(engine);
+    shared.start();
+  }
+  if (onApplied) shared.addEventListener("applied", () => onApplied());
+  return shared;
+}
