@@ -45,7 +45,7 @@ const pageCompiles = FLAGS.has("page-compiles");
 const wasmModule = new Promise((resolve) => {
   if (!pageCompiles) resolve(null);
   setTimeout(() => resolve(null), 10_000);
-  self.addEventListener("message", (event) => {
+  addEventListener("message", (/** @type {MessageEvent} */ event) => {
     if (event.data?.type !== "wasm-module") return;
     mark("wasm_module");
     resolve(event.data.module);

@@ -75,12 +75,6 @@
  */
 
 /**
- * A follow-up as api.encode_followup writes it (the parts these screens read).
- * @typedef {{key: string, rule: string, person_ids: string[], who: string, why: string,
- *   due: string, overdue: boolean, group: string | null}} FollowUp
- */
-
-/**
  * The answer of op `insights`.
  * @typedef {{ok: true, referral_to_contact_median_hours: number | null,
  *   thanked_within_24h_share: number | null, open_loops: number,
@@ -95,13 +89,6 @@
  * @typedef {{id: string, name: string, initials: string, doors: number}} GraphNode
  * @typedef {{from: string, to: string, introduction_id: string}} GraphEdge
  * @typedef {{ok: true, nodes: GraphNode[], edges: GraphEdge[], most_doors: string | null}} GraphAnswer
- */
-
-/**
- * What a screen module gets from app.js (the parts these screens use).
- * @typedef {{backend: import("./backend.js").Backend,
- *   command: (name: string, payload: Record<string, unknown>) => Promise<any>,
- *   toast: (text: string) => void, navigate: (hash: string) => void}} ScreenContext
  */
 
 // --- Follow-ups, drafts, the catalog and the gratitude round (today) ---------------------------
@@ -162,7 +149,7 @@
  *   followup: FollowUp | null, when: string | null, opportunity_id: string}} RoundItem
  */
 
-/** @typedef {{opportunity: import("./views/opportunities.js").Opportunity, current: boolean, items: RoundItem[]}} Round */
+/** @typedef {{opportunity: OpportunityRecord, current: boolean, items: RoundItem[]}} Round */
 
 // --- Backend and worker (core) ------------------------------------------------------------------
 
@@ -268,17 +255,6 @@
  *   paste: string, event_mode: boolean, introducer_id: string | null,
  *   introducer_new: string | null,
  * }} CaptureDraft
- */
-
-/**
- * What the Import and export screen is given by app.js.
- * @typedef {{
- *   backend: import("./backend.js").Backend,
- *   command: (name: string, payload: Record<string, unknown>) => Promise<any>,
- *   toast: (text: string) => void,
- *   tracker: {track: <T>(p: Promise<T>) => Promise<T>},
- *   navigate: (hash: string) => void,
- * }} TransferCtx
  */
 
 /** What was read from a pasted or shared profile; "" for what could not be read.

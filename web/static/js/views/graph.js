@@ -9,7 +9,7 @@ import { h } from "../dom.js";
 
 /** @typedef {import("../types.js").GraphAnswer} GraphAnswer */
 /** @typedef {import("../types.js").GraphNode} GraphNode */
-/** @typedef {import("../types.js").ScreenContext} ScreenContext */
+/** @typedef {import("../screen-types.js").ScreenContext} ScreenContext */
 
 const SVG = "http://www.w3.org/2000/svg";
 /** Most nodes drawn; the list below the picture always has everyone. */

@@ -6,7 +6,7 @@
 import { h, relativeTime } from "../dom.js";
 
 /** @typedef {import("../types.js").InsightsAnswer} InsightsAnswer */
-/** @typedef {import("../types.js").ScreenContext} ScreenContext */
+/** @typedef {import("../screen-types.js").ScreenContext} ScreenContext */
 
 const SVG = "http://www.w3.org/2000/svg";
 const TOP_INTRODUCERS = 10;

@@ -9,7 +9,7 @@ import { mountThanks } from "./round.js";
 export { clock, dayFormat, jobTitle, makeDialog, personLink, slug } from "./pipeline/shared.js";
 
 /** @typedef {import("../types.js").OpportunityRecord} Opportunity */
-/** @typedef {import("../types.js").ScreenContext} ScreenContext */
+/** @typedef {import("../screen-types.js").ScreenContext} ScreenContext */
 
 /**
  * Why someone is in a gratitude round, in words: the engine's catalog (`gratitude_roles`),

@@ -8,7 +8,7 @@ import { h } from "../dom.js";
 
 /** @typedef {import("../types.js").MergePreviewAnswer} MergePreviewAnswer */
 /** @typedef {import("../types.js").PreviewPerson} PreviewPerson */
-/** @typedef {import("../types.js").ScreenContext} ScreenContext */
+/** @typedef {import("../screen-types.js").ScreenContext} ScreenContext */
 
 /** @type {Array<[string, (p: PreviewPerson) => string]>} */
 const FIELDS = [

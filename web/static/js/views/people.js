@@ -16,7 +16,7 @@ import { openMergeDialog } from "./people-merge.js";
 /** @typedef {import("../types.js").PeopleFilters} PeopleFilters */
 /** @typedef {import("../types.js").MergePreviewAnswer} MergePreviewAnswer */
 /** @typedef {import("../types.js").PreviewPerson} PreviewPerson */
-/** @typedef {import("../types.js").ScreenContext} ScreenContext */
+/** @typedef {import("../screen-types.js").ScreenContext} ScreenContext */
 
 const PAGE = 60;
 const SORTS = {

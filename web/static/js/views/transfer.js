@@ -14,7 +14,7 @@ import { ImportSection } from "./transfer/import.js";
 
 /**
  * @param {HTMLElement} root
- * @param {import("../types.js").TransferCtx} ctx
+ * @param {import("../screen-types.js").TransferCtx} ctx
  * @param {string[]} [params]
  */
 export async function mount(root, ctx, params = []) {

@@ -13,7 +13,7 @@ import { personLink, slug } from "./shared.js";
 /** @typedef {import("../../types.js").PipelineAnswer} PipelineAnswer */
 /** @typedef {import("../../types.js").PipelineCard} PipelineCard */
 /** @typedef {import("../../types.js").StageWords} StageWords */
-/** @typedef {import("../../types.js").ScreenContext} ScreenContext */
+/** @typedef {import("../../screen-types.js").ScreenContext} ScreenContext */
 
 /** The stores the board is made from. */
 const SHOWN = ["opportunities", "people", "introductions", "interactions", "decisions", "meta"];

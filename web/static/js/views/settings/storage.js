@@ -5,14 +5,14 @@
  * engine's `data_safety` op counts the people and decides whether to remind.
  */
 import { h } from "../../dom.js";
-import { Sync } from "../../sync.js";
+import { startSync } from "../../sync/index.js";
 import { fill } from "./form-kit.js";
 
 /** @typedef {import("./form-kit.js").SettingsCtx} SettingsCtx */
 /** @typedef {import("../../types.js").Copy} Copy */
 
 export class StorageSection {
-  /** @param {SettingsCtx & {engine: any}} ctx engine: any, as sync.js's Sync takes it */
+  /** @param {SettingsCtx & {engine: import("../../engine.js").Engine}} ctx */
   constructor(ctx) {
     this.ctx = ctx;
     this.element = h("div", { class: "storage" }, h("p", { class: "loading", text: "Checking this device's storage…" }));
@@ -20,12 +20,11 @@ export class StorageSection {
 
   /** When the last copies were made: a backup file, and sync if it is on. */
   async copies() {
-    // TODO(core): the shell's own records (meta `backup`, written by Import and export) and the
-    // sync status should come through ctx.backend; until core provides that, they are read
-    // through the sync module's API and backend's shell-record read.
+    // The shell's own record of the last backup file (written by Import and export), and the
+    // status of this page's one sync loop.
     const [backup, status] = await Promise.all([
       this.ctx.backend.shellRecord("meta", "backup"),
-      new Sync(this.ctx.engine).status().catch(() => null),
+      startSync(this.ctx.engine).status().catch(() => null),
     ]);
     return {
       backup_at: typeof backup?.at === "string" ? backup.at : null,

@@ -8,7 +8,7 @@ import { h } from "../../dom.js";
 import { MAX_BACKUP_BYTES, readText } from "../../files.js";
 import { offer, showError } from "./shared.js";
 
-/** @typedef {import("../../types.js").TransferCtx} TransferCtx */
+/** @typedef {import("../../screen-types.js").TransferCtx} TransferCtx */
 
 export class BackupSection {
   /** @param {TransferCtx} ctx @param {boolean} shareFiles */

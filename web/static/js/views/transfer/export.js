@@ -3,7 +3,7 @@
 import { h } from "../../dom.js";
 import { offer, showError } from "./shared.js";
 
-/** @typedef {import("../../types.js").TransferCtx} TransferCtx */
+/** @typedef {import("../../screen-types.js").TransferCtx} TransferCtx */
 
 const KINDS = [
   { id: "vcard", label: "Contacts (vCard)", hint: "Every person, for your phone or another app; who introduced whom is kept.", op: "export_vcard", title: "Contacts", counted: "people" },

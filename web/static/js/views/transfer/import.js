@@ -10,7 +10,7 @@ import { ENCODINGS, FileProblem, formatSize, readText } from "../../files.js";
 import { renderTriage } from "./triage.js";
 import { showError } from "./shared.js";
 
-/** @typedef {import("../../types.js").TransferCtx} TransferCtx */
+/** @typedef {import("../../screen-types.js").TransferCtx} TransferCtx */
 
 const SHOWN_ROWS = 200;
 

@@ -7,7 +7,7 @@
  */
 import { h, localDate } from "../../dom.js";
 
-/** @typedef {import("../../types.js").TransferCtx} TransferCtx */
+/** @typedef {import("../../screen-types.js").TransferCtx} TransferCtx */
 /** @typedef {import("../../types.js").PersonOption} PersonOption */
 
 const TRIAGE_ROWS = 30;
