@@ -391,6 +391,7 @@ def test_an_old_backup_and_unkept_storage_remind_the_user(launch: Launch, app_ur
             ] } });
         }"""
     )
+    page.reload()  # the engine reads what was written behind its back, as at any boot
     open_settings(page, app_url, "storage")
     section = page.get_by_role("region", name="Storage and backup")
 
