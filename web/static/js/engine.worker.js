@@ -284,7 +284,7 @@ const NOT_COMMITTED = new Set(["merge"]);
 /** Sync's bookkeeping (sync-store.js), run at once: it needs no engine. */
 const SYNC_STORE = new Set([
   "readMeta", "updateMeta", "readStatus", "setClockOffset", "resetCursor", "readOutbox",
-  "saveBatch", "acknowledge", "forgetAccount", "readRejects", "dropRejects",
+  "saveBatch", "acknowledge", "forgetAccount", "readRejects", "listRejects", "dropRejects",
 ]);
 
 /** What a worker tells the other tabs' workers after each commit. */

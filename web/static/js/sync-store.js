@@ -159,12 +159,13 @@ export async function updateMeta(db, id, fields, { ifExists = false } = {}) {
  * @param {IDBDatabase} db
  */
 export async function readStatus(db) {
-  const tx = db.transaction(["sync_meta", "sync_outbox"]);
+  const tx = db.transaction(["sync_meta", "sync_outbox", "sync_rejects"]);
   const meta = tx.objectStore("sync_meta");
-  const [account, status, waiting] = await Promise.all([
+  const [account, status, waiting, rejected] = await Promise.all([
     done(meta.get("account")), done(meta.get("status")), done(tx.objectStore("sync_outbox").count()),
+    done(tx.objectStore("sync_rejects").count()),
   ]);
-  return { account: account ?? null, status: status ?? null, waiting };
+  return { account: account ?? null, status: status ?? null, waiting, rejected };
 }
 
 /**
@@ -277,6 +278,19 @@ export async function readRejects(db) {
   return (await done(db.transaction("sync_rejects").objectStore("sync_rejects").getAll())).filter((/** @type {any} */ r) => r.envelope);
 }
 
+/**
+ * The records set aside, for the Sync screen: what each is and why, without its envelope.
+ * @param {IDBDatabase} db
+ * @returns {Promise<import("./types.js").SyncReject[]>}
+ */
+export async function listRejects(db) {
+  const all = await done(db.transaction("sync_rejects").objectStore("sync_rejects").getAll());
+  return all.map((/** @type {any} */ r) => ({
+    key: String(r.key), seq: Number(r.seq ?? 0), error: String(r.error ?? "bad-record"),
+    message: String(r.message ?? ""), retry: Boolean(r.envelope),
+  }));
+}
+
 /** @param {IDBDatabase} db @param {string[]} keys */
 export async function dropRejects(db, keys) {
   const tx = db.transaction("sync_rejects", "readwrite");
@@ -300,7 +314,12 @@ export async function dropRejects(db, keys) {
 export function applyPage(db, page, cursor, merge, recordStores) {
   /** @type {Map<string, any[]>} */
   const byKey = new Map();
-  for (const { key, state } of page.ok) byKey.set(key, [...(byKey.get(key) ?? []), state]);
+  /** @type {Map<string, number>} */
+  const seqOf = new Map();
+  for (const { key, state, seq } of page.ok) {
+    byKey.set(key, [...(byKey.get(key) ?? []), state]);
+    seqOf.set(key, seq);
+  }
   const keys = [...byKey.keys()];
   // Relaxed durability: a page lost to a power cut rolls back together with its cursor and is
   // simply pulled again, while user edits (store.js `commit`) keep strict durability.
@@ -352,8 +371,11 @@ export function applyPage(db, page, cursor, merge, recordStores) {
     for (const [name, ids] of Object.entries(answer.delete ?? {})) {
       for (const id of /** @type {string[]} */ (ids)) tx.objectStore(name).delete(id);
     }
+    // Set aside small: the key, the seq and why; an envelope only when a retry can use it
+    // (one that could not be opened may open with a key learnt later).
     const rejects = tx.objectStore("sync_rejects");
-    for (const item of [...page.rejected, ...(answer.rejected ?? []).map((/** @type {any} */ r) => ({ ...r, merge: true }))]) rejects.put(item);
+    for (const item of page.rejected) rejects.put(small(item));
+    for (const r of answer.rejected ?? []) rejects.put(small({ ...r, seq: seqOf.get(r.key) ?? 0, merge: true }));
     const last = [clock?.last ?? HLC_ZERO, answer.clock ?? HLC_ZERO].sort().at(-1);
     meta.put({ offset_ms: 0, ...clock, id: "clock", last });
     meta.put(cursor);
@@ -391,4 +413,18 @@ export function applyPage(db, page, cursor, merge, recordStores) {
 /** @param {any} replica a `sync_records` entry @returns the plaintext form followup/sync.py reads */
 function toState(replica) {
   return { f: fieldsOf(replica), i: replica.id, t: replica.store, v: 1 };
+}
+
+/**
+ * A set-aside record as stored: its key, seq, error code and a short message; the envelope
+ * only for one that could not be opened (a retry after a key change decrypts it again).
+ * @param {any} item
+ */
+function small(item) {
+  const kept = {
+    key: String(item.key), seq: Number(item.seq ?? 0), error: String(item.error ?? "bad-record"),
+    message: String(item.message ?? "").slice(0, 300),
+  };
+  const retryable = typeof item.envelope === "string" && !item.merge && item.envelope.length <= 200_000;
+  return retryable ? { ...kept, envelope: item.envelope } : { ...kept, merge: Boolean(item.merge) };
 }

@@ -314,4 +314,13 @@
  *   days_since_copy: number | null, remind: boolean, heading: string, reminder: string | null}} DataSafety
  */
 
+// --- Sync's set-aside records (client) -----------------------------------------------------------
+
+/**
+ * A synced record that could not be read (`sync_rejects`, listed by `listRejects`): its key
+ * (the record id in hex, or `store/id` when the engine refused its state), the log seq it came
+ * at, the error code and message, and whether a retry can decrypt it again.
+ * @typedef {{key: string, seq: number, error: string, message: string, retry: boolean}} SyncReject
+ */
+
 export {};

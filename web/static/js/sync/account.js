@@ -80,7 +80,10 @@ export async function pair(sync, { server = defaultServer(), code, passphrase, o
   } catch (error) {
     throw new SyncError("bad-code", error instanceof Error ? error.message : String(error));
   }
-  const login = await logIn(sync, base, accountId, passphrase, onStage);
+  const previous = await sync.store("readMeta", "account");
+  // A device re-pairing with its own account shows its session (a stale one counts).
+  const session = previous?.account_id === cc.toHex(accountId) && previous.server === base ? previous.token : null;
+  const login = await logIn(sync, base, accountId, passphrase, onStage, session);
   await saveAccount(sync, { server: base, ...login, recovery_sealed: null }, login.log_id);
   onStage("syncing");
   return sync.syncNow({ reason: "pair" });
@@ -94,7 +97,7 @@ export async function pair(sync, { server = defaultServer(), code, passphrase, o
 export async function unlock(sync, passphrase, { onStage = () => {} } = {}) {
   const account = await sync.store("readMeta", "account");
   if (!account) throw new SyncError("not-set-up");
-  const login = await logIn(sync, account.server, cc.fromHex(account.account_id), passphrase, onStage);
+  const login = await logIn(sync, account.server, cc.fromHex(account.account_id), passphrase, onStage, account.token);
   const { log_id: _, ...fields } = login;
   await sync.store("updateMeta", "account", { ...fields, state: "ok" });
   sync.error = null;
@@ -105,10 +108,13 @@ export async function unlock(sync, passphrase, { onStage = () => {} } = {}) {
 
 /**
  * KDF parameters (checked), the 600,000-iteration derivation, a session, and the data keys.
+ * `session` is this device's token of the account (even one made stale by a passphrase change
+ * elsewhere): sent as `Authorization: Bearer`, the server does not count this log-in against the
+ * account, so strangers' wrong guesses never lock a signed-in device out (sync-protocol §4.4).
  * @param {Sync} sync @param {string} base @param {Uint8Array<ArrayBuffer>} accountId @param {string} passphrase
- * @param {(stage: string) => void} onStage
+ * @param {(stage: string) => void} onStage @param {string | null} [session]
  */
-async function logIn(sync, base, accountId, passphrase, onStage) {
+async function logIn(sync, base, accountId, passphrase, onStage, session = null) {
   const id = cc.toHex(accountId);
   const { kdf } = await sync.request(base, "GET", `account/${id}/kdf`);
   try {
@@ -119,7 +125,7 @@ async function logIn(sync, base, accountId, passphrase, onStage) {
   onStage("deriving");
   const { authKey, kek } = await cc.deriveLoginKeys(passphrase, accountId, kdf);
   onStage("server");
-  const answer = await sync.request(base, "POST", "session", { body: { account_id: id, auth_key: cc.toBase64(authKey) } });
+  const answer = await sync.request(base, "POST", "session", { token: session, body: { account_id: id, auth_key: cc.toBase64(authKey) } });
   const deks = [];
   for (const entry of answer.account.keys) {
     try {
@@ -183,6 +189,7 @@ export async function changePassphrase(sync, { current, next, onStage = () => {}
   let answer;
   try {
     answer = await sync.request(account.server, "POST", "passphrase", {
+      token: account.token,
       body: {
         account_id: account.account_id, auth_key: cc.toBase64(old.authKey), expected_key_epoch: server.key_epoch,
         kdf, new_auth_key: cc.toBase64(fresh.authKey), keys,
@@ -281,17 +288,23 @@ export async function signOut(sync) {
   sync.emit();
 }
 
-/** Records set aside (unknown key, damaged) are tried again after a key change. @param {Sync} sync */
-async function retryRejects(sync) {
+/**
+ * Records set aside (unknown key, damaged) are tried again: after a key change, and when the
+ * user asks on the Sync screen. Those that now open are merged and dropped from the list; the
+ * others stay. Resolves with how many were read.
+ * @param {Sync} sync
+ */
+export async function retryRejects(sync) {
   const account = await sync.store("readMeta", "account");
-  if (!account) return;
+  if (!account || account.state !== "ok") return 0;
   const rejects = await sync.store("readRejects");
-  if (!rejects.length) return;
+  if (!rejects.length) return 0;
   const keys = await sync.keysOf(account);
   const page = await sync.decryptPage(rejects.map((/** @type {any} */ r) => ({ seq: r.seq, record_id: r.key, envelope: r.envelope })), keys);
-  if (!page.ok.length) return;
-  const cursor = await sync.store("readMeta", "cursor");
+  if (!page.ok.length) return 0;
+  const cursor = (await sync.store("readMeta", "cursor")) ?? { id: "cursor", since: 0, log_id: null };
   await sync.applyPage({ ok: page.ok, rejected: [] }, cursor);
   const stillBad = new Set(page.rejected.map((r) => r.key));
   await sync.store("dropRejects", rejects.filter((/** @type {any} */ r) => !stillBad.has(r.key)).map((/** @type {any} */ r) => r.key));
+  return page.ok.length;
 }

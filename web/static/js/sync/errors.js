@@ -22,6 +22,25 @@ export const MESSAGES = {
   "not-set-up": "Sync is not turned on on this device.",
 };
 
+/**
+ * A record from another device that could not be read (`sync_rejects`): what went wrong and
+ * what to do, by its error code (crypto.js's codes, and the engine's for a state it refused).
+ * Nothing local was changed by such a record; the rest of the sync went on.
+ */
+export const REJECT_ADVICE = {
+  "unknown-key": "It is locked with a data key this device does not have yet (the passphrase or key changed on another device). Sign in again with the current passphrase, then try again.",
+  tampered: "It failed its integrity check: it is not what your devices wrote. Try again; if it stays, forget it and edit that record again on the device that has it.",
+  "bad-envelope": "It arrived damaged. Try again; if it stays, forget it and edit that record again on the device that has it.",
+  "bad-padding": "It arrived damaged. Try again; if it stays, forget it and edit that record again on the device that has it.",
+  "bad-base64": "It arrived damaged. Try again; if it stays, forget it and edit that record again on the device that has it.",
+  "bad-hex": "It arrived damaged. Try again; if it stays, forget it and edit that record again on the device that has it.",
+  "bad-record": "It opened, but this version of the app cannot read what is inside (a newer app may have written it). Update the app, then try again.",
+  "mixed-records": "It opened, but this version of the app cannot read what is inside. Update the app, then try again.",
+  "bad-request": "It opened, but this version of the app cannot read what is inside. Update the app, then try again.",
+};
+/** For a code with no advice of its own. */
+export const REJECT_ADVICE_OTHER = "Try again; if it stays, forget it and edit that record again on the device that has it.";
+
 /** A sync failure with a stable code and words for the user. */
 export class SyncError extends Error {
   /** @param {string} code @param {string} [message] @param {{retry?: boolean, retryAfter?: number, status?: number}} [options] */

@@ -5,4 +5,4 @@
  */
 export { Sync, startSync, statusText } from "./loop.js";
 export { defaultServer, pairingLink } from "./account.js";
-export { SyncError, MESSAGES } from "./errors.js";
+export { SyncError, MESSAGES, REJECT_ADVICE, REJECT_ADVICE_OTHER } from "./errors.js";

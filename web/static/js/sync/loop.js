@@ -143,7 +143,7 @@ export class Sync extends EventTarget {
 
   /** Everything the UI shows about sync. */
   async status() {
-    const { account, status: meta, waiting } = await this.store("readStatus");
+    const { account, status: meta, waiting, rejected } = await this.store("readStatus");
     return {
       enabled: Boolean(account),
       state: account?.state ?? "off",
@@ -153,6 +153,8 @@ export class Sync extends EventTarget {
       syncing: this.running,
       offline: this.offline,
       waiting: /** @type {number} */ (waiting),
+      /** Records from other devices that could not be read (`rejects()` lists them). */
+      rejected: /** @type {number} */ (rejected ?? 0),
       last_synced_at: meta?.last_synced_at ?? null,
       error: this.error ?? meta?.error ?? null,
       warning: this.warning,
@@ -202,7 +204,11 @@ export class Sync extends EventTarget {
     const problem = error instanceof SyncError ? error : new SyncError("internal", `Sync failed: ${error instanceof Error ? error.message : error}`);
     this.error = { code: problem.code, message: problem.message };
     if (problem.code === "offline") this.offline = true;
-    if (problem.code === "passphrase-changed" || problem.code === "invalid-token") {
+    if (problem.code === "passphrase-changed") {
+      // The stale session is kept: sent with the next log-in, it shows the server this device
+      // is the owner's, so strangers' wrong guesses cannot lock it out (sync-protocol §4.4).
+      await this.store("updateMeta", "account", { state: problem.code }, { ifExists: true });
+    } else if (problem.code === "invalid-token") {
       await this.store("updateMeta", "account", { state: problem.code, token: null }, { ifExists: true });
     }
     await this.store("updateMeta", "status", { error: this.error });
@@ -406,6 +412,19 @@ export class Sync extends EventTarget {
   /** @param {Parameters<typeof account.recover>[1]} options */
   recover(options) { return account.recover(this, options); }
   recoveryKit() { return account.recoveryKit(this); }
+  /** The records set aside, for the Sync screen. @returns {Promise<import("../types.js").SyncReject[]>} */
+  rejects() { return this.store("listRejects"); }
+  /** Try the set-aside records again (one sync at a time: a retry writes the cursor). */
+  async retryRejects() {
+    const read = await this.withLock(() => account.retryRejects(this));
+    this.emit();
+    return read;
+  }
+  /** Forget set-aside records: the user gave up on them. @param {string[]} keys */
+  async forgetRejects(keys) {
+    await this.store("dropRejects", keys);
+    this.emit();
+  }
   signOut() { return account.signOut(this); }
 }
 
@@ -422,6 +441,12 @@ export function statusText(status, now = new Date()) {
   if (status.offline) return status.waiting ? `Offline — ${waiting}.` : "Offline.";
   if (status.error) return status.waiting ? `${status.error.message} (${waiting}.)` : status.error.message;
   if (status.waiting) return `${waiting[0].toUpperCase()}${waiting.slice(1)}.`;
+  // Never "synced" while records from other devices could not be read.
+  if (status.rejected) {
+    return status.rejected === 1
+      ? "1 record from another device could not be read. See below."
+      : `${status.rejected} records from other devices could not be read. See below.`;
+  }
   if (!status.last_synced_at) return "Not synced yet.";
   const minutes = Math.floor((now.getTime() - Date.parse(status.last_synced_at)) / 60_000);
   if (minutes < 1) return "Synced just now.";

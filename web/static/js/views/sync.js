@@ -2,12 +2,14 @@
 /**
  * Sync screen: turn sync on (passphrase twice, strength hint, progress while the keys are
  * made), the recovery kit, pairing another device (a short code, a link and a QR code), the
- * passphrase change, sign-in again after a change elsewhere, status and "Sync now".
+ * passphrase change, sign-in again after a change elsewhere, status and "Sync now", and the
+ * records that could not be read (sync-rejects.js).
  */
 import { h } from "../dom.js";
 import { passphraseStrength } from "../crypto.js";
 import { startSync, statusText, defaultServer, pairingLink } from "../sync/index.js";
 import { qrFor } from "../qr-image.js";
+import { rejectsCard } from "./sync-rejects.js";
 
 const MIN_PASSPHRASE = 10;
 
@@ -30,10 +32,12 @@ export async function mount(root, ctx, params = []) {
   const warningLine = h("p", { class: "hint sync-warning", hidden: true });
   const syncButton = h("button", { type: "button", class: "button", "data-testid": "sync-now" }, "Sync now");
   const body = h("div", { class: "sync-body" });
+  const rejects = rejectsCard(sync);
   root.replaceChildren(
     h("div", { class: "view-head" }, h("h2", { id: "sync-heading" }, "Sync"),
       h("p", { class: "subtle" }, "Between your own devices, end-to-end encrypted: the server stores only what it cannot read.")),
     h("section", { class: "card sync-card", "aria-labelledby": "sync-heading" }, statusLine, warningLine, syncButton),
+    rejects.card,
     body,
   );
 
@@ -47,6 +51,7 @@ export async function mount(root, ctx, params = []) {
     warningLine.hidden = !status.warning;
     syncButton.hidden = !status.enabled || status.state !== "ok";
     /** @type {HTMLButtonElement} */ (syncButton).disabled = status.syncing;
+    await rejects.update();
     const state = status.enabled ? status.state : "off";
     if (state !== shownState && !("busy" in body.dataset)) {
       shownState = state;
