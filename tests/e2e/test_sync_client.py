@@ -128,7 +128,8 @@ def test_records_that_could_not_be_read_are_listed_with_what_to_do_and_never_cal
     for reject in idb(page, "sync_rejects"):
         assert set(reject) <= {"key", "seq", "error", "message", "envelope", "merge"}
         assert len(str(reject["message"])) <= 300
-        assert isinstance(reject["seq"], int) and reject["seq"] > 0
+        assert isinstance(reject["seq"], int)
+        assert reject["seq"] > 0
 
     # Trying again reads the one that can be read now; the damaged one stays listed.
     page.get_by_test_id("rejects-retry").click()
