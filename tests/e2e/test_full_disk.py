@@ -220,3 +220,55 @@ def test_a_capture_kept_for_the_engine_on_a_full_disk_says_so_and_keeps_the_type
     page.click("#capture-form button[type=submit]")
     expect(page.locator("#toast")).to_contain_text("Saved Bruno Early.")
     assert [p["name"] for p in idb(page, "people")] == ["Bruno Early"]
+
+
+def test_the_engine_starts_on_a_full_disk_with_a_refused_command_waiting_in_its_inbox(
+    launch: Launch, app_url: str
+) -> None:
+    context = launch("full-boot")
+    page = context.new_page()
+    page.goto(app_url)
+    wait_engine_ready(page)
+    # A command kept while the engine was starting, which the engine will refuse (no name).
+    page.evaluate(
+        """async () => (await import('./static/js/store.js')).enqueue({
+            id: 'c-1', name: 'add_person', payload: { id: 'p-1', name: '' },
+            at: new Date().toISOString(), today: '2030-01-01' })"""
+    )
+    held: list[Route] = []
+    released = False
+
+    def hold(route: Route) -> None:
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    context.route("**/followup.zip", hold)
+    page.reload()
+    page.wait_for_selector("html[data-shell=ready]")
+    disk_full_before_boot(page)
+    released = True
+    for route in held:
+        route.continue_()
+
+    # Setting the refused command aside cannot be written; the engine starts all the same,
+    # says so, and the command stays in the inbox (refused again next time, never lost).
+    wait_engine_ready(page)
+    expect(page.locator("#toast")).to_contain_text("could not be saved")
+    assert disk(page, full=False) >= 1
+    [entry] = idb(page, "inbox")
+    assert entry["name"] == "add_person"
+    assert "refused" not in entry
+
+
+def disk_full_before_boot(page: Page) -> None:
+    """Fill the disk for the engine worker while its engine is still held back."""
+    for _ in range(100):
+        workers = [w for w in page.workers if "engine.worker" in w.url]
+        if workers:
+            workers[0].evaluate(FILL_DISK)
+            page.evaluate(FILL_DISK)
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the engine worker did not start")

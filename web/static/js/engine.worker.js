@@ -345,7 +345,9 @@ async function replayInbox(entries) {
     });
     if (!answer.ok) {
       const reason = { error: answer.error, message: answer.message };
-      await refuse(entry.seq, reason);
+      // Set aside on disk when it can be; on a full disk it stays as it was (refused again at
+      // the next replay), and the engine starts all the same.
+      await refuse(entry.seq, reason).catch((error) => console.warn("Could not set a refused command aside:", error));
       refused.push({ ...entry, refused: reason });
       continue;
     }
