@@ -14,6 +14,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from .conftest import Launch, idb
+from .test_full_disk import disk
 from .test_sync import (
     LAPTOP,
     PASSPHRASE,
@@ -201,3 +202,36 @@ def test_strangers_wrong_guesses_do_not_lock_out_devices_that_hold_a_session(
     tablet.fill("#pair-passphrase", new_passphrase)
     tablet.click("form[data-form=pair] button[type=submit]")
     expect(tablet.locator("form[data-form=pair] .error")).to_be_visible(timeout=SYNC_TIMEOUT_MS)
+
+
+# --- A full disk ---------------------------------------------------------------------------------
+
+
+def test_changes_from_another_device_on_a_full_disk_wait_and_the_status_says_why(
+    launch: Launch, sync_app: dict[str, Any]
+) -> None:
+    url = sync_app["url"]
+    phone = open_app(launch("full-phone"), url, "#sync")
+    code = set_up_sync(phone)
+    laptop = open_app(launch("full-laptop", viewport=LAPTOP), url, "#sync")
+    pair(laptop, code)
+    capture(laptop, url, "Noor Fullwood")
+    sync_now(laptop, url)
+    cursor = [r for r in idb(phone, "sync_meta") if r["id"] == "cursor"]
+
+    disk(phone, full=True)
+    phone.get_by_test_id("sync-now").click()
+    expect(phone.get_by_test_id("sync-status")).to_have_text(
+        "The device is out of storage space, so sync could not save what it received. "
+        "Free some space; nothing on this device was lost, and sync will try again.",
+        timeout=SYNC_TIMEOUT_MS,
+    )
+    assert disk(phone, full=False) >= 1
+    assert "Noor Fullwood" not in people_by_name(phone)
+    assert [r for r in idb(phone, "sync_meta") if r["id"] == "cursor"] == cursor
+
+    phone.get_by_test_id("sync-now").click()
+    expect(phone.get_by_test_id("sync-status")).to_have_text(
+        "Synced just now.", timeout=SYNC_TIMEOUT_MS
+    )
+    assert "Noor Fullwood" in people_by_name(phone)

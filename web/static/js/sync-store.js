@@ -119,11 +119,18 @@ function done(request) {
   });
 }
 
+/** What the Sync screen says when sync's own write meets a full disk. */
+export const DEVICE_FULL = "The device is out of storage space, so sync could not save what it received. Free some space; nothing on this device was lost, and sync will try again.";
+
 /** @param {IDBTransaction} tx */
 function finished(tx) {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve(undefined);
-    tx.onabort = () => reject(tx.error ?? new Error("aborted"));
+    tx.onabort = () => {
+      const error = tx.error;
+      // Nothing of the transaction was written; the words say why, plainly.
+      reject(error?.name === "QuotaExceededError" ? Object.assign(new Error(DEVICE_FULL), { code: "device-full" }) : error ?? new Error("aborted"));
+    };
     tx.onerror = () => {};
   });
 }
