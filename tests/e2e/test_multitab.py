@@ -47,13 +47,15 @@ RECORD_SYNC = """(() => {
         try {
             return await nativeFetch(input, init);
         } finally {
-            entry.end = now();
+            if (!entry.end) entry.end = now();
             save();
         }
     };
-    // A tab that unloads (a reload into the new version) lets go of the lock as it goes.
+    // A tab that unloads (a reload into the new version) lets go of the lock as it goes; what
+    // it was doing ends there.
     addEventListener('pagehide', () => {
-        for (const entry of [...log.locks, ...log.fetches]) if (!entry.end) entry.end = now();
+        const at = now();
+        for (const entry of [...log.locks, ...log.fetches]) if (!entry.end) entry.end = at;
         save();
     });
     const locks = navigator.locks;
@@ -68,7 +70,7 @@ RECORD_SYNC = """(() => {
             try {
                 return await fn(lock);
             } finally {
-                entry.end = now();
+                if (!entry.end) entry.end = now();
                 save();
             }
         });
@@ -161,7 +163,7 @@ def check_one_sync_at_a_time(logs: list[dict[str, Any]]) -> None:
             assert any(
                 lock["start"] <= fetch["start"] and fetch["end"] <= lock["end"]
                 for lock in log["locks"]
-            ), f"tab {n} sent {fetch['path']} without holding the sync lock"
+            ), f"tab {n} sent {fetch} without holding the sync lock: {log}"
 
 
 def test_two_tabs_edit_one_syncs_and_upgrades_and_nothing_is_lost_or_doubled(
