@@ -86,6 +86,14 @@ PLANT_REJECTS = """async () => {
         items: [{ record_id: cc.toHex(cc.randomBytes(16)), based_on_seq: 0,
                   envelope: cc.toBase64(new Uint8Array([1, 0, 0, 0, 1, ...cc.randomBytes(300)])) }],
     } });
+    // A record that opens but that this engine cannot read (a field is not a value and clock).
+    const broken = new TextEncoder().encode(JSON.stringify({ f: { name: 'no clock' }, i: 'broken-1', t: 'people', v: 1 }));
+    const brokenId = await cc.recordIdOf(keys.accountId, 'people', 'broken-1');
+    await sync.request(account.server, 'POST', 'push', { token: account.token, body: {
+        batch_id: cc.toHex(cc.randomBytes(16)),
+        items: [{ record_id: cc.toHex(brokenId), based_on_seq: 0,
+                  envelope: cc.toBase64(await cc.encryptRecord(keys.dek, keys.keyId, keys.accountId, brokenId, broken)) }],
+    } });
     // A good record set aside earlier (its key was not known then): a retry can read it now.
     const stamp = '2030-01-01T00:00:00.000Z-0000-00000000000000a1';
     const f = Object.fromEntries(Object.entries({
@@ -96,8 +104,12 @@ PLANT_REJECTS = """async () => {
     const plaintext = new TextEncoder().encode(JSON.stringify({ f, i: 'late-1', t: 'people', v: 1 }));
     const recordId = await cc.recordIdOf(keys.accountId, 'people', 'late-1');
     const envelope = cc.toBase64(await cc.encryptRecord(keys.dek, keys.keyId, keys.accountId, recordId, plaintext));
-    await store.commit({ put: { sync_rejects: [{ key: cc.toHex(recordId), seq: 1, error: 'unknown-key',
-        message: 'No key for this record yet.', envelope }] } });
+    // A record an older app could not read (the engine refused its state): a retry merges it.
+    const state = { f: { ...f, name: ['Nadia Newer', stamp] }, i: 'late-2', t: 'people', v: 1 };
+    await store.commit({ put: { sync_rejects: [
+        { key: cc.toHex(recordId), seq: 1, error: 'unknown-key', message: 'No key for this record yet.', envelope },
+        { key: 'people/late-2', seq: 2, error: 'bad-record', message: 'A field is damaged.', merge: true, states: [state] },
+    ] } });
 }"""
 
 
@@ -115,31 +127,40 @@ def test_records_that_could_not_be_read_are_listed_with_what_to_do_and_never_cal
     # Both are listed, each with its reason and what to do; the status does not say synced.
     status = page.get_by_test_id("sync-status")
     expect(status).to_have_text(
-        "2 records from other devices could not be read. See below.", timeout=SYNC_TIMEOUT_MS
+        "4 records from other devices could not be read. See below.", timeout=SYNC_TIMEOUT_MS
     )
     card = page.get_by_test_id("sync-rejects")
     expect(card).to_be_visible()
-    expect(card.locator("h3")).to_have_text("2 records could not be read — what to do")
+    expect(card.locator("h3")).to_have_text("4 records could not be read — what to do")
     expect(card.locator("li[data-error=unknown-key]")).to_contain_text("Sign in again")
-    damaged = card.locator("li:not([data-error=unknown-key])")
+    expect(card.locator("li[data-error=bad-record]")).to_have_count(2)
+    expect(card.locator("li[data-error=bad-record]").first).to_contain_text("Update the app")
+    damaged = card.locator("li:not([data-error=unknown-key]):not([data-error=bad-record])")
     expect(damaged).to_have_count(1)
     expect(damaged).to_contain_text("Try again; if it stays, forget it")
 
     # Kept small: the key, the seq, the error; an envelope only where a retry can use it.
     for reject in idb(page, "sync_rejects"):
-        assert set(reject) <= {"key", "seq", "error", "message", "envelope", "merge"}
+        assert set(reject) <= {"key", "seq", "error", "message", "envelope", "merge", "states"}
         assert len(str(reject["message"])) <= 300
         assert isinstance(reject["seq"], int)
         assert reject["seq"] > 0
 
-    # Trying again reads the one that can be read now; the damaged one stays listed.
+    # The engine's refusal is kept with its seq and its opened state (for a newer app).
+    [refused] = [r for r in idb(page, "sync_rejects") if r["key"] == "people/broken-1"]
+    assert refused["merge"] is True
+    assert refused["states"][0]["i"] == "broken-1"
+    assert "envelope" not in refused
+
+    # Trying again reads the ones that can be read now; the damaged two stay listed.
     page.get_by_test_id("rejects-retry").click()
-    expect(card.locator(".sync-rejects-result")).to_have_text("1 record was read and merged.")
-    expect(card.locator("li")).to_have_count(1)
-    assert "Late Lattimore" in people_by_name(page)
-    expect(status).to_have_text("1 record from another device could not be read. See below.")
+    expect(card.locator(".sync-rejects-result")).to_have_text("2 records were read and merged.")
+    expect(card.locator("li")).to_have_count(2)
+    assert {"Late Lattimore", "Nadia Newer"} <= set(people_by_name(page))
+    assert "broken-1" not in {p["id"] for p in idb(page, "people")}
+    expect(status).to_have_text("2 records from other devices could not be read. See below.")
     page.get_by_test_id("sync-now").click()
-    expect(status).to_have_text("1 record from another device could not be read. See below.")
+    expect(status).to_have_text("2 records from other devices could not be read. See below.")
 
     # Forgetting it (after a confirmation) clears the list, and only then is it "synced".
     page.once("dialog", lambda dialog: dialog.accept())

@@ -414,7 +414,7 @@ async function applySyncPage({ page, cursor }) {
     tabs?.postMessage({ type: "committed", put: change.put ?? {}, delete: change.delete ?? {} });
     self.postMessage({ type: "changed", stores: storesOf(change), source: "sync" });
   }
-  return { ok: true, changed: applied.changed, conflicts: applied.conflicts, drifting: applied.drifting };
+  return { ok: true, changed: applied.changed, conflicts: applied.conflicts, drifting: applied.drifting, rejected: applied.rejected };
 }
 
 /**

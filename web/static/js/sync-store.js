@@ -280,9 +280,13 @@ export async function forgetAccount(db) {
   await result;
 }
 
-/** Records set aside with their envelope (to try again after a key change). @param {IDBDatabase} db */
+/**
+ * Records set aside with what a retry needs: an envelope (to decrypt again after a key change)
+ * or opened states (to merge again after an app update).
+ * @param {IDBDatabase} db
+ */
 export async function readRejects(db) {
-  return (await done(db.transaction("sync_rejects").objectStore("sync_rejects").getAll())).filter((/** @type {any} */ r) => r.envelope);
+  return (await done(db.transaction("sync_rejects").objectStore("sync_rejects").getAll())).filter((/** @type {any} */ r) => r.envelope || r.states);
 }
 
 /**
@@ -294,7 +298,7 @@ export async function listRejects(db) {
   const all = await done(db.transaction("sync_rejects").objectStore("sync_rejects").getAll());
   return all.map((/** @type {any} */ r) => ({
     key: String(r.key), seq: Number(r.seq ?? 0), error: String(r.error ?? "bad-record"),
-    message: String(r.message ?? ""), retry: Boolean(r.envelope),
+    message: String(r.message ?? ""), retry: Boolean(r.envelope || r.states),
   }));
 }
 
@@ -316,7 +320,7 @@ export async function dropRejects(db, keys) {
  * @param {{id: string, since: number, log_id: string | null}} cursor
  * @param {(request: Record<string, any>) => any} merge the engine's `merge` op
  * @param {string[]} recordStores every store a merge may write
- * @returns {Promise<{changed: number, conflicts: number, drifting: boolean, put: Record<string, any[]>, delete: Record<string, string[]>}>}
+ * @returns {Promise<{changed: number, conflicts: number, drifting: boolean, rejected: string[], put: Record<string, any[]>, delete: Record<string, string[]>}>}
  */
 export function applyPage(db, page, cursor, merge, recordStores) {
   /** @type {Map<string, any[]>} */
@@ -382,7 +386,7 @@ export function applyPage(db, page, cursor, merge, recordStores) {
     // (one that could not be opened may open with a key learnt later).
     const rejects = tx.objectStore("sync_rejects");
     for (const item of page.rejected) rejects.put(small(item));
-    for (const r of answer.rejected ?? []) rejects.put(small({ ...r, seq: seqOf.get(r.key) ?? 0, merge: true }));
+    for (const r of answer.rejected ?? []) rejects.put(small({ ...r, seq: seqOf.get(r.key) ?? 0, merge: true, states: byKey.get(r.key) }));
     const last = [clock?.last ?? HLC_ZERO, answer.clock ?? HLC_ZERO].sort().at(-1);
     meta.put({ offset_ms: 0, ...clock, id: "clock", last });
     meta.put(cursor);
@@ -410,6 +414,7 @@ export function applyPage(db, page, cursor, merge, recordStores) {
       changed: answer.records.filter((/** @type {any} */ r) => r.changed).length,
       conflicts: answer.records.filter((/** @type {any} */ r) => r.conflict).length,
       drifting: Boolean(answer.drifting),
+      rejected: (answer.rejected ?? []).map((/** @type {any} */ r) => String(r.key)),
       put: answer.put ?? {},
       delete: answer.delete ?? {},
     }),
@@ -422,9 +427,13 @@ function toState(replica) {
   return { f: fieldsOf(replica), i: replica.id, t: replica.store, v: 1 };
 }
 
+/** The most a set-aside record keeps for a retry (an envelope is at most 64 KiB, in base64). */
+const RETRY_LIMIT = 100_000;
+
 /**
- * A set-aside record as stored: its key, seq, error code and a short message; the envelope
- * only for one that could not be opened (a retry after a key change decrypts it again).
+ * A set-aside record as stored: its key, seq, error code and a short message, and only what a
+ * retry needs: the envelope of one that could not be opened (it may open with a key learnt
+ * later), or the opened states of one the engine could not read (a newer app may).
  * @param {any} item
  */
 function small(item) {
@@ -432,6 +441,10 @@ function small(item) {
     key: String(item.key), seq: Number(item.seq ?? 0), error: String(item.error ?? "bad-record"),
     message: String(item.message ?? "").slice(0, 300),
   };
-  const retryable = typeof item.envelope === "string" && !item.merge && item.envelope.length <= 200_000;
-  return retryable ? { ...kept, envelope: item.envelope } : { ...kept, merge: Boolean(item.merge) };
+  if (!item.merge) {
+    const retryable = typeof item.envelope === "string" && item.envelope.length <= RETRY_LIMIT;
+    return retryable ? { ...kept, envelope: item.envelope } : kept;
+  }
+  const states = Array.isArray(item.states) && JSON.stringify(item.states).length <= RETRY_LIMIT ? item.states : null;
+  return states ? { ...kept, merge: true, states } : { ...kept, merge: true };
 }

@@ -300,11 +300,18 @@ export async function retryRejects(sync) {
   const rejects = await sync.store("readRejects");
   if (!rejects.length) return 0;
   const keys = await sync.keysOf(account);
-  const page = await sync.decryptPage(rejects.map((/** @type {any} */ r) => ({ seq: r.seq, record_id: r.key, envelope: r.envelope })), keys);
-  if (!page.ok.length) return 0;
+  const sealed = rejects.filter((/** @type {any} */ r) => r.envelope);
+  const page = await sync.decryptPage(sealed.map((/** @type {any} */ r) => ({ seq: r.seq, record_id: r.key, envelope: r.envelope })), keys);
+  // States the engine could not read before (an older app): merged again as they were.
+  const opened = rejects.filter((/** @type {any} */ r) => r.states)
+    .flatMap((/** @type {any} */ r) => r.states.map((/** @type {any} */ state) => ({ seq: r.seq, key: r.key, state })));
+  const ok = [...page.ok, ...opened];
+  if (!ok.length) return 0;
   const cursor = (await sync.store("readMeta", "cursor")) ?? { id: "cursor", since: 0, log_id: null };
-  await sync.applyPage({ ok: page.ok, rejected: [] }, cursor);
-  const stillBad = new Set(page.rejected.map((r) => r.key));
+  const applied = await sync.applyPage({ ok, rejected: [] }, cursor);
+  // Still unreadable: not opened again, or refused by the engine again (then set aside anew,
+  // by its record's key, with its opened state).
+  const stillBad = new Set([...page.rejected.map((r) => r.key), ...(applied.rejected ?? [])]);
   await sync.store("dropRejects", rejects.filter((/** @type {any} */ r) => !stillBad.has(r.key)).map((/** @type {any} */ r) => r.key));
-  return page.ok.length;
+  return new Set(ok.map((r) => r.key).filter((key) => !stillBad.has(key))).size;
 }

@@ -34,9 +34,9 @@ export const REJECT_ADVICE = {
   "bad-padding": "It arrived damaged. Try again; if it stays, forget it and edit that record again on the device that has it.",
   "bad-base64": "It arrived damaged. Try again; if it stays, forget it and edit that record again on the device that has it.",
   "bad-hex": "It arrived damaged. Try again; if it stays, forget it and edit that record again on the device that has it.",
-  "bad-record": "It opened, but this version of the app cannot read what is inside (a newer app may have written it). Update the app, then try again.",
-  "mixed-records": "It opened, but this version of the app cannot read what is inside. Update the app, then try again.",
-  "bad-request": "It opened, but this version of the app cannot read what is inside. Update the app, then try again.",
+  "bad-record": "It opened, but this version of the app cannot read what is inside (a newer app may have written it). Update the app, then try again; if it stays, forget it.",
+  "mixed-records": "It opened, but this version of the app cannot read what is inside. Update the app, then try again; if it stays, forget it.",
+  "bad-request": "It opened, but this version of the app cannot read what is inside. Update the app, then try again; if it stays, forget it.",
 };
 /** For a code with no advice of its own. */
 export const REJECT_ADVICE_OTHER = "Try again; if it stays, forget it and edit that record again on the device that has it.";
