@@ -102,7 +102,7 @@ export async function unlock(sync, passphrase, { onStage = () => {} } = {}) {
   await sync.store("updateMeta", "account", { ...fields, state: "ok" });
   sync.error = null;
   sync.channel?.postMessage({ type: "account" });
-  await retryRejects(sync);
+  await sync.withLock(() => retryRejects(sync));
   return sync.syncNow({ reason: "unlock" });
 }
 
@@ -259,7 +259,7 @@ export async function recover(sync, { server = defaultServer(), code, kit, passp
   await saveAccount(sync, {
     server: base, account_id: id, token: answer.token, key_epoch: answer.account.key_epoch, deks, recovery_sealed: sealed,
   }, answer.account.log_id);
-  await retryRejects(sync);
+  await sync.withLock(() => retryRejects(sync));
   onStage("syncing");
   return sync.syncNow({ reason: "recover" });
 }
