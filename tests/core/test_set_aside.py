@@ -16,9 +16,12 @@ from typing import Any
 import pytest
 from followup import api, schema
 from followup.bounds import TEXT_MAX
+from followup.sync import encode_replica
 
 from .test_bounds import DATES, IDS, TEXTS, fields_of, put_at
 from .test_codec import CAPTURE
+from .test_sync import NODE_A, NODE_B, edit
+from .test_sync import person as sync_person
 
 NOW, TODAY = "2026-11-23T09:00:00Z", "2026-11-23"
 KEY = {"decisions": "key"}
@@ -253,3 +256,47 @@ def test_a_record_another_tab_stored_badly_leaves_memory_and_a_good_copy_brings_
 def test_a_whole_payload_that_is_wrong_still_fails_the_load() -> None:
     assert call(op="load", data=[])["error"] == "wrong-type"
     assert call(op="load", data={"schema_version": 99})["error"] == "unsupported-schema"
+
+
+# --- Sync: records merged from another device --------------------------------------------------
+
+
+def merged(*records: dict[str, Any]) -> dict[str, Any]:
+    """`merge` of people first seen on another device (no local state)."""
+    items = []
+    for record in records:
+        theirs, _ = edit(None, record, node=NODE_B)
+        key = f"people/{record['id']}"
+        items.append({"key": key, "local": None, "remote": [encode_replica(theirs)]})
+    return call(op="merge", now=NOW, node=NODE_A, clock="", records=items)
+
+
+def test_an_older_devices_over_long_name_syncs_in_and_shows() -> None:
+    call(op="load", data=CAPTURE)
+
+    answer = merged(sync_person(pid="p7", name="L" * 1_500))
+
+    assert [r["held"] for r in answer["records"]] == [None]
+    assert call(op="person", id="p7", now=NOW, today=TODAY)["person"]["name"] == "L" * 1_500
+
+
+def test_a_synced_record_that_cannot_be_read_is_held_and_the_others_apply() -> None:
+    call(op="load", data=CAPTURE)
+
+    answer = merged(sync_person(pid="p7", created_at="0001-01-01T00:00:00Z"), sync_person(pid="p8"))
+
+    assert answer["ok"]
+    assert [bool(r["held"]) for r in answer["records"]] == [True, False]
+    assert [p["id"] for p in answer["put"]["people"]] == ["p8"]
+    assert call(op="person", id="p8", now=NOW, today=TODAY)["ok"]
+
+
+def test_a_readable_version_synced_in_takes_a_set_aside_record_back() -> None:
+    call(op="load", data=with_bad("people", "created_at", "0001-01-01T00:00:00Z"))
+    assert call(op="person", id="p1", now=NOW, today=TODAY)["error"] == "set-aside"
+
+    merged(sync_person(pid="p1", name="Bea Chen"))
+
+    assert call(op="person", id="p1", now=NOW, today=TODAY)["person"]["name"] == "Bea Chen"
+    assert call(op="command", name="update_person", payload={"id": "p1", "notes": "x"},
+                now=NOW, today=TODAY)["ok"]  # fmt: skip
