@@ -82,11 +82,11 @@ def check_answer(state: State, op: str, answer: Mapping[str, Any]) -> None:
     """Raises SetAsideError if the answer would write over or delete a set-aside record."""
     if not state.set_aside or op in READING_OPS:
         return
-    aside = {(x.store, x.id): x for x in state.set_aside}
+    aside = {(x.store, x.id): x for x in state.set_aside if x.id is not None}
     for store, records in _items(answer.get("put")):
         for record in records if isinstance(records, list) else ():
             found = _id_of(store, record)
-            if (store, found) in aside:
+            if found is not None and (store, found) in aside:
                 raise SetAsideError(aside[(store, found)])
     for store, ids in _items(answer.get("delete")):
         for found in ids if isinstance(ids, list) else ():
