@@ -300,3 +300,14 @@ def test_a_readable_version_synced_in_takes_a_set_aside_record_back() -> None:
     assert call(op="person", id="p1", now=NOW, today=TODAY)["person"]["name"] == "Bea Chen"
     assert call(op="command", name="update_person", payload={"id": "p1", "notes": "x"},
                 now=NOW, today=TODAY)["ok"]  # fmt: skip
+
+
+def test_a_second_copy_under_one_id_is_set_aside_and_the_first_stays() -> None:
+    call(op="load", data=CAPTURE)
+    first = {**CAPTURE["people"][0], "id": "p5", "name": "First"}
+    second = {**first, "name": "Second"}
+
+    answer = call(op="upsert", data={"people": [first, second]})
+
+    assert [(x["id"], x["error"]) for x in answer["set_aside"]] == [("p5", "duplicate-id")]
+    assert answer["counts"]["people"] == 3

@@ -35,12 +35,12 @@ class SetAsideError(EngineError):
     """An op would touch a record the engine set aside."""
 
     def __init__(self, record: SetAside) -> None:
-        where = f" at {record.field}" if record.field else ""
+        where = f", at {record.field}" if record.field else ""
         super().__init__(
             "set-aside",
-            f"The {_WHAT.get(record.store, 'record')} '{record.id}' could not be read when the "
-            f"app started ({record.message.rstrip('.')}{where}), so it was set aside and is "
-            "left as it is. Nothing was changed.",
+            f"The {_WHAT.get(record.store, 'record')} '{record.id}' is set aside: it could not be "
+            f"read ({record.message.rstrip('.')}{where}), so it is kept exactly as it was stored "
+            "and nothing can change it until it is repaired. Nothing was changed.",
             f"{record.store}.{record.id}",
         )
 
@@ -63,7 +63,12 @@ def updated(
     gone = {_where(r) for r in put} | set(delete) | {(x.store, x.id) for x in bad}
     kept = tuple(x for x in state.set_aside if (x.store, x.id) not in gone)
     new = replace(state, set_aside=(*kept, *bad))
-    out = [(x.store, x.id) for x in bad if x.store in STORE_OF.values() and x.id is not None]
+    # A second copy under one id leaves the first in memory.
+    out = [
+        (x.store, x.id)
+        for x in bad
+        if x.store in STORE_OF.values() and x.id is not None and x.error != "duplicate-id"
+    ]
     if out:
         new = apply(new, (), out)
     return new
