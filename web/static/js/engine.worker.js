@@ -261,6 +261,7 @@ async function boot() {
       ready_ms: marks.ready,
       marks,
       counts: loaded.counts,
+      set_aside: loaded.set_aside, // records the engine could not read (docs/engine-api.md)
       worker_started_at: performance.timeOrigin,
     });
     if (made) await replaceSnapshot(made);

@@ -314,4 +314,14 @@
  *   days_since_copy: number | null, remind: boolean, heading: string, reminder: string | null}} DataSafety
  */
 
+// --- Records the engine cannot read (loadsafe) ---------------------------------------------------
+
+/**
+ * A stored record the engine set aside at `load` (docs/engine-api.md, "Records the engine
+ * cannot read"): left untouched on disk, not in memory. The worker's `ready` stage carries
+ * the list as `set_aside`; `id` is null when the record has no text id.
+ * @typedef {{store: string, id: string | null, field: string | null, error: string,
+ *   message: string}} SetAside
+ */
+
 export {};
