@@ -202,6 +202,13 @@ function showStage(stage) {
     html.dataset.runtimeMs = String(Math.round(stage.runtime_ms));
     html.dataset.engineMs = String(Math.round(stage.engine_ms));
     refreshToday();
+    // Records written by an older version that this one cannot read stay on disk untouched
+    // and go into every backup; the engine leaves them out (docs/engine-api.md).
+    const aside = stage.set_aside ?? [];
+    if (aside.length) {
+      const one = aside[0];
+      toastWhenFree(`${aside.length === 1 ? "One saved record" : `${aside.length} saved records`} could not be read and ${aside.length === 1 ? "was" : "were"} left as ${aside.length === 1 ? "it was" : "they were"} (first: ${one.store} ${one.id ?? ""}, ${one.message}). Export a backup before editing them.`);
+    }
   } else if (stage.stage === "failed") {
     html.dataset.engine = "failed";
     today.showLoading(stage.message);
