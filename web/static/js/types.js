@@ -52,7 +52,9 @@
 
 /** The engine's vocabulary (op `catalog`).
  * @typedef {{rules: Record<string, RuleWords>, channels: Record<string, ChannelWords>,
- *   interaction_kinds: Record<string, string>}} Catalog
+ *   interaction_kinds: Record<string, string>, meeting_kinds: string[],
+ *   timeline_words: Record<string, string>, advice_kinds: Record<string, string>,
+ *   introduction_kinds: Record<string, string>}} Catalog
  */
 
 /**

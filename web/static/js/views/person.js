@@ -8,7 +8,7 @@
  * through engine commands. There is no delete: the engine has no command for it yet.
  */
 import { h, localDate } from "../dom.js";
-import { loadCatalog, wordsOf } from "../catalog.js";
+import { catalogNow, loadCatalog, wordsOf } from "../catalog.js";
 import { initials, roleLine } from "./people.js";
 import { openDraft } from "./draft-sheet.js";
 import { openMore, openSnooze } from "./followup-sheets.js";
@@ -19,20 +19,6 @@ import { dueText } from "./today/when.js";
 /** @typedef {import("../types.js").FollowUp} FollowUp */
 /** @typedef {import("../types.js").Catalog} Catalog */
 
-const KIND_WORDS = {
-  meeting: "Met",
-  call: "Call",
-  coffee: "Coffee",
-  interview: "Interview",
-  informational_interview: "Informational interview",
-  message_sent: "Message sent",
-  message_received: "Message received",
-  thank_you_email: "Thank-you email",
-  thank_you_card: "Handwritten card",
-  thank_you_call: "Thank-you call",
-  introducer_update: "Update sent",
-  note: "Note",
-};
 const QUICK = [
   { kind: "meeting", label: "Met today", done: "met" },
   { kind: "call", label: "Called", done: "called" },
@@ -339,7 +325,7 @@ class PersonScreen {
       const withWhom = it.person_ids.filter((/** @type {string} */ id) => id !== this.id).map((/** @type {string} */ id) => names[id]).filter(Boolean);
       return h("li", { class: "person-event" },
         h("div", { class: "person-event-top" },
-          h("span", { class: "person-kind" }, KIND_WORDS[/** @type {keyof typeof KIND_WORDS} */ (it.kind)] ?? it.kind),
+          h("span", { class: "person-kind" }, catalogNow()?.timeline_words[it.kind] ?? it.kind),
           h("time", { class: "subtle", datetime: it.at }, when(it.at, now)),
         ),
         withWhom.length ? h("p", { class: "subtle", text: `With ${withWhom.join(", ")}` }) : null,

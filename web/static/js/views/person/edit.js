@@ -5,6 +5,7 @@
  * decision).
  */
 import { h, localDate } from "../../dom.js";
+import { catalogNow } from "../../catalog.js";
 
 /**
  * What the forms need of the Person screen.
@@ -12,12 +13,16 @@ import { h, localDate } from "../../dom.js";
  *   refresh: () => Promise<void>, renderHeader: () => void}} Screen
  */
 
-const MEETING_KINDS = [
-  ["meeting", "Meeting"], ["coffee", "Coffee"], ["call", "Call"], ["interview", "Interview"],
-  ["informational_interview", "Informational interview"],
-];
-const ADVICE_KINDS = [["names", "Names to contact"], ["book", "Something to read"], ["resume", "Resume advice"], ["other", "Other advice"]];
-const INTRO_KINDS = [["introduction", "Introduced us"], ["referral", "Referred me"], ["name", "Gave me their name"]];
+/** The engine's words for the kinds a form offers (the catalog is loaded by the screen). */
+function words() {
+  const catalog = catalogNow();
+  const pairs = (/** @type {Record<string, string> | undefined} */ table) => Object.entries(table ?? {});
+  return {
+    meetings: (catalog?.meeting_kinds ?? ["meeting"]).map((k) => [k, catalog?.interaction_kinds[k] ?? k]),
+    advice: pairs(catalog?.advice_kinds),
+    introductions: pairs(catalog?.introduction_kinds),
+  };
+}
 
 /** First word of a name, for friendly headings. @param {string} name */
 function first(name) {
@@ -174,7 +179,7 @@ export function openEdit(screen) {
 export function openMeeting(screen) {
   const firstName = first(screen.person.name);
   const { dialog, form, body, submit, fail } = formDialog(screen, `Log a meeting with ${firstName}`, "Save meeting");
-  const kind = select("kind", MEETING_KINDS, "meeting");
+  const kind = select("kind", words().meetings, "meeting");
   const today = localDate(new Date());
   const date = input("date", today, { type: "date", max: today });
   const notes = textarea("notes", "", 4);
@@ -184,7 +189,7 @@ export function openMeeting(screen) {
   const addAdvice = () => {
     const n = ++rows;
     const text = input(`advice-${n}`, "", { autocomplete: "off" });
-    const what = select(`advice-kind-${n}`, ADVICE_KINDS, "other");
+    const what = select(`advice-kind-${n}`, words().advice, "other");
     const li = h("li", { class: "person-row-item" },
       field(`advice-text-${n}`, `Advice ${adviceList.children.length + 1}`, text),
       field(`advice-type-${n}`, "Kind of advice", what),
@@ -261,7 +266,7 @@ export async function openIntroduction(screen) {
   const who = input("introduced", "", { list: "person-intro-names", autocomplete: "off", autocapitalize: "words", required: true });
   const list = h("datalist", { id: "person-intro-names" }, ...others.map((x) => h("option", { value: label(x) })));
   const org = input("organisation", "", { autocomplete: "off" });
-  const kind = select("kind", INTRO_KINDS, "introduction");
+  const kind = select("kind", words().introductions, "introduction");
   const context = input("context", "", { autocomplete: "off", placeholder: "e.g. talk to her about media sales" });
   const today = localDate(new Date());
   const date = input("date", today, { type: "date", max: today });
