@@ -178,3 +178,21 @@ def test_a_failed_load_keeps_the_state_that_was_loaded() -> None:
 def test_the_api_never_raises_even_on_nonsense() -> None:
     for request in ["", "null", "1", '{"op": null}', '{"op": "load", "data": null}', "\x00"]:
         assert json.loads(api.call(request))["ok"] is False
+
+
+def test_apply_takes_records_another_tab_put_and_deleted() -> None:
+    written = {"people": [{"id": "p7", "name": "Cy", "created_at": "2026-11-23T08:30:00Z"}]}
+
+    answer = call(op="apply", put=written, delete={"opportunities": ["o1"]})
+
+    assert answer["counts"]["people"] == 3
+    assert answer["counts"]["opportunities"] == 0
+
+
+def test_rollback_puts_back_the_state_from_before_the_last_op() -> None:
+    call(op="apply", put={"people": [{"id": "p7", "name": "Cy", "created_at": NOW}]})
+
+    answer = call(op="rollback")
+
+    assert answer["counts"]["people"] == 2
+    assert call(op="rollback")["counts"]["people"] == 2

@@ -235,6 +235,8 @@ def test_a_shared_or_pasted_linkedin_profile_fills_capture(
     page.get_by_label("One line of context").fill("Shared from LinkedIn")
     page.get_by_role("button", name="Save person").click()
     expect(page.get_by_role("status").filter(has_text="Saved Tom O\u2019Brien.")).to_be_visible()
+    # Saved before the engine was up, it waited in the inbox: the engine files it on boot.
+    expect(page.locator("#recent-list")).to_contain_text("Tom O\u2019Brien")
     [tom] = idb(page, "people")
     assert (tom["role"], tom["organisation"]) == ("Head of Media Sales", "Northwind")
     assert tom["urls"] == ["https://www.linkedin.com/in/tom-obrien-42"]

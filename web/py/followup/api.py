@@ -13,6 +13,7 @@ from typing import Any
 
 from . import __version__
 from .agenda import agenda
+from .capture import CAPTURE_OPS
 from .catalog import encode_catalog
 from .codec import (
     SCHEMA_VERSION,
@@ -42,11 +43,14 @@ from .transfer import TRANSFER_OPS
 from .wording import BUILT_IN
 
 _state: State = new_state()
+# The state before the last op, so the worker can put memory back when a write fails to reach
+# the disk (`rollback`): memory and disk change together, or neither does.
+_before: State = _state
 
 
 def call(request: str) -> str:
     """Handle one request (a JSON string) and answer with a JSON string, errors included."""
-    global _state
+    global _state, _before
     try:
         try:
             raw = json.loads(request)
@@ -61,6 +65,8 @@ def call(request: str) -> str:
         # Every op may be sent the shell's clock; those that do not need it ignore it.
         fields = Fields(raw, "", ("op", "now", "today", *allowed))
         new_state_, answer = handler(_state, fields)
+        if raw["op"] != "rollback":
+            _before = _state
         _state = new_state_
         return json.dumps({"ok": True, **answer}, ensure_ascii=False)
     except EngineError as error:
@@ -99,6 +105,32 @@ def _upsert(state: State, f: Fields) -> Answer:
         put.extend(decode_rounds(stores.raw["meta"]))
     new = apply(state, put)
     return new, {"counts": _counts(new)}
+
+
+def _apply(state: State, f: Fields) -> Answer:
+    """Records written elsewhere (another tab's engine) taken in as they are on disk."""
+    put: list[Stored] = []
+    if f.has("put"):
+        stores = Fields(f.value("put"), "put", (*STORES, "meta"))
+        for store in STORES:
+            if stores.has(store):
+                put.extend(decode_records(store, stores.raw[store], f"put.{store}"))
+        if stores.has("meta"):
+            settings, profile = decode_meta(stores.raw["meta"], "put.meta")
+            put.extend(x for x in (settings, profile) if x is not None)
+    delete: list[tuple[str, str]] = []
+    if f.has("delete"):
+        ids = Fields(f.value("delete"), "delete", (*STORES, "meta"))
+        for store in STORES:
+            if ids.has(store):
+                delete.extend((store, key) for key in ids.ids(store))
+    new = apply(state, put, delete)
+    return new, {"counts": _counts(new)}
+
+
+def _rollback(state: State, f: Fields) -> Answer:
+    """Memory back to before the last op: its changes could not be saved."""
+    return _before, {"counts": _counts(_before)}
 
 
 def _command(state: State, f: Fields) -> Answer:
@@ -202,6 +234,8 @@ def _version(state: State, f: Fields) -> Answer:
 _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = {
     "load": (("data",), _load),
     "upsert": (("data",), _upsert),
+    "apply": (("put", "delete"), _apply),
+    "rollback": ((), _rollback),
     "command": (("name", "payload", "now", "today"), _command),
     "today": (("now", "today"), _today),
     "graph": ((), _graph),
@@ -212,6 +246,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     "catalog": ((), _catalog),
     "merge": (("now", "node", "clock", "records"), _merge),  # sync (sync.py)
     **TRANSFER_OPS,  # import and export (transfer.py)
+    **CAPTURE_OPS,  # Capture's pickers (capture.py)
     **OWED_OPS,  # drafts, send links, a person, the gratitude round (owed.py)
 }
 

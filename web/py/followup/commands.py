@@ -25,6 +25,7 @@ from .errors import ValidationError
 from .fields import Fields
 from .model import (
     Event,
+    EventId,
     Interaction,
     Introduction,
     IntroductionId,
@@ -145,10 +146,23 @@ class SaveProfile:
     profile: Profile
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Capture:
+    """A person and how you know them, decided as one: someone new (a `Person`) or saved (an
+    id); where you met (a new `Event` or a saved one's id); who introduced you (new or saved),
+    with the introduction; and "met today" as an interaction. All of it is done, or none."""
+
+    person: Person | PersonId
+    event: Event | EventId | None = None
+    introducer: Person | PersonId | None = None
+    introduction: Introduction | None = None
+    met: Interaction | None = None
+
+
 Command = (
     AddPerson | UpdatePerson | AddEvent | RecordIntroduction | UpdateIntroduction
     | LogInteraction | AddOpportunity | UpdateOpportunity | MoveOpportunity | MarkDone
-    | Snooze | Skip | Reopen | MergePeople | SaveSettings | SaveProfile
+    | Snooze | Skip | Reopen | MergePeople | SaveSettings | SaveProfile | Capture
 )  # fmt: skip
 
 
@@ -286,6 +300,77 @@ def _save_profile(payload: Mapping[str, Any], now: datetime) -> Command:
     return SaveProfile(profile=decode_profile(payload, ""))
 
 
+_CAPTURE_PARTS = ("person", "event", "introduced_by", "introduction", "met")
+
+
+def _capture(payload: Mapping[str, Any], now: datetime) -> Command:
+    f = Fields(payload, "payload", _CAPTURE_PARTS)
+    person = _new_or_saved(f.value("person"), f.field("person"), now)
+    person_id = person.id if isinstance(person, Person) else person
+    introducer = _maybe_part(f, "introduced_by", lambda raw, at: _new_or_saved(raw, at, now))
+    raw_intro = f.raw.get("introduction")
+    if introducer is None and raw_intro is not None:
+        raise ValidationError("missing-field", "Say who introduced them.", f.field("introduced_by"))
+    introduction = None
+    if introducer is not None:
+        if raw_intro is None:
+            raise ValidationError(
+                "missing-field", "An introduction needs its id.", f.field("introduction")
+            )
+        introducer_id = introducer.id if isinstance(introducer, Person) else introducer
+        introduction = _capture_introduction(
+            raw_intro, f.field("introduction"), introducer_id, person_id, now
+        )
+    return Capture(
+        person=person,
+        event=_maybe_part(f, "event", lambda raw, at: _capture_event(raw, at, now)),
+        introducer=introducer,
+        introduction=introduction,
+        met=_maybe_part(f, "met", lambda raw, at: _capture_met(raw, at, person_id, now)),
+    )
+
+
+def _maybe_part(f: Fields, key: str, read: Callable[[object, str], Any]) -> Any:
+    raw = f.raw.get(key)
+    return None if raw is None else read(raw, f.field(key))
+
+
+def _saved_id(raw: object) -> bool:
+    """`{"id"}` alone names someone (or something) already saved."""
+    return isinstance(raw, Mapping) and {k for k in raw if not str(k).startswith("_")} == {"id"}
+
+
+def _new_or_saved(raw: object, where: str, now: datetime) -> Person | PersonId:
+    if _saved_id(raw):
+        return PersonId(Fields(raw, where, ("id",)).ident("id"))
+    Fields(raw, where, tuple(f for f in PERSON_FIELDS if f not in _STAMPS))
+    assert isinstance(raw, Mapping)  # Fields checked it
+    return decode_person({**raw, "created_at": now, "updated_at": now}, where)
+
+
+def _capture_event(raw: object, where: str, now: datetime) -> Event | EventId:
+    if _saved_id(raw):
+        return EventId(Fields(raw, where, ("id",)).ident("id"))
+    Fields(raw, where, ("id", "name", "date", "place"))
+    assert isinstance(raw, Mapping)
+    return decode_event({**raw, "created_at": now}, where)
+
+
+def _capture_introduction(
+    raw: object, where: str, introducer: PersonId, introduced: PersonId, now: datetime
+) -> Introduction:
+    f = Fields(raw, where, ("id", "kind", "context", "at"))
+    at = f.instant("at", now)
+    record = {**f.raw, "introducer_id": introducer, "introduced_id": introduced, "at": at}
+    return decode_introduction({**record, "created_at": now}, where)
+
+
+def _capture_met(raw: object, where: str, person: PersonId, now: datetime) -> Interaction:
+    f = Fields(raw, where, ("id", "at", "kind"))
+    record = {**f.raw, "person_ids": [person], "kind": f.raw.get("kind", "meeting")}
+    return decode_interaction({**record, "created_at": now}, where)
+
+
 _PARSERS: Mapping[str, Callable[[Mapping[str, Any], datetime], Command]] = {
     "add_person": _add_person,
     "update_person": _update(
@@ -312,6 +397,7 @@ _PARSERS: Mapping[str, Callable[[Mapping[str, Any], datetime], Command]] = {
     "merge_people": _merge,
     "save_settings": _save_settings,
     "save_profile": _save_profile,
+    "capture": _capture,
 }
 
 COMMAND_NAMES = tuple(_PARSERS)

@@ -9,12 +9,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from .addresses import is_email
 from .agenda import open_followups
+from .capture import fold
 from .codec import decode_introduction, decode_opportunity, decode_person, encode_record
 from .commands import (
     AddEvent,
     AddOpportunity,
     AddPerson,
+    Capture,
     Command,
     LogInteraction,
     MarkDone,
@@ -32,7 +35,7 @@ from .commands import (
     split_key,
 )
 from .context import make_context
-from .errors import NotFoundError, ValidationError
+from .errors import EngineError, NotFoundError, ValidationError
 from .events import (
     AdviceActedOn,
     DomainEvent,
@@ -63,6 +66,7 @@ from .model import (
     INTRODUCTION_STATUS_ORDER,
     MEETING_KINDS,
     DecisionStatus,
+    Event,
     FollowUpDecision,
     Interaction,
     InteractionId,
@@ -71,6 +75,7 @@ from .model import (
     Opportunity,
     OpportunityId,
     Person,
+    PersonId,
     RoundRecord,
     Stage,
 )
@@ -114,7 +119,7 @@ def _add_person(state: State, c: AddPerson, now: datetime, today: date) -> Decis
 def _update_person(state: State, c: UpdatePerson, now: datetime, today: date) -> Decision:
     person = _need(state.people, c.person_id, "id", "person")
     updated = decode_person({**encode_record(person), **c.changes, "updated_at": now}, "")
-    _check_person(state, updated)
+    _check_person(state, updated, person)
     event = PersonUpdated(person_id=person.id, fields=tuple(sorted(c.changes)))
     return changed(state, [event], [updated])
 
@@ -299,10 +304,123 @@ def _save_profile(state: State, c: SaveProfile, now: datetime, today: date) -> D
     return changed(state, [ProfileSaved()], [c.profile])
 
 
-def _check_person(state: State, person: Person) -> None:
+def _capture(state: State, c: Capture, now: datetime, today: date) -> Decision:
+    """Each part is decided on the state the parts before it left, and nothing is kept unless
+    every part can be done. Errors name the payload field (`payload.introduced_by.id`)."""
+    parts = _Parts(state)
+    clock = (now, today)
+    event: Event | None = None
+    if isinstance(c.event, Event):
+        event = _same_event(state, c.event)
+        if event is None:
+            parts.add(
+                _naming("payload.event", _add_event, parts.state, AddEvent(event=c.event), clock)
+            )
+            event = c.event
+    elif c.event is not None:
+        event = _need(state.events, c.event, "payload.event.id", "event")
+    _capture_person(parts, c.person, event, clock)
+    if isinstance(c.introducer, Person):
+        new = AddPerson(person=c.introducer)
+        parts.add(_naming("payload.introduced_by", _add_person, parts.state, new, clock))
+    elif c.introducer is not None:
+        _need(parts.state.people, c.introducer, "payload.introduced_by.id", "person")
+    if c.introduction is not None:
+        # The person was saved above: the only error left on `introduced_id` is "same person".
+        renames = {
+            "introducer_id": "payload.introduced_by.id",
+            "introduced_id": "payload.introduced_by.id",
+        }
+        record = RecordIntroduction(introduction=c.introduction)
+        parts.add(
+            _naming(
+                "payload.introduction", _record_introduction, parts.state, record, clock, renames
+            )
+        )
+    if c.met is not None:
+        met = LogInteraction(interaction=c.met)
+        renames = {"person_ids": "payload.person.id"}
+        parts.add(_naming("payload.met", _log_interaction, parts.state, met, clock, renames))
+    # A record changed by two parts (an introduction the meeting moved on) is put once, as last.
+    puts = {(type(r), _key(r)): r for d in parts.decisions for r in d.put}
+    return changed(state, [e for d in parts.decisions for e in d.events], puts.values())
+
+
+class _Parts:
+    """The parts of one capture decided so far, and the state they leave."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+        self.decisions: list[Decision] = []
+
+    def add(self, decision: Decision) -> None:
+        self.decisions.append(decision)
+        self.state = decision.state
+
+
+def _capture_person(
+    parts: _Parts, person: Person | PersonId, event: Event | None, clock: tuple[datetime, date]
+) -> None:
+    if isinstance(person, Person):
+        if event is not None:
+            if person.event_id is not None and person.event_id != event.id:
+                raise ValidationError(
+                    "conflict", "Say where you met once, under event.", "payload.person.event_id"
+                )
+            how_met = person.how_met or f"Met at {event.name}"
+            person = replace(person, event_id=event.id, how_met=how_met)
+        parts.add(
+            _naming("payload.person", _add_person, parts.state, AddPerson(person=person), clock)
+        )
+        return
+    saved: Person = _need(parts.state.people, person, "payload.person.id", "person")
+    if event is not None:
+        met_there = replace(
+            saved, event_id=event.id, how_met=f"Met at {event.name}", updated_at=clock[0]
+        )
+        updated = PersonUpdated(person_id=saved.id, fields=("event_id", "how_met"))
+        parts.add(changed(parts.state, [updated], [met_there]))
+
+
+def _same_event(state: State, new: Event) -> Event | None:
+    """A saved event with the same name on the same day is the same event (event mode sends a
+    new one with every capture, perhaps before the engine has seen the first)."""
+    name = fold(new.name)
+    for saved in state.events.values():
+        if saved.date == new.date and fold(saved.name) == name:
+            return saved
+    return None
+
+
+def _key(record: Stored) -> str:
+    return record.key if isinstance(record, FollowUpDecision) else getattr(record, "id", "")
+
+
+def _naming(
+    prefix: str,
+    handler: Callable[[State, Any, datetime, date], Decision],
+    state: State,
+    command: Command,
+    clock: tuple[datetime, date],
+    renames: Mapping[str, str] | None = None,
+) -> Decision:
+    """Decide one part of a capture; its errors name the field as the capture payload spells
+    it (`name` -> `payload.person.name`)."""
+    try:
+        return handler(state, command, *clock)
+    except EngineError as error:
+        field = error.field or ""
+        base = field.split("[", 1)[0].split(".", 1)[0]
+        outer = (renames or {}).get(base) or (f"{prefix}.{field}" if field else prefix)
+        raise type(error)(error.code, error.message, outer) from None
+
+
+def _check_person(state: State, person: Person, before: Person | None = None) -> None:
+    """A saved person's addresses were checked when they were written: only new ones are."""
     _not_blank(person.name, "name", "Give the person a name.")
+    known = set(before.emails) if before else set()
     for i, email in enumerate(person.emails):
-        if "@" not in email or email.strip() != email or " " in email:
+        if email not in known and not is_email(email):
             raise ValidationError(
                 "invalid-email", f"'{email}' does not look like an email address.", f"emails[{i}]"
             )
@@ -351,4 +469,5 @@ _HANDLERS: Mapping[type, Callable[[State, Any, datetime, date], Decision]] = {
     MergePeople: _merge_people,
     SaveSettings: _save_settings,
     SaveProfile: _save_profile,
+    Capture: _capture,
 }

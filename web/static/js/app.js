@@ -54,20 +54,7 @@ const engine = backend.engine;
 
 const today = new TodayView({ backend, command: (name, payload) => command(name, payload), toast, tracker });
 
-const capture = new CaptureView({
-  tracker,
-  toast,
-  onSaved: (put) => {
-    engine.call({ op: "upsert", data: put }).then(refreshToday);
-  },
-  onMet: async (person) => {
-    const now = new Date();
-    const done = await command("log_interaction", {
-      id: crypto.randomUUID(), person_ids: [person.id], kind: "meeting", at: now.toISOString(),
-    });
-    if (done) toast(`Logged: met ${person.name} today.`);
-  },
-});
+const capture = new CaptureView({ backend, command: (name, payload) => command(name, payload), toast, tracker });
 
 /**
  * Send a command to the engine; its changes are on disk when this resolves ok.
@@ -246,6 +233,16 @@ window.addEventListener("followthrough:db-upgraded", async () => {
   location.reload();
 });
 engine.addEventListener("stage", (event) => showStage(/** @type {CustomEvent} */ (event).detail));
+// Records changed (here, by a replayed inbox, in another tab, by a sync): Today shows them.
+backend.addEventListener("changed", () => {
+  if (engine.ready) refreshToday();
+});
+backend.addEventListener("refused", (event) => {
+  const entries = /** @type {CustomEvent<import("./types.js").InboxEntry[]>} */ (event).detail;
+  for (const entry of entries) {
+    toastWhenFree(`A change made while the app was starting could not be saved: ${entry.refused?.message ?? entry.name}`);
+  }
+});
 window.addEventListener("hashchange", route);
 const shared = sharedToCapture();
 route();
@@ -273,4 +270,6 @@ registerServiceWorker({
 
 // Sync (optional, end-to-end encrypted) starts after the shell, off the critical path: on open,
 // on edits, when the network returns; it does nothing until the user turns it on.
-import("./sync.js").then(({ startSync }) => startSync(engine, { onApplied: () => refreshToday() }));
+import("./sync.js").then(({ startSync }) => startSync(engine, {
+  onApplied: () => backend.changed(["people", "events", "introductions", "interactions", "opportunities", "decisions", "meta"], "sync"),
+}));

@@ -5,11 +5,16 @@
  * - `send(op, args)` asks the engine (followup.api) anything; the shell's clock (`now`, `today`)
  *   is added to every request, and the answer is `{ok: true, ...}` or `{ok: false, error,
  *   message, field}` (it never rejects).
+ *   An answer that carries `put`/`delete` was saved by the engine worker (in one transaction,
+ *   with sync stamping) before it came back; if it could not be, the answer is `{ok: false,
+ *   error: "not-saved"}` and the engine is as it was.
  * - `command(name, payload)` runs one engine command; when it resolves ok, its changes are on
- *   disk and the engine holds them.
- * - events: `stage` (the engine's boot, `detail` as engine.js's Stage) and `changed` (records
- *   changed on this device, whoever changed them: a command here, another tab, a sync, an
- *   import; `detail: {stores: string[], source: "command" | "tab" | "sync" | "import" | "inbox"}`).
+ *   disk and the engine holds them. Before the engine is up, the command is kept in the inbox
+ *   (on disk when this resolves `{ok: true, queued: true}`) and replayed once it is.
+ * - events: `stage` (the engine's boot, `detail` as types.js's Stage), `changed` (records
+ *   changed on this device, whoever changed them; `detail` as types.js's Changed: source
+ *   "command", "op", "inbox", "tab" or "sync"), and `refused` (`detail`: inbox entries the
+ *   engine refused when it replayed them; they are kept, with their reason).
  *   A screen re-reads what it shows when a store it shows is among `stores`.
  * - `drafts`: what a form holds while it is being typed, so a reload or a closed app loses
  *   nothing (these are the shell's own notes, never synced and never seen by the engine).
@@ -18,17 +23,22 @@ import { localDate } from "./dom.js";
 import { Engine } from "./engine.js";
 import * as store from "./store.js";
 
-/** @typedef {{ok: true, [key: string]: any} | {ok: false, error: string, message: string, field?: string | null}} Answer */
-/** @typedef {{stores: string[], source: string}} Changed */
+/** @typedef {import("./types.js").Answer} Answer */
+/** @typedef {import("./types.js").Changed} Changed */
+
+/** Ops whose `put`/`delete` are other devices' records, announced by sync itself. */
+const NOT_LOCAL = new Set(["merge"]);
 
 export class Backend extends EventTarget {
   /** @param {Engine} [engine] */
   constructor(engine = new Engine()) {
     super();
     this.engine = engine;
-    engine.addEventListener("stage", (event) => {
-      this.dispatchEvent(new CustomEvent("stage", { detail: /** @type {CustomEvent} */ (event).detail }));
-    });
+    for (const type of ["stage", "changed", "refused"]) {
+      engine.addEventListener(type, (event) => {
+        this.dispatchEvent(new CustomEvent(type, { detail: /** @type {CustomEvent} */ (event).detail }));
+      });
+    }
     /** Form drafts: read, write (on every input) and drop. */
     this.drafts = {
       /** @param {string} id @returns {Promise<any>} */
@@ -53,20 +63,39 @@ export class Backend extends EventTarget {
    * @param {string} op @param {Record<string, unknown>} [args]
    * @returns {Promise<any>}
    */
-  send(op, args = {}) {
+  async send(op, args = {}) {
     const now = new Date();
-    return this.engine.call({ ...args, op, now: now.toISOString(), today: localDate(now) });
+    const answer = await this.engine.call({ ...args, op, now: now.toISOString(), today: localDate(now) });
+    if (answer.ok && !NOT_LOCAL.has(op)) this.changed(storesOf(answer), op === "command" ? "command" : "op");
+    return answer;
   }
 
   /**
-   * Run one engine command; its changes are on disk when this resolves ok.
+   * Run one engine command; its changes are on disk when this resolves ok. Before the engine is
+   * up it is kept in the inbox instead, and replayed (once) when the engine is.
    * @param {string} name @param {Record<string, unknown>} payload
    * @returns {Promise<any>}
    */
   async command(name, payload) {
-    const answer = await this.send("command", { name, payload });
-    if (answer.ok) this.changed(storesOf(answer), "command");
-    return answer;
+    if (this.engine.ready) return this.send("command", { name, payload });
+    const now = new Date();
+    try {
+      await store.enqueue({ id: crypto.randomUUID(), name, payload, at: now.toISOString(), today: localDate(now) });
+    } catch (error) {
+      return { ok: false, error: "not-saved", message: error instanceof Error ? error.message : String(error) };
+    }
+    // Replayed at boot, or now if the engine came up while this was being written.
+    this.engine.call({ op: "inbox" });
+    return { ok: true, queued: true };
+  }
+
+  /**
+   * Write one of the shell's own records, which the engine neither keeps nor syncs (meta
+   * `backup`: when the last backup file was made).
+   * @param {string} name @param {Record<string, unknown> & {id: string}} record
+   */
+  putShellRecord(name, record) {
+    return store.commit({ put: { [name]: [record] } });
   }
 
   /**

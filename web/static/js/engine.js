@@ -1,10 +1,13 @@
 // @ts-check
 /**
  * The page's proxy to the engine worker: `call(request) -> Promise<response>` with request ids,
- * and boot progress as events. Calls made before the engine is ready wait in the worker's queue.
+ * and the worker's news as events: `stage` (boot progress), `changed` (records the worker
+ * saved without being asked by this page: a replayed inbox, another tab's change) and
+ * `refused` (inbox entries the engine refused). Calls made before the engine is ready wait in
+ * the worker's queue.
  */
 
-/** @typedef {{stage: string, boot?: string, message?: string, ready_ms?: number, runtime_ms?: number, engine_ms?: number}} Stage */
+/** @typedef {import("./types.js").Stage} Stage */
 
 /**
  * The worker boot.js started, with the events it received before the page's code loaded; or,
@@ -51,7 +54,7 @@ export class Engine extends EventTarget {
     }
   }
 
-  /** @param {any} message */
+  /** @param {import("./types.js").WorkerMessage} message */
   receive(message) {
     if (message.type === "stage") {
       this.stage = message;
@@ -59,6 +62,10 @@ export class Engine extends EventTarget {
     } else if (message.type === "response") {
       this.pending.get(message.id)?.(message.response);
       this.pending.delete(message.id);
+    } else if (message.type === "changed") {
+      this.dispatchEvent(new CustomEvent("changed", { detail: { stores: message.stores, source: message.source } }));
+    } else if (message.type === "refused") {
+      this.dispatchEvent(new CustomEvent("refused", { detail: message.entries }));
     }
   }
 

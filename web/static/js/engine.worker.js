@@ -2,8 +2,11 @@
 /**
  * The engine worker: boots Pyodide in named stages (runtime, engine, data, ready), from a
  * memory snapshot when one matches this build, and answers `{id, request}` messages by calling
- * `followup.api.call(json) -> json`. Commands' changes are written to IndexedDB here, before
- * the page is told they are saved. Only JSON strings cross into Python.
+ * `followup.api.call(json) -> json`. It is the one writer of records: what an answer puts or
+ * deletes is written to IndexedDB here, in one transaction, before the page gets the answer
+ * (and if it cannot be, the engine is put back as it was). It replays the commands the page
+ * kept in the inbox before the engine was up, and takes in what other tabs' workers saved.
+ * Only JSON strings cross into Python.
  */
 const PYODIDE_BASE = new URL("../../pyodide/", import.meta.url).href;
 const ENGINE_ZIP_URL = new URL("../../py/followup.zip", import.meta.url).href;
@@ -90,7 +93,8 @@ const engineZip = fetch(ENGINE_ZIP_URL).then((response) => {
 const snapshotKey = BUILD.then((build) => new URL(`../../__snapshot__/${build.engine_hash}.bin`, import.meta.url).href);
 const snapshotResponse = FLAGS.has("nosnapshot") ? Promise.resolve(null) : findSnapshot();
 const userData = store.then(({ loadAll }) => loadAll()).then((data) => { mark("data_read"); return data; });
-for (const promise of [engineZip, userData]) promise.catch(() => {});
+const inbox = store.then(({ readInbox }) => readInbox());
+for (const promise of [engineZip, userData, inbox]) promise.catch(() => {});
 
 /** @type {any} */
 let api = null;
@@ -242,6 +246,8 @@ async function boot() {
     report("data", { engine_ms: marks.engine });
     const loaded = JSON.parse(api.call(JSON.stringify({ op: "load", data: await userData })));
     if (!loaded.ok) throw new Error(loaded.message);
+    const waiting = await inbox.catch(() => []);
+    if (waiting.length) await replayInbox(waiting);
     mark("ready");
 
     report("ready", {
@@ -261,32 +267,119 @@ async function boot() {
   }
 }
 
-/** @param {any} request */
+/**
+ * Ask Python. @param {Record<string, unknown>} request
+ * @returns {import("./types.js").Answer}
+ */
+function callApi(request) {
+  return JSON.parse(api.call(JSON.stringify(request)));
+}
+
+/** Ops whose `put`/`delete` are not this device's edits: sync writes its merges itself. */
+const NOT_COMMITTED = new Set(["merge"]);
+
+/** What a worker tells the other tabs' workers after each commit. */
+const tabs = typeof BroadcastChannel === "function" ? new BroadcastChannel("followthrough-changes") : null;
+
+/** @param {any} answer @returns {import("./types.js").Change | null} */
+function changeOf(answer) {
+  const put = answer.put ?? {};
+  const del = answer.delete ?? {};
+  const written = Object.values(put).some((r) => r?.length) || Object.values(del).some((r) => r?.length);
+  return written ? { put, delete: del } : null;
+}
+
+/** @param {import("./types.js").Change} change @returns {string[]} */
+function storesOf(change) {
+  return [...new Set([...Object.keys(change.put ?? {}), ...Object.keys(change.delete ?? {})])];
+}
+
+/**
+ * Save what an answer changed, with memory and disk changing together: if the write fails,
+ * the engine is put back as it was before the request (`rollback`) and the answer says so.
+ * @param {any} answer @param {{inbox?: number}} [options]
+ * @returns {Promise<import("./types.js").Answer>}
+ */
+async function save(answer, options) {
+  const change = changeOf(answer);
+  if (!change && options?.inbox === undefined) return answer;
+  const { commit } = await store;
+  try {
+    await commit(change ?? {}, undefined, options);
+  } catch (error) {
+    callApi({ op: "rollback" });
+    const message = error instanceof Error ? error.message : String(error);
+    const { AlreadyReplayed } = await store;
+    return { ok: false, error: error instanceof AlreadyReplayed ? "already-replayed" : "not-saved", message };
+  }
+  if (change) tabs?.postMessage({ type: "committed", put: change.put ?? {}, delete: change.delete ?? {} });
+  return answer;
+}
+
+/**
+ * Replay the commands made before the engine was up, oldest first, each with its own clock.
+ * A command the engine refuses is set aside with its reason (never lost) and reported; a write
+ * that fails leaves the rest for the next replay.
+ * @param {import("./types.js").InboxEntry[]} [entries]
+ */
+async function replayInbox(entries) {
+  const { readInbox, refuse } = await store;
+  entries = (entries ?? (await readInbox())).filter((e) => !e.refused);
+  /** @type {Set<string>} */
+  const stores = new Set();
+  /** @type {import("./types.js").InboxEntry[]} */
+  const refused = [];
+  for (const entry of entries) {
+    const answer = callApi({
+      op: "command", name: entry.name, payload: entry.payload, now: entry.at, today: entry.today,
+    });
+    if (!answer.ok) {
+      const reason = { error: answer.error, message: answer.message };
+      await refuse(entry.seq, reason);
+      refused.push({ ...entry, refused: reason });
+      continue;
+    }
+    const saved = await save(answer, { inbox: entry.seq });
+    if (saved.ok) for (const name of storesOf(/** @type {any} */ (saved))) stores.add(name);
+    else if (saved.error !== "already-replayed") break;
+  }
+  if (stores.size) self.postMessage({ type: "changed", stores: [...stores], source: "inbox" });
+  if (refused.length) self.postMessage({ type: "refused", entries: refused });
+}
+
+/** @param {any} request @returns {Promise<import("./types.js").Answer>} */
 async function handle(request) {
   await ready;
-  const { loadAll, commit } = await store;
+  if (request.op === "inbox") {
+    await replayInbox();
+    return { ok: true };
+  }
   if (request.op === "reload") {
-    // The page wrote records itself (a capture): reread everything in one batch.
-    const data = await loadAll();
-    return JSON.parse(api.call(JSON.stringify({ op: "load", data })));
+    // Legacy, until sync and transfer commit through the worker: reread everything.
+    const { loadAll } = await store;
+    return callApi({ op: "load", data: await loadAll() });
   }
-  const response = JSON.parse(api.call(JSON.stringify(request)));
-  if (response.ok && request.op === "command" && (response.put || response.delete)) {
-    try {
-      await commit({ put: response.put, delete: response.delete });
-    } catch (error) {
-      // The engine's memory ran ahead of the disk: put it back to what is saved.
-      const data = await loadAll();
-      api.call(JSON.stringify({ op: "load", data }));
-      return {
-        ok: false,
-        error: "not-saved",
-        message: error instanceof Error ? error.message : String(error),
-      };
-    }
-  }
-  return response;
+  const answer = callApi(request);
+  if (!answer.ok || NOT_COMMITTED.has(request.op)) return answer;
+  return save(answer);
 }
+
+/**
+ * Another tab's worker saved a change: take it into this engine, and tell the page.
+ * @param {import("./types.js").TabChange} change
+ */
+function takeFromTab(change) {
+  queue = queue.then(async () => {
+    await ready;
+    const answer = callApi({ op: "apply", put: change.put, delete: change.delete });
+    if (!answer.ok) {
+      console.warn("Could not take another tab's change:", answer.message);
+      return;
+    }
+    self.postMessage({ type: "changed", stores: storesOf(change), source: "tab" });
+  }).catch((error) => console.warn(error));
+}
+if (tabs) tabs.onmessage = (event) => { if (event.data?.type === "committed") takeFromTab(event.data); };
 
 ready = boot();
 ready.catch(() => {});

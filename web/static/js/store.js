@@ -48,6 +48,11 @@ export const MIGRATIONS = [
     }
     db.createObjectStore("sync_meta", { keyPath: "id" });
   },
+  // v2: commands made before the engine was up, in the order they were made; the worker
+  // replays them once it is (each is deleted in the transaction that saves its result).
+  (db) => {
+    db.createObjectStore("inbox", { keyPath: "seq", autoIncrement: true });
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -110,26 +115,40 @@ export async function loadAll(db) {
   return data;
 }
 
+/** Thrown by `commit` when the inbox entry it was to settle is gone: another tab replayed it. */
+export class AlreadyReplayed extends Error {}
+
 /**
  * Write `put` and `delete` (both `{store: [...]}`) in one transaction; resolves on
  * `oncomplete` with strict durability, so "saved" means on disk. Synced records are stamped
- * and queued for sync in the same transaction.
+ * and queued for sync in the same transaction. With `inbox`, the inbox entry of that `seq` is
+ * deleted in the same transaction, which fails with `AlreadyReplayed` if it is already gone.
  * @param {{put?: Record<string, any[]>, delete?: Record<string, string[]>}} change
  * @param {IDBDatabase} [db]
+ * @param {{inbox?: number}} [options]
  */
-export async function commit(change, db) {
+export async function commit(change, db, { inbox } = {}) {
   db = db ?? (await database());
   const put = change.put ?? {};
   const del = change.delete ?? {};
   const names = [...new Set([...Object.keys(put), ...Object.keys(del)])];
-  if (names.length === 0) return;
+  if (names.length === 0 && inbox === undefined) return;
   const synced = names.some((name) => name in SYNC_KEY_OF);
-  const scope = synced ? [...new Set([...names, ...SYNC_STORES])] : names;
+  const scope = [...new Set([...names, ...(synced ? SYNC_STORES : []), ...(inbox === undefined ? [] : ["inbox"])])];
   await new Promise((resolve, reject) => {
     const tx = db.transaction(scope, "readwrite", { durability: "strict" });
+    let gone = false;
     tx.oncomplete = () => resolve(undefined);
-    tx.onabort = () => reject(explain(tx.error));
+    tx.onabort = () => reject(gone ? new AlreadyReplayed("Another tab saved this change.") : explain(tx.error));
     try {
+      if (inbox !== undefined) {
+        const entries = tx.objectStore("inbox");
+        const found = entries.get(inbox);
+        found.onsuccess = () => {
+          if (found.result) entries.delete(inbox);
+          else { gone = true; tx.abort(); }
+        };
+      }
       /** @type {Array<{store: string, key: string, record: any}>} */
       const writes = [];
       for (const [name, records] of Object.entries(put)) {
@@ -341,6 +360,53 @@ function stampWrites(tx, writes) {
     read(replicas, key, (value) => { if (value) found.set(key, value); });
     read(outbox, key, (value) => { if (value) queued.set(key, value); });
   }
+}
+
+// --- The inbox: commands made before the engine was up ---------------------------------------
+
+/**
+ * @typedef {import("./types.js").InboxEntry} InboxEntry
+ */
+
+/**
+ * Keep a command for the engine, on disk (strict durability) when this resolves. The page's one
+ * write of user data: everything else is written by the engine worker.
+ * @param {Omit<InboxEntry, "seq">} entry
+ */
+export async function enqueue(entry) {
+  const db = await database();
+  await new Promise((resolve, reject) => {
+    const tx = db.transaction("inbox", "readwrite", { durability: "strict" });
+    tx.oncomplete = () => resolve(undefined);
+    tx.onabort = () => reject(explain(tx.error));
+    tx.objectStore("inbox").add(entry);
+  });
+}
+
+/**
+ * Every inbox entry, oldest first.
+ * @returns {Promise<InboxEntry[]>}
+ */
+export function readInbox() {
+  return getAll("inbox");
+}
+
+/**
+ * Set an entry the engine refused aside, with its reason, so it is neither lost nor replayed.
+ * @param {number} seq @param {{error: string, message: string}} reason
+ */
+export async function refuse(seq, reason) {
+  const db = await database();
+  await new Promise((resolve, reject) => {
+    const tx = db.transaction("inbox", "readwrite", { durability: "strict" });
+    tx.oncomplete = () => resolve(undefined);
+    tx.onabort = () => reject(explain(tx.error));
+    const entries = tx.objectStore("inbox");
+    const found = entries.get(seq);
+    found.onsuccess = () => {
+      if (found.result) entries.put({ ...found.result, refused: reason });
+    };
+  });
 }
 
 /**

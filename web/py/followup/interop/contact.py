@@ -7,6 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from followup.addresses import (
+    is_email as is_email,
+)  # the importers read addresses as the engine does
 from followup.errors import EngineError
 from followup.model import IntroductionKind, IntroductionStatus
 
@@ -114,11 +117,6 @@ def unique(values: list[str]) -> tuple[str, ...]:
             seen.add(key)
             out.append(value)
     return tuple(out)
-
-
-def is_email(value: str) -> bool:
-    """What the engine accepts as an email address (engine._check_person)."""
-    return "@" in value and value.strip() == value and " " not in value
 
 
 def too_long(contact: Contact) -> str | None:

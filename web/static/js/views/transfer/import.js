@@ -1,0 +1,226 @@
+// @ts-check
+/**
+ * Import: a contacts file is read (files.js), the engine previews what would happen (new
+ * people, matches and what merging adds, rows left out and why), and nothing is written until
+ * the user confirms; then the engine worker saves the import in one transaction before it
+ * answers. New people get a quick "how did you meet?" triage (triage.js).
+ */
+import { h } from "../../dom.js";
+import { ENCODINGS, FileProblem, formatSize, readText } from "../../files.js";
+import { renderTriage } from "./triage.js";
+import { FIELD_LABELS, FORMATS, describeAdd, matchedBy, showError } from "./words.js";
+
+/** @typedef {import("../../types.js").TransferCtx} TransferCtx */
+
+const SHOWN_ROWS = 200;
+
+export class ImportSection {
+  /** @param {TransferCtx} ctx */
+  constructor(ctx) {
+    this.ctx = ctx;
+    /** @type {{file: File, text: string, format: string, mapping: string[] | null} | null} */
+    this.pending = null;
+    /** @type {Record<string, string>} */
+    this.decisions = {};
+    this.status = h("p", { class: "transfer-status", role: "status", "aria-live": "polite" });
+    this.error = h("p", { class: "error transfer-error", role: "alert", hidden: true });
+    this.previewBox = h("div", { class: "transfer-preview", id: "import-preview" });
+    this.triageBox = h("div", { class: "transfer-triage", id: "import-triage" });
+    this.input = /** @type {HTMLInputElement} */ (h("input", {
+      type: "file", id: "import-file", accept: ".vcf,.vcard,.csv,.txt,text/vcard,text/csv",
+      "aria-describedby": "import-file-hint", onchange: () => this.choose(),
+    }));
+    this.formatSelect = /** @type {HTMLSelectElement} */ (h("select", { id: "import-format" },
+      ...FORMATS.map((f) => h("option", { value: f.value }, f.label))));
+    this.encodingSelect = /** @type {HTMLSelectElement} */ (h("select", { id: "import-encoding" },
+      ...ENCODINGS.map((e) => h("option", { value: e.value }, e.label))));
+  }
+
+  element() {
+    return h("section", { class: "card transfer-section", "aria-labelledby": "import-heading" },
+      h("h3", { id: "import-heading", text: "Bring contacts in" }),
+      h("div", { class: "field" },
+        h("label", { for: "import-file", text: "Contacts file" }),
+        this.input,
+        h("p", { class: "hint", id: "import-file-hint", text: "A vCard (.vcf) exported by your phone, Gmail, Outlook or Contacts; LinkedIn’s Connections.csv; a Google Contacts CSV; or any CSV. Nothing is saved until you confirm." })),
+      h("details", { class: "transfer-options" },
+        h("summary", { text: "Options" }),
+        h("div", { class: "field" }, h("label", { for: "import-format", text: "What kind of file" }), this.formatSelect),
+        h("div", { class: "field" }, h("label", { for: "import-encoding", text: "Text encoding" }), this.encodingSelect)),
+      this.status,
+      this.error,
+      this.previewBox,
+      this.triageBox,
+    );
+  }
+
+  async choose() {
+    const file = this.input.files?.[0];
+    this.previewBox.replaceChildren();
+    this.triageBox.replaceChildren();
+    showError(this.error, "");
+    if (!file) return;
+    this.status.textContent = `Reading “${file.name}” (${formatSize(file.size)})…`;
+    try {
+      const { text } = await readText(file, { encoding: this.encodingSelect.value });
+      this.pending = { file, text, format: this.formatSelect.value, mapping: null };
+      this.decisions = {};
+      await this.preview();
+    } catch (error) {
+      this.status.textContent = "";
+      showError(this.error, error instanceof FileProblem ? error.message : String(error));
+    }
+  }
+
+  request() {
+    const pending = /** @type {NonNullable<typeof this.pending>} */ (this.pending);
+    /** @type {Record<string, any>} */
+    const request = { text: pending.text, format: pending.format, decisions: this.decisions };
+    if (pending.mapping) request.mapping = pending.mapping;
+    return request;
+  }
+
+  async preview() {
+    if (!this.pending) return;
+    this.status.textContent = `Looking through “${this.pending.file.name}”…`;
+    const answer = await this.ctx.backend.send("import_preview", this.request());
+    this.status.textContent = "";
+    if (!answer.ok) {
+      showError(this.error, answer.message);
+      this.previewBox.replaceChildren();
+      return;
+    }
+    if (answer.format === "csv") this.pending.format = "csv";
+    this.renderPreview(answer);
+  }
+
+  /** @param {any} answer the `import_preview` answer (docs/engine-api.md) */
+  renderPreview(answer) {
+    const pending = /** @type {NonNullable<typeof this.pending>} */ (this.pending);
+    /** @type {Array<HTMLElement | null>} */
+    const parts = [];
+    if (answer.needs_mapping || answer.columns) parts.push(this.mappingForm(answer));
+    if (answer.needs_mapping) {
+      this.previewBox.replaceChildren(...parts.filter((part) => part !== null));
+      return;
+    }
+    const total = answer.new + answer.matched;
+    const summary = h("ul", { class: "transfer-summary", "aria-label": "What this import does" },
+      h("li", {}, h("strong", { text: String(answer.new) }), ` new ${answer.new === 1 ? "person" : "people"}`),
+      h("li", {}, h("strong", { text: String(answer.merged) }), ` already known, with something to add`),
+      h("li", {}, h("strong", { text: String(answer.same) }), " already here, unchanged"),
+      answer.introductions ? h("li", {}, h("strong", { text: String(answer.introductions) }), " introductions kept") : null,
+      answer.problems.length ? h("li", { class: "warn" }, h("strong", { text: String(answer.problems.length) }), " left out (see below)") : null,
+    );
+    const rows = answer.rows.filter((/** @type {any} */ r) => r.action !== "same").slice(0, SHOWN_ROWS);
+    const list = h("ol", { class: "transfer-rows", "aria-label": "People in the file" },
+      ...rows.map((/** @type {any} */ row) => this.previewRow(row)));
+    const problems = answer.problems.length
+      ? h("div", { class: "transfer-problems" },
+        h("h4", { text: "Left out" }),
+        h("ul", {}, ...answer.problems.map((/** @type {any} */ p) => h("li", { text: p.message }))))
+      : null;
+    const writes = answer.new + answer.merged + answer.introductions;
+    const confirm = h("div", { class: "card-actions" },
+      h("button", {
+        type: "button", class: "button primary", id: "import-confirm", disabled: writes === 0,
+        onclick: () => this.commit(answer),
+      }, writes === 0 ? "Nothing new to import" : `Import ${total - answer.same} ${total - answer.same === 1 ? "person" : "people"}`),
+      h("button", { type: "button", class: "button", onclick: () => this.cancel() }, "Cancel"));
+    parts.push(
+      h("h4", { id: "preview-heading", text: `Preview of “${pending.file.name}”` }),
+      summary,
+      rows.length ? list : null,
+      answer.rows.length > rows.length + answer.same
+        ? h("p", { class: "hint", text: `Showing the first ${SHOWN_ROWS}.` }) : null,
+      problems,
+      confirm,
+    );
+    this.previewBox.replaceChildren(...parts.filter((part) => part !== null));
+  }
+
+  /** @param {any} row one of the preview's `rows` */
+  previewRow(row) {
+    const what = row.action === "new" ? "New"
+      : row.action === "skip" ? "Left out"
+        : `Update ${row.person_name} (same ${matchedBy(row.by)})`;
+    const adds = Object.entries(row.adds ?? {}).map(([k, v]) => describeAdd(k, v)).filter(Boolean).join("; ");
+    const choices = row.person_id || row.by
+      ? [["merge", "Merge"], ["new", "Keep separate"], ["skip", "Leave out"]]
+      : [["merge", "Import"], ["skip", "Leave out"]];
+    const current = this.decisions[String(row.row)] ?? (row.action === "skip" ? "skip" : "merge");
+    const select = h("select", {
+      "aria-label": `What to do with ${row.name}`,
+      onchange: (/** @type {Event} */ event) => {
+        this.decisions[String(row.row)] = /** @type {HTMLSelectElement} */ (event.target).value;
+        this.preview();
+      },
+    }, ...choices.map(([value, label]) => h("option", { value, selected: value === current }, label)));
+    return h("li", { class: `transfer-row ${row.action}` },
+      h("div", { class: "transfer-row-main" },
+        h("span", { class: "name", text: row.name }),
+        h("span", { class: row.action === "new" ? "badge ok" : "badge", text: what })),
+      adds ? h("p", { class: "hint", text: `Adds ${adds}` }) : null,
+      ...row.warnings.map((/** @type {string} */ w) => h("p", { class: "hint", text: w })),
+      select);
+  }
+
+  /** @param {any} answer a preview asking which column holds what */
+  mappingForm(answer) {
+    const pending = /** @type {NonNullable<typeof this.pending>} */ (this.pending);
+    const mapping = [...(answer.mapping ?? [])];
+    const fields = ["", ...answer.fields];
+    return h("details", { class: "transfer-mapping", open: Boolean(answer.needs_mapping) },
+      h("summary", { text: "Columns" }),
+      answer.needs_mapping ? h("p", { class: "hint error", text: answer.message }) : null,
+      h("div", { class: "transfer-columns" },
+        ...answer.columns.map((/** @type {any} */ column) => h("div", { class: "field" },
+          h("label", { for: `column-${column.index}`, text: column.header || `Column ${column.index + 1}` }),
+          h("select", {
+            id: `column-${column.index}`,
+            "aria-describedby": `column-${column.index}-samples`,
+            onchange: (/** @type {Event} */ event) => {
+              mapping[column.index] = /** @type {HTMLSelectElement} */ (event.target).value;
+            },
+          }, ...fields.map((f) => h("option", { value: f, selected: f === mapping[column.index] },
+            FIELD_LABELS[/** @type {keyof typeof FIELD_LABELS} */ (f)] ?? f))),
+          h("p", { class: "hint", id: `column-${column.index}-samples`, text: column.samples.length ? `e.g. ${column.samples.join(", ")}` : "(empty)" })))),
+      h("button", {
+        type: "button", class: "button",
+        onclick: () => {
+          pending.mapping = mapping;
+          pending.format = "csv";
+          this.preview();
+        },
+      }, "Preview with these columns"));
+  }
+
+  cancel() {
+    this.pending = null;
+    this.previewBox.replaceChildren();
+    this.input.value = "";
+    this.status.textContent = "Import cancelled; nothing was changed.";
+  }
+
+  /** @param {any} preview the preview being confirmed (it says how many ids to mint) */
+  async commit(preview) {
+    const button = /** @type {HTMLButtonElement | null} */ (this.previewBox.querySelector("#import-confirm"));
+    if (button) button.disabled = true;
+    const ids = Array.from({ length: preview.ids_needed + 8 }, () => crypto.randomUUID());
+    // Saved by the engine worker, in one transaction, before the answer comes back.
+    const answer = await this.ctx.tracker.track(this.ctx.backend.send("import_commit", { ...this.request(), ids }));
+    if (!answer.ok) {
+      showError(this.error, answer.error === "not-saved" ? `${answer.message} Nothing was imported.` : answer.message);
+      if (button) button.disabled = false;
+      return;
+    }
+    const counts = answer.counts;
+    this.pending = null;
+    this.input.value = "";
+    this.previewBox.replaceChildren();
+    const done = `Imported: ${counts.people_created} new, ${counts.people_updated} updated.`;
+    this.status.textContent = done;
+    this.ctx.toast(done);
+    if (answer.created.length) await renderTriage(this.ctx, this.triageBox, answer.created);
+  }
+}
