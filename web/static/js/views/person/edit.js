@@ -258,13 +258,12 @@ export function openMeeting(screen) {
 export async function openIntroduction(screen) {
   const p = screen.person;
   const firstName = first(p.name);
-  const names = await screen.ctx.backend.send("names");
-  /** @type {{id: string, name: string, organisation: string}[]} */
-  const others = (names.ok ? names.people : []).filter((/** @type {{id: string}} */ x) => x.id !== screen.id);
-  const label = (/** @type {any} */ x) => (x.organisation ? `${x.name} (${x.organisation})` : x.name);
+  const everyone = await screen.ctx.backend.send("capture_people", { query: "", order: "name", limit: 5000 });
+  /** @type {{id: string, name: string, label: string}[]} */
+  const others = (everyone.ok ? everyone.people : []).filter((/** @type {{id: string}} */ x) => x.id !== screen.id);
   const { dialog, form, body, submit, fail } = formDialog(screen, `Record an introduction from ${firstName}`, "Save introduction");
   const who = input("introduced", "", { list: "person-intro-names", autocomplete: "off", autocapitalize: "words", required: true });
-  const list = h("datalist", { id: "person-intro-names" }, ...others.map((x) => h("option", { value: label(x) })));
+  const list = h("datalist", { id: "person-intro-names" }, ...others.map((x) => h("option", { value: x.label })));
   const org = input("organisation", "", { autocomplete: "off" });
   const kind = select("kind", words().introductions, "introduction");
   const context = input("context", "", { autocomplete: "off", placeholder: "e.g. talk to her about media sales" });
@@ -282,8 +281,12 @@ export async function openIntroduction(screen) {
     e.preventDefault();
     const typed = who.value.trim();
     if (!typed) return fail("Type the name of the person you were introduced to.", who);
-    const match = others.find((x) => label(x) === typed) ?? others.find((x) => x.name.toLowerCase() === typed.toLowerCase());
-    if (!match && typed.toLowerCase() === p.name.toLowerCase()) return fail(`${firstName} cannot introduce you to themselves.`, who);
+    // Someone saved (by the label picked or a name only one person has), else someone new.
+    const found = await screen.ctx.backend.send("capture_introducer", { text: typed });
+    if (!found.ok && found.error !== "unknown-person") return fail(found.message, who);
+    /** @type {{id: string, name: string} | null} */
+    const match = found.ok ? found.person : null;
+    if (match?.id === screen.id) return fail(`${firstName} cannot introduce you to themselves.`, who);
     submit.disabled = true;
     submit.textContent = "Saving…";
     const at = atFor(date.value);
@@ -299,7 +302,7 @@ export async function openIntroduction(screen) {
       introduction: { id: crypto.randomUUID(), kind: kind.value, context: context.value.trim(), at },
       met: null,
     };
-    const done = await capture(screen, payload);
+    const done = await screen.ctx.command("capture", payload);
     submit.disabled = false;
     submit.textContent = "Save introduction";
     if (!done) return;
@@ -309,31 +312,4 @@ export async function openIntroduction(screen) {
   });
   dialog.showModal();
   who.focus();
-}
-
-/**
- * The `capture` command; until the engine has it, the two commands it replaces.
- * @param {Screen} screen @param {{person: Record<string, any>, introduced_by: {id: string},
- *   introduction: {id: string, kind: string, context: string, at: string}}} payload
- */
-async function capture(screen, payload) {
-  const answer = await screen.ctx.backend.command("capture", payload);
-  if (answer.ok) {
-    screen.ctx.refreshToday?.();
-    return answer;
-  }
-  if (answer.error !== "unknown-command") {
-    screen.ctx.toast(answer.message);
-    return null;
-  }
-  const { person, introduction } = payload;
-  if (person.name !== undefined) {
-    const added = await screen.ctx.command("add_person", {
-      role: "", emails: [], phones: [], urls: [], tags: [], event_id: null, ...person,
-    });
-    if (!added) return null;
-  }
-  return screen.ctx.command("record_introduction", {
-    ...introduction, introducer_id: payload.introduced_by.id, introduced_id: person.id, outcome: "",
-  });
 }
