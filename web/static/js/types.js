@@ -175,4 +175,28 @@
 
 /** @typedef {{opportunity: import("./views/opportunities.js").Opportunity, current: boolean, items: RoundItem[]}} Round */
 
+/** A person record (store `people`).
+ * @typedef {{id: string, name: string, organisation: string, role: string, emails: string[],
+ *   phones: string[], urls: string[], tags: string[], notes: string, how_met: string,
+ *   event_id: string | null, cadence_days: number | null, created_at: string, updated_at: string}} PersonRecord
+ */
+
+/** An event record (store `events`).
+ * @typedef {{id: string, name: string, date: string, place: string, created_at: string}} EventRecord
+ */
+
+/** An interaction record (store `interactions`).
+ * @typedef {{id: string, person_ids: string[], kind: string, at: string, notes: string,
+ *   advice: {text: string, kind: string, done_at: string | null}[],
+ *   promises: {text: string, due: string, done_at: string | null}[],
+ *   opportunity_id: string | null, followup_key: string | null, created_at: string}} InteractionRecord
+ */
+
+/** One person, all the Person screen shows (op `person`).
+ * @typedef {{person: PersonRecord, event: EventRecord | null, events: EventRecord[],
+ *   contact: {channel: string, value: string, href: string}[], doors: number,
+ *   chain: PersonRecord[], introduced: PersonRecord[], introduced_by: PersonRecord[],
+ *   timeline: InteractionRecord[], names: Record<string, string>, followups: FollowUp[]}} PersonAnswer
+ */
+
 export {};

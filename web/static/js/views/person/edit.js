@@ -9,7 +9,9 @@ import { catalogNow } from "../../catalog.js";
 
 /**
  * What the forms need of the Person screen.
- * @typedef {{ctx: any, id: string, person: any, events: any[], section: HTMLElement,
+ * (`ctx` is app.js's screen context, untyped there: any.)
+ * @typedef {{ctx: any, id: string, person: import("../../types.js").PersonRecord,
+ *   events: import("../../types.js").EventRecord[], section: HTMLElement,
  *   refresh: () => Promise<void>, renderHeader: () => void}} Screen
  */
 
@@ -149,10 +151,11 @@ export function openEdit(screen) {
     if (next.cadence_days !== null && !(Number.isInteger(next.cadence_days) && next.cadence_days >= 0 && next.cadence_days <= 3650)) {
       return fail("Keep in touch: a whole number of days, up to 3650.", cadence);
     }
-    /** @type {Record<string, any>} */
+    /** @type {Record<string, unknown>} */
     const changes = {};
     for (const [key, value] of Object.entries(next)) {
-      if (JSON.stringify(value) !== JSON.stringify(p[key] ?? (key === "cadence_days" || key === "event_id" ? null : ""))) changes[key] = value;
+      const was = p[/** @type {keyof typeof next} */ (key)];
+      if (JSON.stringify(value) !== JSON.stringify(was ?? (key === "cadence_days" || key === "event_id" ? null : ""))) changes[key] = value;
     }
     if (Object.keys(changes).length === 0) {
       dialog.close();
@@ -164,7 +167,7 @@ export function openEdit(screen) {
     submit.disabled = false;
     submit.textContent = "Save changes";
     if (!done) return;
-    const saved = done.put?.people?.find((/** @type {any} */ x) => x.id === screen.id);
+    const saved = done.put?.people?.find((/** @type {{id: string}} */ x) => x.id === screen.id);
     if (saved) screen.person = saved;
     dialog.close();
     screen.renderHeader();
