@@ -146,11 +146,6 @@ export function openEdit(screen) {
       cadence_days: cadence.value.trim() === "" ? null : Number(cadence.value),
     };
     if (!next.name) return fail("Give them a name: it is the one thing a person needs.", name);
-    const bad = next.emails.find((x) => !/^[^\s@]+@[^\s@]+$/.test(x));
-    if (bad) return fail(`“${bad}” does not look like an email address.`, emails);
-    if (next.cadence_days !== null && !(Number.isInteger(next.cadence_days) && next.cadence_days >= 0 && next.cadence_days <= 3650)) {
-      return fail("Keep in touch: a whole number of days, up to 3650.", cadence);
-    }
     /** @type {Record<string, unknown>} */
     const changes = {};
     for (const [key, value] of Object.entries(next)) {
@@ -163,10 +158,17 @@ export function openEdit(screen) {
     }
     submit.disabled = true;
     submit.textContent = "Saving…";
-    const done = await screen.ctx.command("update_person", { id: screen.id, ...changes });
+    // The engine checks what is saved (an email address, the days): its words go by the field.
+    const done = await screen.ctx.backend.command("update_person", { id: screen.id, ...changes });
     submit.disabled = false;
     submit.textContent = "Save changes";
-    if (!done) return;
+    if (!done.ok) {
+      const controls = { name, emails, cadence_days: cadence, event_id: event };
+      const at = String(done.field ?? "").replace(/^payload\./, "").split(/[[.]/)[0];
+      const control = controls[/** @type {keyof typeof controls} */ (at)];
+      return fail(at === "cadence_days" ? `Keep in touch every … days: ${done.message}` : done.message, control);
+    }
+    screen.ctx.refreshToday?.();
     const saved = done.put?.people?.find((/** @type {{id: string}} */ x) => x.id === screen.id);
     if (saved) screen.person = saved;
     dialog.close();
