@@ -110,6 +110,9 @@ def test_capture_accepts_input_before_the_engine_is_ready(launch: Launch, app_ur
     page.get_by_role("button", name="Save person").click()
 
     expect(page.get_by_role("status").filter(has_text="Saved Early Bird.")).to_be_visible()
+    # Saved at once into the inbox (the capture command waits there); the engine files it.
+    wait_engine_ready(page)
+    expect(page.locator("#recent-list")).to_contain_text("Early Bird")
     assert [p["name"] for p in idb(page, "people")] == ["Early Bird"]
 
 

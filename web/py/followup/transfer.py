@@ -32,6 +32,7 @@ from .interop.table import (
     read_table,
     write_people_csv,
 )
+from .interop.words import FIELD_LABELS, FORMAT_LABELS, adds_text, choices, row_choices, what
 from .model import FollowUp, Person, PersonId, Profile, RoundRecord
 from .rounds import encode_round
 from .settings import Settings, encode_settings
@@ -75,7 +76,12 @@ def _read(f: Fields) -> _Read:
     mapping = (
         guess_mapping(table.header) if given is None else check_mapping(given, len(table.header))
     )
-    extra: dict[str, Any] = {"columns": columns(table), "mapping": mapping, "fields": list(FIELDS)}
+    extra: dict[str, Any] = {
+        "columns": columns(table),
+        "mapping": mapping,
+        "fields": list(FIELDS),
+        "field_labels": choices(FIELD_LABELS, ("", *FIELDS)),
+    }
     if not has_name(mapping):
         if f.text("format", "auto") == "auto" and len(table.header) < 2 and given is None:
             raise BadFile(
@@ -124,6 +130,7 @@ def _decisions(f: Fields) -> dict[str, str]:
 def _row(state: State, plan: Plan, row: RowPlan) -> dict[str, Any]:
     known = state.people.get(PersonId(row.key))
     contact = row.contact
+    person_name = known.name if known else (plan.people[row.key].name if row.by else "")
     return {
         "row": contact.row,
         "line": contact.line,
@@ -133,9 +140,13 @@ def _row(state: State, plan: Plan, row: RowPlan) -> dict[str, Any]:
         "action": row.action,
         "by": row.by,
         "person_id": known.id if known else None,
-        "person_name": known.name if known else (plan.people[row.key].name if row.by else ""),
+        "person_name": person_name,
         "adds": row.adds,
         "warnings": list(contact.warnings),
+        "what": what(row.action, row.by, person_name),
+        "adds_text": adds_text(row.adds),
+        "choices": row_choices(bool(known or row.by)),
+        "decision": "skip" if row.action == "skip" else "merge",
     }
 
 
@@ -328,7 +339,13 @@ def _snippet(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def _import_formats(state: State, f: Fields) -> Answer:
+    """The kinds of file Import reads, for the screen's choice ("auto" first)."""
+    return state, {"formats": choices(FORMAT_LABELS, FORMATS)}
+
+
 TRANSFER_OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = {
+    "import_formats": ((), _import_formats),
     "import_preview": (_IMPORT, _preview),
     "import_commit": (_IMPORT, _commit),
     "export_json": (("now", "today"), _export_json),

@@ -90,8 +90,8 @@ export class Backend extends EventTarget {
   }
 
   /**
-   * Write one of the shell's own records, which the engine neither keeps nor syncs (meta
-   * `backup`: when the last backup file was made).
+   * Write one of the shell's own records, which the engine does not keep (meta `backup`: when
+   * the last backup file was made). Added for Import and export until core's own API.
    * @param {string} name @param {Record<string, unknown> & {id: string}} record
    */
   putShellRecord(name, record) {

@@ -12,6 +12,8 @@ import { h, byId } from "../../dom.js";
 /** @typedef {{id: string, label: string} | {newName: string}} Pick */
 
 const HINT = "Start typing someone you already saved.";
+/** Shown while the first answer waits for the engine to start: no rule, only patience. */
+const WAITING = "Your saved people appear here in a moment.";
 
 export class IntroducerPicker {
   /**
@@ -101,8 +103,10 @@ export class IntroducerPicker {
       this.show([], false);
       return;
     }
+    if (!this.backend.ready && !this.hint.classList.contains("error")) this.setHint(WAITING);
     /** @type {{ok: boolean} & Partial<import("../../types.js").PeopleOptions>} */
     const answer = await this.backend.send("capture_people", { query });
+    if (this.hint.textContent === WAITING) this.setHint(HINT);
     if (asked !== this.asked || !answer.ok) return;
     /** @type {Option[]} */
     const options = (answer.people ?? []).map((person) => ({ person }));

@@ -6,7 +6,7 @@
  */
 import { h } from "../../dom.js";
 import { MAX_BACKUP_BYTES, readText } from "../../files.js";
-import { offer, showError } from "./words.js";
+import { offer, showError } from "./shared.js";
 
 /** @typedef {import("../../types.js").TransferCtx} TransferCtx */
 

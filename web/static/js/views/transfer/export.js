@@ -1,7 +1,7 @@
 // @ts-check
 /** Take it out: contacts as vCard, Today's follow-ups as a calendar, people as CSV. */
 import { h } from "../../dom.js";
-import { offer, showError } from "./words.js";
+import { offer, showError } from "./shared.js";
 
 /** @typedef {import("../../types.js").TransferCtx} TransferCtx */
 

@@ -8,7 +8,7 @@
 import { h } from "../../dom.js";
 import { ENCODINGS, FileProblem, formatSize, readText } from "../../files.js";
 import { renderTriage } from "./triage.js";
-import { FIELD_LABELS, FORMATS, describeAdd, matchedBy, showError } from "./words.js";
+import { showError } from "./shared.js";
 
 /** @typedef {import("../../types.js").TransferCtx} TransferCtx */
 
@@ -30,10 +30,17 @@ export class ImportSection {
       type: "file", id: "import-file", accept: ".vcf,.vcard,.csv,.txt,text/vcard,text/csv",
       "aria-describedby": "import-file-hint", onchange: () => this.choose(),
     }));
-    this.formatSelect = /** @type {HTMLSelectElement} */ (h("select", { id: "import-format" },
-      ...FORMATS.map((f) => h("option", { value: f.value }, f.label))));
+    this.formatSelect = /** @type {HTMLSelectElement} */ (h("select", { id: "import-format" }));
+    this.listFormats();
     this.encodingSelect = /** @type {HTMLSelectElement} */ (h("select", { id: "import-encoding" },
       ...ENCODINGS.map((e) => h("option", { value: e.value }, e.label))));
+  }
+
+  /** The kinds of file the engine reads, in its words ("Recognise it for me" first). */
+  async listFormats() {
+    const answer = await this.ctx.backend.send("import_formats");
+    if (!answer.ok) return;
+    this.formatSelect.replaceChildren(...answer.formats.map((/** @type {{value: string, label: string}} */ f) => h("option", { value: f.value }, f.label)));
   }
 
   element() {
@@ -63,7 +70,8 @@ export class ImportSection {
     this.status.textContent = `Reading “${file.name}” (${formatSize(file.size)})…`;
     try {
       const { text } = await readText(file, { encoding: this.encodingSelect.value });
-      this.pending = { file, text, format: this.formatSelect.value, mapping: null };
+      // No kind chosen (the list not there yet): the engine recognises it.
+      this.pending = { file, text, format: this.formatSelect.value || "auto", mapping: null };
       this.decisions = {};
       await this.preview();
     } catch (error) {
@@ -139,28 +147,21 @@ export class ImportSection {
     this.previewBox.replaceChildren(...parts.filter((part) => part !== null));
   }
 
-  /** @param {any} row one of the preview's `rows` */
+  /** @param {any} row one of the preview's `rows`, with the engine's words for it */
   previewRow(row) {
-    const what = row.action === "new" ? "New"
-      : row.action === "skip" ? "Left out"
-        : `Update ${row.person_name} (same ${matchedBy(row.by)})`;
-    const adds = Object.entries(row.adds ?? {}).map(([k, v]) => describeAdd(k, v)).filter(Boolean).join("; ");
-    const choices = row.person_id || row.by
-      ? [["merge", "Merge"], ["new", "Keep separate"], ["skip", "Leave out"]]
-      : [["merge", "Import"], ["skip", "Leave out"]];
-    const current = this.decisions[String(row.row)] ?? (row.action === "skip" ? "skip" : "merge");
+    const current = this.decisions[String(row.row)] ?? row.decision;
     const select = h("select", {
       "aria-label": `What to do with ${row.name}`,
       onchange: (/** @type {Event} */ event) => {
         this.decisions[String(row.row)] = /** @type {HTMLSelectElement} */ (event.target).value;
         this.preview();
       },
-    }, ...choices.map(([value, label]) => h("option", { value, selected: value === current }, label)));
+    }, ...row.choices.map((/** @type {{value: string, label: string}} */ c) => h("option", { value: c.value, selected: c.value === current }, c.label)));
     return h("li", { class: `transfer-row ${row.action}` },
       h("div", { class: "transfer-row-main" },
         h("span", { class: "name", text: row.name }),
-        h("span", { class: row.action === "new" ? "badge ok" : "badge", text: what })),
-      adds ? h("p", { class: "hint", text: `Adds ${adds}` }) : null,
+        h("span", { class: row.action === "new" ? "badge ok" : "badge", text: row.what })),
+      row.adds_text ? h("p", { class: "hint", text: `Adds ${row.adds_text}` }) : null,
       ...row.warnings.map((/** @type {string} */ w) => h("p", { class: "hint", text: w })),
       select);
   }
@@ -169,7 +170,8 @@ export class ImportSection {
   mappingForm(answer) {
     const pending = /** @type {NonNullable<typeof this.pending>} */ (this.pending);
     const mapping = [...(answer.mapping ?? [])];
-    const fields = ["", ...answer.fields];
+    /** @type {{value: string, label: string}[]} */
+    const fields = answer.field_labels;
     return h("details", { class: "transfer-mapping", open: Boolean(answer.needs_mapping) },
       h("summary", { text: "Columns" }),
       answer.needs_mapping ? h("p", { class: "hint error", text: answer.message }) : null,
@@ -182,8 +184,7 @@ export class ImportSection {
             onchange: (/** @type {Event} */ event) => {
               mapping[column.index] = /** @type {HTMLSelectElement} */ (event.target).value;
             },
-          }, ...fields.map((f) => h("option", { value: f, selected: f === mapping[column.index] },
-            FIELD_LABELS[/** @type {keyof typeof FIELD_LABELS} */ (f)] ?? f))),
+          }, ...fields.map((f) => h("option", { value: f.value, selected: f.value === mapping[column.index] }, f.label))),
           h("p", { class: "hint", id: `column-${column.index}-samples`, text: column.samples.length ? `e.g. ${column.samples.join(", ")}` : "(empty)" })))),
       h("button", {
         type: "button", class: "button",
