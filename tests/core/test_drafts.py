@@ -19,6 +19,7 @@ from .builders import (
     promise,
     scenario,
     state_of,
+    with_settings,
 )
 
 ANN, BEA = person("ann", "Ann Smith"), person("bea", "Bea Chen", phones=("+15550100",))
@@ -173,3 +174,10 @@ def test_a_keep_in_touch_note_after_landing_mentions_the_new_role() -> None:
 
     assert "my new role as Head of Sales at Yahoo" in draft_for(landed, key, NOW + 60 * DAY).body
     assert "new role" not in draft_for(state, key).body
+
+
+def test_a_subject_line_of_only_punctuation_joins_the_words_before_it() -> None:
+    state, key = scenario("thank-you")
+    own = with_settings(state, templates={Rule.THANK_YOU: Template(subject="Thanks \n\n .")})
+
+    assert draft_for(own, key).subject == "Thanks."
