@@ -15,14 +15,15 @@ import { closeSheets, isIOS, sheet } from "./sheet.js";
 /** @typedef {import("../types.js").DraftEdits} DraftEdits */
 /** @typedef {import("../types.js").SendLinks} SendLinks */
 /** @typedef {import("../types.js").Catalog} Catalog */
+/** @typedef {import("../types.js").Answer} Answer */
 
 /**
- * What a screen lends the sheet.
+ * What a screen lends the sheet (`drafts.get` answers whatever was kept: any).
  * @typedef {{
- *   backend: {send: (op: string, args?: Record<string, unknown>) => Promise<any>, ready: boolean,
+ *   backend: {send: (op: string, args?: Record<string, unknown>) => Promise<Answer>, ready: boolean,
  *     drafts: {get: (id: string) => Promise<any>, put: (id: string, value: Record<string, unknown>) => Promise<unknown>,
  *       drop: (id: string) => Promise<unknown>}},
- *   command: (name: string, payload: Record<string, unknown>) => Promise<any>,
+ *   command: (name: string, payload: Record<string, unknown>) => Promise<Answer | null>,
  *   toast: (text: string) => void,
  *   tracker?: {track: <T>(p: Promise<T>) => Promise<T>},
  *   before?: (f: FollowUp) => void,
@@ -180,7 +181,7 @@ function renderDraft({ dialog, body, f, draft, saved, catalog, hooks, options })
       if (!answer.ok || mine < answered) return;
       answered = mine;
       const before = hasLink(edits.channel);
-      links = answer;
+      links = /** @type {SendLinks} */ (/** @type {unknown} */ (answer));
       if (before !== hasLink(edits.channel)) buildActions();
       else showLink();
     });

@@ -29,7 +29,7 @@ function domId(key) {
 /**
  * @typedef {{
  *   backend: DraftHooks["backend"] & EventTarget,
- *   command: (name: string, payload: Record<string, unknown>) => Promise<any>,
+ *   command: DraftHooks["command"],
  *   toast: (text: string) => void,
  *   tracker: {track: <T>(p: Promise<T>) => Promise<T>},
  * }} TodayHooks
