@@ -56,9 +56,8 @@ def draft(state: State, followup: FollowUp, now: datetime) -> Draft:
         part: render(getattr(own, part), facts) or render(getattr(built_in, part), facts)
         for part in ("subject", "body", "sms")
     }
-    # A subject is one line, whatever line breaks the user's template has (and a line that
-    # was only punctuation joins the words before it: "Thanks." not "Thanks .").
-    parts["subject"] = re.sub(r" ([.,;:!?])", r"\1", " ".join(parts["subject"].split()))
+    # A subject is one line, whatever line breaks the user's template has.
+    parts["subject"] = one_line(parts["subject"])
     person = state.people.get(followup.person_ids[0]) if followup.person_ids else None
     to = Recipient(
         name=person.name if person else followup.who,

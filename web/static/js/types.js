@@ -138,7 +138,9 @@
 
 /** The engine's vocabulary (op `catalog`).
  * @typedef {{rules: Record<string, RuleWords>, channels: Record<string, ChannelWords>,
- *   interaction_kinds: Record<string, string>}} Catalog
+ *   interaction_kinds: Record<string, string>, meeting_kinds: string[],
+ *   timeline_words: Record<string, string>, advice_kinds: Record<string, string>,
+ *   introduction_kinds: Record<string, string>}} Catalog
  */
 
 /**
@@ -150,6 +152,24 @@
  */
 
 /** @typedef {{opportunity: OpportunityRecord, current: boolean, items: RoundItem[]}} Round */
+
+/** An event record (store `events`).
+ * @typedef {{id: string, name: string, date: string, place: string, created_at: string}} EventRecord
+ */
+
+/** An interaction record (store `interactions`).
+ * @typedef {{id: string, person_ids: string[], kind: string, at: string, notes: string,
+ *   advice: {text: string, kind: string, done_at: string | null}[],
+ *   promises: {text: string, due: string, done_at: string | null}[],
+ *   opportunity_id: string | null, followup_key: string | null, created_at: string}} InteractionRecord
+ */
+
+/** One person, all the Person screen shows (op `person`).
+ * @typedef {{person: PersonRecord, event: EventRecord | null, events: EventRecord[],
+ *   contact: {channel: string, value: string, href: string}[], doors: number,
+ *   chain: PersonRecord[], introduced: PersonRecord[], introduced_by: PersonRecord[],
+ *   timeline: InteractionRecord[], names: Record<string, string>, followups: FollowUp[]}} PersonAnswer
+ */
 
 // --- Backend and worker (core) ------------------------------------------------------------------
 
