@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from server.records import ChangeStore
-from server.sqlstore import SqliteStore
+from server.sqlite_store import SqliteStore
 from tests.server.builders import PASSPHRASE, START_MS, account_a, paired
 from tests.server.conftest import NIGHTLY, FakeClock, http_client
 from tests.server.refclient import (

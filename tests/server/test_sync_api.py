@@ -20,7 +20,7 @@ import pytest
 from server.app import routes as api_routes
 from server.records import PullPage, StorageError
 from server.settings import Limits
-from server.sqlstore import SqliteStore
+from server.sqlite_store import SqliteStore
 from server.storage import MemoryStore
 from tests.server import refclient
 from tests.server.builders import (
