@@ -75,7 +75,7 @@ let lastRefresh = 0;
 async function refreshToday() {
   const now = new Date();
   lastRefresh = Date.now();
-  const response = await engine.call({ op: "today", now: now.toISOString(), today: localDate(now) });
+  const response = /** @type {import("./types.js").AnswerOf<"today">} */ (await engine.call({ op: "today", now: now.toISOString(), today: localDate(now) }));
   if (!response.ok) {
     today.showLoading(response.message);
     return;

@@ -16,9 +16,10 @@
  * @returns {{worker: Worker, early: Event[], pageCompiles: boolean}}
  */
 function adoptWorker() {
-  const started = /** @type {any} */ (globalThis).followthroughWorker;
+  const boot = /** @type {{followthroughWorker?: {worker: Worker, early: Event[], pageCompiles: boolean}}} */ (globalThis);
+  const started = boot.followthroughWorker;
   if (started) {
-    delete (/** @type {any} */ (globalThis).followthroughWorker);
+    delete boot.followthroughWorker;
     return started;
   }
   const url = new URL("./engine.worker.js", import.meta.url);
@@ -32,7 +33,7 @@ export class Engine extends EventTarget {
     this.worker = worker;
     /** Whether the worker waits for `provideRuntime`. */
     this.pageCompiles = pageCompiles;
-    /** @type {Map<number, (response: any) => void>} */
+    /** @type {Map<number, (response: import("./types.js").Answer) => void>} */
     this.pending = new Map();
     this.nextId = 1;
     this.dead = false;
@@ -80,7 +81,7 @@ export class Engine extends EventTarget {
     };
     this.dispatchEvent(new CustomEvent("stage", { detail: this.stage }));
     for (const resolve of this.pending.values()) {
-      resolve({ ok: false, error: "engine-unavailable", message: this.stage.message });
+      resolve({ ok: false, error: "engine-unavailable", message: /** @type {string} */ (this.stage.message) });
     }
     this.pending.clear();
   }
@@ -108,12 +109,13 @@ export class Engine extends EventTarget {
   /**
    * Send one request; resolves with the engine's response (never rejects).
    * @param {Record<string, unknown>} request
-   * @returns {Promise<any>}
+   * @returns {Promise<import("./types.js").Answer>}
    */
   call(request) {
     // A worker whose engine failed to boot still runs sync's bookkeeping (it needs no engine).
     if (this.stage.stage === "failed" && (this.dead || request.op !== "sync_store")) {
-      return Promise.resolve({ ok: false, error: "engine-unavailable", message: this.stage.message });
+      // A failed stage always carries its message.
+      return Promise.resolve({ ok: false, error: "engine-unavailable", message: /** @type {string} */ (this.stage.message) });
     }
     const id = this.nextId++;
     return new Promise((resolve) => {

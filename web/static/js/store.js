@@ -243,9 +243,10 @@ export async function refuse(seq, reason) {
 }
 
 /**
- * Read one record.
+ * Read one record (undefined when there is none).
  * @param {string} name
  * @param {string} key
+ * @returns {Promise<unknown>}
  */
 export async function get(name, key) {
   const db = await database();

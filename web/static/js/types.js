@@ -175,13 +175,14 @@
 
 /**
  * Records to write, by store (`{people: [...], meta: [...]}`), and ids to delete, by store.
- * @typedef {{put?: Record<string, any[]>, delete?: Record<string, string[]>}} Change
+ * @typedef {{put?: Record<string, StoredRecord[]>, delete?: Record<string, string[]>}} Change
  */
 
 /**
  * An engine answer: `{ok: true, ...}`, or an error naming the field at fault. `not-saved`: the
  * change could not be written, and the engine is as it was before the request.
- * @typedef {{ok: true, [key: string]: any} | {ok: false, error: string, message: string, field?: string | null}} Answer
+ * (`any`: the fields of an answer depend on the op; `AnswerOf` names them for the typed ops.)
+ * @typedef {{ok: true, [key: string]: any} | Failure} Answer
  */
 
 /**
@@ -226,13 +227,13 @@
  * @typedef {(
  *   {op: "inbox"}
  *   | {op: "sync_store", fn: string, args?: unknown[]}
- *   | {op: "sync_apply", page: {ok: Array<{seq: number, key: string, state: any}>, rejected: any[]}, cursor: {id: string, since: number, log_id: string | null}}
+ *   | {op: "sync_apply", page: SyncPage, cursor: {id: string, since: number, log_id: string | null}}
  * )} WorkerRequest
  */
 
 /**
  * What a worker tells the other tabs' workers after a commit.
- * @typedef {{type: "committed", put: Record<string, any[]>, delete: Record<string, string[]>}} TabChange
+ * @typedef {{type: "committed", put: Record<string, StoredRecord[]>, delete: Record<string, string[]>}} TabChange
  */
 
 // --- Capture and Import/Export (capture) --------------------------------------------------------
@@ -342,6 +343,58 @@
  * the list as `set_aside`; `id` is null when the record has no text id.
  * @typedef {{store: string, id: string | null, field: string | null, error: string,
  *   message: string}} SetAside
+ */
+
+// --- Answers by op, stored records (types) ------------------------------------------------------
+
+/**
+ * An engine answer that failed: an error code, words a user understands, and the field at fault.
+ * @typedef {{ok: false, error: string, message: string, field?: string | null}} Failure
+ */
+
+/**
+ * A succeeded answer whose typedef above leaves out `ok`.
+ * @template T
+ * @typedef {{ok: true} & T} Ok
+ */
+
+/** A file an export op made (`export_json`; `export_vcard`, `export_csv` and `export_ics` count what is in it).
+ * @typedef {{text: string, filename: string, mime: string}} ExportFile
+ * @typedef {ExportFile & {count: number}} CountedFile
+ */
+
+/**
+ * The answers of the ops whose shape is typed here, by op (docs/engine-api.md).
+ * @typedef {{
+ *   people: PeopleAnswer, merge_preview: MergePreviewAnswer, pipeline: PipelineAnswer,
+ *   insights: InsightsAnswer, graph: GraphAnswer,
+ *   today: Ok<Agenda>, person: Ok<PersonAnswer>, round: Ok<Round>, send_links: Ok<SendLinks>,
+ *   draft: Ok<{followup: FollowUp, draft: Draft}>,
+ *   settings: Ok<SettingsAnswer>, preview_template: Ok<TemplatePreview>, my_card: Ok<MyCard>,
+ *   qr: Ok<{qr: Qr}>, data_safety: Ok<DataSafety>,
+ *   capture_people: Ok<PeopleOptions>, capture_introducer: Ok<{person: PersonOption}>,
+ *   capture_recent: Ok<RecentCaptures>,
+ *   export_json: Ok<ExportFile>, export_vcard: Ok<CountedFile>, export_csv: Ok<CountedFile>,
+ *   export_ics: Ok<CountedFile>,
+ * }} Answers
+ */
+
+/**
+ * The answer of op `K`: its typed shape or a failure; an op not typed in `Answers` answers `Answer`.
+ * @template {string} K
+ * @typedef {K extends keyof Answers ? Answers[K] | Failure : Answer} AnswerOf
+ */
+
+/**
+ * A record as IndexedDB keeps it, in any store (people, meta, decisions, drafts, ...): keyed by
+ * `id` (or `key` in `decisions`); its other fields are the store's (docs/engine-api.md).
+ * @typedef {{id?: string, key?: string, [field: string]: unknown}} StoredRecord
+ */
+
+/**
+ * A page pulled by sync, decrypted: each entry's merged field state, and the entries that
+ * could not be read (sync's own shapes, kept as they came).
+ * @typedef {{ok: Array<{seq: number, key: string, state: unknown}>, rejected: unknown[]}} SyncPage
  */
 
 export {};

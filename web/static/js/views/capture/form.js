@@ -87,7 +87,7 @@ export class CaptureView {
   }
 
   async readDraft() {
-    /** @type {Partial<CaptureDraft> | null} */
+    /** @type {Partial<CaptureDraft> | null | undefined} */
     const draft = await this.backend.drafts.get(DRAFT_ID);
     if (draft) {
       for (const name of TEXT_FIELDS) {
