@@ -81,7 +81,7 @@ export class Engine extends EventTarget {
     };
     this.dispatchEvent(new CustomEvent("stage", { detail: this.stage }));
     for (const resolve of this.pending.values()) {
-      resolve({ ok: false, error: "engine-unavailable", message: /** @type {string} */ (this.stage.message) });
+      resolve({ ok: false, error: "engine-unavailable", message: this.stage.message });
     }
     this.pending.clear();
   }
@@ -114,8 +114,7 @@ export class Engine extends EventTarget {
   call(request) {
     // A worker whose engine failed to boot still runs sync's bookkeeping (it needs no engine).
     if (this.stage.stage === "failed" && (this.dead || request.op !== "sync_store")) {
-      // A failed stage always carries its message.
-      return Promise.resolve({ ok: false, error: "engine-unavailable", message: /** @type {string} */ (this.stage.message) });
+      return Promise.resolve({ ok: false, error: "engine-unavailable", message: this.stage.message });
     }
     const id = this.nextId++;
     return new Promise((resolve) => {

@@ -199,8 +199,15 @@
  */
 
 /**
- * The engine's boot progress (`stage`: starting, runtime, engine, data, ready, failed).
- * @typedef {{stage: string, boot?: string, message?: string, ready_ms?: number, runtime_ms?: number, engine_ms?: number, marks?: Record<string, number>, worker_started_at?: number}} Stage
+ * The engine's boot progress (`stage`: starting, runtime, engine, data, ready, failed). Ready
+ * says how it booted (`boot`: "snapshot" or "plain"), when each step ended (ms since the worker
+ * started), what was loaded and the records set aside; failed says why, in words.
+ * @typedef {{stage: "starting" | "runtime" | "engine" | "data", runtime_ms?: number, engine_ms?: number, message?: undefined}} BootingStage
+ * @typedef {{stage: "ready", boot: string, ready_ms: number, runtime_ms: number, engine_ms: number,
+ *   marks: Record<string, number>, counts: Record<string, number>, set_aside: SetAside[],
+ *   worker_started_at: number, message?: undefined}} ReadyStage
+ * @typedef {{stage: "failed", message: string}} FailedStage
+ * @typedef {BootingStage | ReadyStage | FailedStage} Stage
  */
 
 /**
@@ -350,6 +357,11 @@
 /**
  * An engine answer that failed: an error code, words a user understands, and the field at fault.
  * @typedef {{ok: false, error: string, message: string, field?: string | null}} Failure
+ */
+
+/**
+ * A succeeded answer, whatever the op (its other fields are the op's).
+ * @typedef {Extract<Answer, {ok: true}>} Success
  */
 
 /**
