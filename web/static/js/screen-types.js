@@ -26,7 +26,8 @@
 /**
  * What a screen module gets from app.js (the parts these screens use).
  * @typedef {{backend: import("./backend.js").Backend, command: Command,
- *   toast: (text: string) => void, navigate: (hash: string) => void}} ScreenContext
+ *   toast: (text: string) => void, navigate: (hash: string) => void,
+ *   tracker?: {track: <T>(p: Promise<T>) => Promise<T>}}} ScreenContext
  */
 
 /**

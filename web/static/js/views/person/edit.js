@@ -9,8 +9,7 @@ import { catalogNow } from "../../catalog.js";
 
 /**
  * What the forms need of the Person screen.
- * (`ctx` is app.js's screen context, untyped there: any.)
- * @typedef {{ctx: any, id: string, person: import("../../types.js").PersonRecord,
+ * @typedef {{ctx: import("../../screen-types.js").AppContext, id: string, person: import("../../types.js").PersonRecord,
  *   events: import("../../types.js").EventRecord[], section: HTMLElement,
  *   refresh: () => Promise<void>, renderHeader: () => void}} Screen
  */
