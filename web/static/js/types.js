@@ -388,6 +388,7 @@
  *   capture_recent: Ok<RecentCaptures>,
  *   export_json: Ok<ExportFile>, export_vcard: Ok<CountedFile>, export_csv: Ok<CountedFile>,
  *   export_ics: Ok<CountedFile>,
+ *   import_preview: Ok<ImportPreview>, import_commit: Ok<ImportDone>,
  * }} Answers
  */
 
@@ -395,6 +396,34 @@
  * The answer of op `K`: its typed shape or a failure; an op not typed in `Answers` answers `Answer`.
  * @template {string} K
  * @typedef {K extends keyof Answers ? Answers[K] | Failure : Answer} AnswerOf
+ */
+
+/**
+ * Op `import_preview` (transfer.py): what importing a file would do. A CSV adds its columns and
+ * the mapping of columns to fields (`needs_mapping` and `message` when no column holds names:
+ * then nothing else is counted).
+ * @typedef {{value: string, label: string}} Choice
+ * @typedef {{index: number, header: string, samples: string[]}} ImportColumn
+ * @typedef {{row: number, line: number, name: string, organisation: string, emails: string[],
+ *   action: "new" | "merge" | "same" | "skip", by: string, person_id: string | null,
+ *   person_name: string, adds: Record<string, unknown>, warnings: string[], what: string,
+ *   adds_text: string, choices: Choice[], decision: string}} ImportRow
+ * @typedef {{format: string, columns?: ImportColumn[], mapping?: string[], fields?: string[],
+ *   field_labels?: Choice[]}} ImportRead
+ * @typedef {ImportRead & {needs_mapping: true, message: string, new: number, matched: number,
+ *   same: number, rows: ImportRow[], merges: ImportRow[]}} ImportNeedsMapping
+ * @typedef {ImportRead & {needs_mapping?: undefined, new: number, matched: number, merged: number,
+ *   same: number, skipped: number, introducers_added: number, introductions: number, events: number,
+ *   ids_needed: number, rows: ImportRow[], merges: ImportRow[],
+ *   problems: {row: number, line: number, message: string}[]}} ImportPlanned
+ * @typedef {ImportNeedsMapping | ImportPlanned} ImportPreview
+ */
+
+/**
+ * Op `import_commit`: saved by the worker before it answers; who was created, who updated.
+ * @typedef {{put: Change["put"], delete: Change["delete"], created: {id: string, name: string}[],
+ *   updated: string[], counts: {people_created: number, people_updated: number, introductions: number,
+ *   events: number, skipped: number}}} ImportDone
  */
 
 /**
