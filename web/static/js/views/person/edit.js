@@ -77,7 +77,7 @@ function field(id, label, control, hint) {
   return h("div", { class: "field" }, h("label", { for: id }, label), control, hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null);
 }
 
-/** @param {string} name @param {string} value @param {Record<string, any>} [attrs] */
+/** @param {string} name @param {string} value @param {Record<string, string | boolean>} [attrs] */
 function input(name, value, attrs = {}) {
   const input = /** @type {HTMLInputElement} */ (h("input", { name, ...attrs }));
   input.value = value ?? "";
