@@ -16,6 +16,8 @@ import { openEdit, openIntroduction, openMeeting } from "./person/edit.js";
 import { isIOS } from "./sheet.js";
 import { dueText } from "./today/when.js";
 
+/** @typedef {import("../screen-types.js").AppContext} AppContext */
+
 /** @typedef {import("../types.js").FollowUp} FollowUp */
 /** @typedef {import("../types.js").PersonRecord} PersonRecord */
 /** @typedef {import("../types.js").EventRecord} EventRecord */
@@ -66,7 +68,7 @@ function append(parent, ...children) {
 
 /**
  * @param {HTMLElement} root
- * @param {any} ctx
+ * @param {AppContext} ctx
  * @param {string[]} params
  */
 export async function mount(root, ctx, params) {
@@ -75,7 +77,7 @@ export async function mount(root, ctx, params) {
 }
 
 class PersonScreen {
-  /** @param {HTMLElement} root @param {any} ctx @param {string} id */
+  /** @param {HTMLElement} root @param {AppContext} ctx @param {string} id */
   constructor(root, ctx, id) {
     this.root = root;
     this.ctx = ctx;

@@ -9,8 +9,7 @@ import { catalogNow } from "../../catalog.js";
 
 /**
  * What the forms need of the Person screen.
- * (`ctx` is app.js's screen context, untyped there: any.)
- * @typedef {{ctx: any, id: string, person: import("../../types.js").PersonRecord,
+ * @typedef {{ctx: import("../../screen-types.js").AppContext, id: string, person: import("../../types.js").PersonRecord,
  *   events: import("../../types.js").EventRecord[], section: HTMLElement,
  *   refresh: () => Promise<void>, renderHeader: () => void}} Screen
  */
@@ -78,7 +77,7 @@ function field(id, label, control, hint) {
   return h("div", { class: "field" }, h("label", { for: id }, label), control, hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null);
 }
 
-/** @param {string} name @param {string} value @param {Record<string, any>} [attrs] */
+/** @param {string} name @param {string} value @param {Record<string, string | boolean>} [attrs] */
 function input(name, value, attrs = {}) {
   const input = /** @type {HTMLInputElement} */ (h("input", { name, ...attrs }));
   input.value = value ?? "";
