@@ -49,9 +49,9 @@ export class Backend extends EventTarget {
        */
       get: (id) => /** @type {Promise<T | undefined>} */ (store.get("drafts", id)).catch(() => null),
       /** @param {string} id @param {Record<string, unknown>} value */
-      put: (id, value) => store.commit({ put: { drafts: [{ ...value, id }] } }),
+      put: (id, value) => store.commit({ put: { drafts: [{ ...value, id }] } }, undefined, { durability: "relaxed" }),
       /** @param {string} id */
-      drop: (id) => store.commit({ delete: { drafts: [id] } }),
+      drop: (id) => store.commit({ delete: { drafts: [id] } }, undefined, { durability: "relaxed" }),
     };
   }
 

@@ -123,12 +123,14 @@ export class AlreadyReplayed extends Error {}
  * and queued for sync in the same transaction. With `inbox`, the inbox entry of that `seq` is
  * deleted in the same transaction, which fails with `AlreadyReplayed` if it is already gone.
  * The engine worker passes `stamp` (the engine's `stamp` op, called synchronously inside the
- * transaction); without it (a page-side write) sync-store.js's JS copy stamps.
+ * transaction); without it (a page-side write) sync-store.js's JS copy stamps. `relaxed`
+ * durability is for the shell's own notes (a half-typed form): done sooner, so a reload right
+ * after a keystroke still finds it; records always wait until they are on disk.
  * @param {import("./types.js").Change} change
  * @param {IDBDatabase} [db]
- * @param {{inbox?: number, stamp?: import("./sync-store.js").Stamper}} [options]
+ * @param {{inbox?: number, stamp?: import("./sync-store.js").Stamper, durability?: IDBTransactionDurability}} [options]
  */
-export async function commit(change, db, { inbox, stamp } = {}) {
+export async function commit(change, db, { inbox, stamp, durability = "strict" } = {}) {
   db = db ?? (await database());
   const put = change.put ?? {};
   const del = change.delete ?? {};
@@ -137,7 +139,7 @@ export async function commit(change, db, { inbox, stamp } = {}) {
   const synced = names.some((name) => name in SYNC_KEY_OF);
   const scope = [...new Set([...names, ...(synced ? SYNC_STORES : []), ...(inbox === undefined ? [] : ["inbox"])])];
   await new Promise((resolve, reject) => {
-    const tx = db.transaction(scope, "readwrite", { durability: "strict" });
+    const tx = db.transaction(scope, "readwrite", { durability: synced ? "strict" : durability });
     let gone = false;
     /** @type {unknown} */
     let stampError = null;
