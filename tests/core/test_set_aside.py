@@ -20,7 +20,7 @@ from followup.sync import encode_replica
 
 from .test_bounds import DATES, IDS, TEXTS, fields_of, put_at
 from .test_codec import CAPTURE
-from .test_sync import NODE_A, NODE_B, edit
+from .sync_builders import NODE_A, NODE_B, edit
 from .test_sync import person as sync_person
 
 NOW, TODAY = "2026-11-23T09:00:00Z", "2026-11-23"
