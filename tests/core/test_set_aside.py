@@ -18,10 +18,10 @@ from followup import api, schema
 from followup.bounds import TEXT_MAX
 from followup.sync import encode_replica
 
+from .sync_builders import NODE_A, NODE_B, edit
+from .sync_builders import person as sync_person
 from .test_bounds import DATES, IDS, TEXTS, fields_of, put_at
 from .test_codec import CAPTURE
-from .sync_builders import NODE_A, NODE_B, edit
-from .test_sync import person as sync_person
 
 NOW, TODAY = "2026-11-23T09:00:00Z", "2026-11-23"
 KEY = {"decisions": "key"}
