@@ -21,6 +21,7 @@ from .compile import ENGINE_ZIP_PATH, CompileJob, Compiler, engine_source, stdli
 from .host import BuildError
 from .icons import ICONS, SHORTCUT_ICON, render_icon
 from .pyodide import Pyodide
+from .stylesheet import PARTS, stylesheet
 
 CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
@@ -80,7 +81,8 @@ def static_imports(outputs: Mapping[str, bytes], entry: str) -> list[str]:
 
 
 def static_files(static: Path) -> dict[str, bytes]:
-    """web/static/** as static/**, without dotfiles and source maps."""
+    """web/static/** as static/**, without dotfiles, source maps and the stylesheet's parts
+    (stylesheet.py joins those into one file)."""
     files: dict[str, bytes] = {}
     if static.is_dir():
         for path in sorted(static.rglob("*")):
@@ -89,6 +91,7 @@ def static_files(static: Path) -> dict[str, bytes]:
                 path.is_file()
                 and not any(part.startswith(".") for part in relative.parts)
                 and not path.name.endswith(".map")
+                and not relative.is_relative_to(PARTS)
             ):
                 files[f"static/{relative.as_posix()}"] = path.read_bytes()
     return files
@@ -182,6 +185,7 @@ def plan(
     engine_hash = content_hash(dict(outputs))  # runtime, stdlib and engine: the snapshot's key
     add({icon.path: render_icon(icon) for icon in ICONS})
     add(static_files(web / "static"))
+    add(stylesheet(web / "static"))
     add({"manifest.webmanifest": render_manifest(env)})
 
     def versioned(version: str) -> dict[str, bytes]:

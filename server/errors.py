@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from server.validation import Problem
 
 STATUS = {
     "invalid-json": 400,
@@ -48,3 +53,33 @@ def error(
     """The protocol's error body: {"error", "message", "field"} with the code's status."""
     body = {"error": code, "message": message or code.replace("-", " "), "field": field}
     return JSONResponse({**body, **(extra or {})}, status_code=STATUS[code], headers=headers)
+
+
+def from_problem(problem: Problem) -> JSONResponse:
+    return error(problem.code, problem.message, field=problem.field)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        return error("method-not-allowed")
+    if exc.status_code == 404:
+        return error("not-found")
+    return JSONResponse(
+        {"error": "http-error", "message": str(exc.detail), "field": None},
+        status_code=exc.status_code,
+    )
+
+
+async def storage_error(request: Request, exc: Exception) -> Response:
+    logging.getLogger("server").error("storage unavailable: %s", type(exc).__name__)
+    return error("storage-unavailable", "the database does not answer; retry later")
+
+
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """The client hung up mid-body: nobody reads this answer, and it is no server fault."""
+    return Response(status_code=400, headers={"connection": "close"})
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    return error("internal-error", "the server failed; retry later")

@@ -1,7 +1,7 @@
 """What the stores hold and answer, and the one interface they share (`ChangeStore`).
 
-The stores are in storage.py (the in-memory fake, `open_store`) and sqlstore.py (SQLite,
-PostgreSQL); both import from here and never from each other.
+The stores are in storage.py (the in-memory fake, `open_store`), sql.py (the SQL both SQL stores
+share), sqlite_store.py and postgres_store.py; all import from here, never from storage.py.
 """
 
 from __future__ import annotations

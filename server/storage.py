@@ -2,9 +2,9 @@
 
 One interface (`ChangeStore`), three implementations: SQLite (the default; WAL, synchronous=FULL)
 and PostgreSQL (several server processes; seqs assigned under a per-account row lock so they
-become visible in commit order), both in sqlstore.py, and the in-memory fake below for unit
-tests. The methods are blocking; the app runs them in worker threads. The values and the
-interface are in records.py.
+become visible in commit order), in sqlite_store.py and postgres_store.py over the shared SQL
+of sql.py, and the in-memory fake below for unit tests. The methods are blocking; the app runs
+them in worker threads. The values and the interface are in records.py.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from server.postgres_store import PostgresStore
 from server.records import (
     Account,
     BasedOnFutureError,
@@ -33,7 +34,7 @@ from server.records import (
     WrappedKey,
     cut_page,
 )
-from server.sqlstore import PostgresStore, SqliteStore
+from server.sqlite_store import SqliteStore
 
 # --- In-memory fake -----------------------------------------------------------------------------
 

@@ -125,6 +125,15 @@ def test_settings_lists_the_built_in_templates_and_the_facts_they_can_use() -> N
     assert "first_name" in answer["placeholders"]
 
 
+def test_a_record_that_cannot_be_read_comes_back_set_aside_with_its_code_and_field() -> None:
+    answer = json.loads(api.call('{"op": "load", "data": {"people": [{"id": 1}]}}'))
+
+    assert answer["ok"] is True
+    assert [(x["store"], x["id"], x["error"], x["field"]) for x in answer["set_aside"]] == [
+        ("people", None, "wrong-type", "people[0].id")
+    ]
+
+
 @pytest.mark.parametrize(
     ("request_text", "code", "field"),
     [
@@ -154,7 +163,6 @@ def test_settings_lists_the_built_in_templates_and_the_facts_they_can_use() -> N
             "already-exists",
             "id",
         ),
-        ('{"op": "load", "data": {"people": [{"id": 1}]}}', "wrong-type", "people[0].id"),
     ],
 )
 def test_errors_come_back_as_codes_with_a_message_and_the_field(

@@ -7,7 +7,14 @@ from typing import Any
 
 from followup import api
 from followup.catalog import RULES, answer_kind
-from followup.model import MEETING_KINDS, THANK_YOU_KINDS, Channel, InteractionKind
+from followup.model import (
+    MEETING_KINDS,
+    THANK_YOU_KINDS,
+    AdviceKind,
+    Channel,
+    InteractionKind,
+    IntroductionKind,
+)
 from followup.owed import offered
 from followup.settings import Rule
 
@@ -99,3 +106,13 @@ def test_each_answer_logs_the_kind_the_rule_and_channel_call_for() -> None:
         "introducer_update", "introducer_update", "message_sent", "call", "message_sent",
         "message_sent",
     ]  # fmt: skip
+
+
+def test_every_interaction_advice_and_introduction_kind_has_words() -> None:
+    found = catalog()
+
+    assert set(found["timeline_words"]) == {k.value for k in InteractionKind}
+    assert set(found["advice_kinds"]) == {k.value for k in AdviceKind}
+    assert set(found["introduction_kinds"]) == {k.value for k in IntroductionKind}
+    assert set(found["meeting_kinds"]) == MEETING_KINDS
+    assert found["meeting_kinds"][0] == "meeting"

@@ -150,3 +150,23 @@ def test_the_round_op_answers_the_opportunity_and_its_items() -> None:
     missing = call(op="round", opportunity_id="nope", now=NOW.isoformat(), today=str(TODAY))
     assert missing["error"] == "unknown-opportunity"
     call(op="load", data={})
+
+
+def test_an_old_snapshot_on_disk_keeps_its_round_once_loaded() -> None:
+    told_by_withdrawing = opportunity("o2", "Initech", stage="withdrawn", at=NOW - HOUR)
+    data = encode_state(
+        state_of(*[r for r in _search() if getattr(r, "id", "") != "o2"], told_by_withdrawing)
+    )
+    data["meta"].append(
+        {
+            "id": "gratitude-round:o1", "opportunity_id": "o1", "at": "2026-11-23T07:00:00.000Z",
+            "person_ids": ["ann"], "most_doors": "ann", "courtesy_notes": ["o2"], "roles": {},
+        }
+    )  # fmt: skip
+    assert call(op="load", data=data)["ok"]
+
+    answer = call(op="round", opportunity_id="o1", now=NOW.isoformat(), today=str(TODAY))
+
+    told = {i["key"]: i["state"] for i in answer["items"] if i["kind"] == "courtesy"}
+    assert told["courtesy-note:o2"] == "thanked"
+    call(op="load", data={})

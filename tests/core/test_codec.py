@@ -136,13 +136,26 @@ def test_meta_records_the_engine_does_not_own_are_left_to_the_shell() -> None:
             "unknown-value",
             "decisions[0].status",
         ),
-        (lambda d: d.update(contacts=[]), "unknown-field", "data.contacts"),
-        (lambda d: d.update(people={}), "wrong-type", "people"),
         (
             lambda d: d["meta"][0].update(rules={"thank-you": {"due_hours": "1"}}),
             "wrong-type",
             "meta[0].rules.thank-you.due_hours",
         ),
+    ],
+)
+def test_a_wrong_record_is_set_aside_naming_the_field(change: Any, code: str, field: str) -> None:
+    data = deepcopy(CAPTURE)
+    change(data)
+
+    (found,) = decode_state(data).set_aside
+    assert (found.error, found.field) == (code, field)
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "field"),
+    [
+        (lambda d: d.update(contacts=[]), "unknown-field", "data.contacts"),
+        (lambda d: d.update(people={}), "wrong-type", "people"),
     ],
 )
 def test_wrong_data_is_refused_naming_the_field(change: Any, code: str, field: str) -> None:

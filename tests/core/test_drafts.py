@@ -19,6 +19,7 @@ from .builders import (
     promise,
     scenario,
     state_of,
+    with_settings,
 )
 
 ANN, BEA = person("ann", "Ann Smith"), person("bea", "Bea Chen", phones=("+15550100",))
@@ -189,3 +190,10 @@ def test_a_subject_whose_template_spans_lines_has_no_space_before_its_punctuatio
 
     assert draft.subject == "Thanks Thanks Thanks Thanks"
     assert draft.body == "Thanks\n, Bea"
+
+
+def test_a_subject_line_of_only_punctuation_leaves_no_space_before_anything() -> None:
+    state, key = scenario("thank-you")
+    own = with_settings(state, templates={Rule.THANK_YOU: Template(subject="Thanks \n\n .")})
+
+    assert draft_for(own, key).subject == "Thanks"

@@ -8,7 +8,7 @@ from typing import Any
 
 from followup import api
 from followup.model import Channel
-from followup.outreach import dialable, is_email, is_phone, send_link
+from followup.outreach import dialable, is_phone, is_typed_email, send_link
 
 
 def test_an_email_link_lists_every_address_and_breaks_lines_as_crlf() -> None:
@@ -55,9 +55,9 @@ def test_non_ascii_text_is_encoded_as_utf8() -> None:
 
 
 def test_a_typed_address_is_kept_only_when_it_looks_like_one() -> None:
-    assert is_email("maria@contoso.example")
-    assert not is_email("maria@contoso")
-    assert not is_email("not an email")
+    assert is_typed_email("maria@contoso.example")
+    assert not is_typed_email("maria@contoso")
+    assert not is_typed_email("not an email")
     assert is_phone("+1 555 0100")
     assert not is_phone("12")
 

@@ -1,5 +1,5 @@
 """The ops about what is owed (owed.py): a draft with the channels it offers and their links,
-a person with how to reach them, and everyone's names."""
+and a person with how to reach them."""
 
 from __future__ import annotations
 
@@ -66,10 +66,3 @@ def test_a_person_comes_with_how_to_reach_them_and_where_you_met() -> None:
     ]
     assert answer["event"]["name"] == "Tech Mixer"
     assert [e["id"] for e in answer["events"]] == ["e1"]
-
-
-def test_names_lists_everyone_by_name_to_pick_from() -> None:
-    assert call(op="names")["people"] == [
-        {"id": "p0", "name": "Ann Smith", "organisation": "NBC"},
-        {"id": "p1", "name": "Bea Chen", "organisation": "NBC"},
-    ]

@@ -23,9 +23,10 @@ import httpx
 import pytest
 
 from server.app import create_app
+from server.postgres_store import PostgresStore
 from server.records import ChangeStore
 from server.settings import Limits, Settings
-from server.sqlstore import PostgresStore, SqliteStore
+from server.sqlite_store import SqliteStore
 from server.storage import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +81,19 @@ async def http_client(
     transport = httpx.ASGITransport(app=app, client=client)
     async with httpx.AsyncClient(transport=transport, base_url="http://sync.test") as http:
         yield http
+
+
+@pytest.fixture
+def sqlite(tmp_path: Path) -> Iterator[SqliteStore]:
+    store = SqliteStore(tmp_path / "sync.sqlite3")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+async def http(sqlite: SqliteStore) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(sqlite) as client:
+        yield client
 
 
 # --- Stores -------------------------------------------------------------------------------------

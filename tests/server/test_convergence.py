@@ -1,8 +1,8 @@
 """Devices converge through the real server (in-process, SQLite) whatever the order,
 duplication and delay of deliveries (SYNC-DESIGN §7 A, B, D, H).
 
-The merge is the reference client's minimal per-field LWW (see refclient.py), standing in for
-followup/sync.py. Every failure names its seed; replay one with
+The merge is the reference client's minimal per-field LWW (see refclient/records.py), standing
+in for followup/sync.py. Every failure names its seed; replay one with
 `FOLLOWTHROUGH_SEED=<seed> python -m pytest tests/server/test_convergence.py -k seeds`.
 CI runs 40 seeds of 3 devices x 300 operations; FOLLOWTHROUGH_NIGHTLY=1 runs 1,000 (and 5
 devices x 1,000 operations on 50 seeds).
@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from server.records import ChangeStore
-from server.sqlstore import SqliteStore
+from server.sqlite_store import SqliteStore
 from tests.server.builders import PASSPHRASE, START_MS, account_a, paired
 from tests.server.conftest import NIGHTLY, FakeClock, http_client
 from tests.server.refclient import (

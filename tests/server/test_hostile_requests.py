@@ -5,30 +5,14 @@ boolean. None may give a 5xx, a traceback or an answer worth caching (issue 15).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from server.sqlstore import SqliteStore
+from server.sqlite_store import SqliteStore
 from tests.server.builders import ACCOUNT_A, account_a, setup_body
-from tests.server.conftest import http_client
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def sqlite(tmp_path: Path) -> Iterator[SqliteStore]:
-    store = SqliteStore(tmp_path / "sync.sqlite3")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-async def http(sqlite: SqliteStore) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(sqlite) as client:
-        yield client
 
 
 @pytest.mark.parametrize("depth", [1_000, 8_000])  # 16 KB: the body limit

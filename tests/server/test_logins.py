@@ -15,9 +15,10 @@ import httpx
 import pytest
 
 from server.app import create_app
+from server.postgres_store import PostgresStore
 from server.records import ChangeStore
 from server.settings import Limits
-from server.sqlstore import PostgresStore, SqliteStore
+from server.sqlite_store import SqliteStore
 from tests.server.builders import ACCOUNT_A, PASSPHRASE, RECOVERY_A, account_a, bearer, device
 from tests.server.conftest import FakeClock, PostgresCluster, make_settings
 from tests.server.refclient import b64

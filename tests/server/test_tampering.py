@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from server.sqlstore import SqliteStore
+from server.sqlite_store import SqliteStore
 from tests.server.builders import ACCOUNT_B, SEED_B, account_a, device, paired
 from tests.server.conftest import http_client
 from tests.server.refclient import Device

@@ -1,5 +1,5 @@
 """Regenerate followthrough-sync-v1.json: SYNC-DESIGN Appendix A's generator with our label, plus
-the recovery branch. Independent of refclient.py on purpose (the test compares the two).
+the recovery branch. Independent of the refclient package on purpose (the test compares the two).
 
     python tests/server/vectors/make_vectors.py > tests/server/vectors/followthrough-sync-v1.json
 """

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from . import __version__
+from . import __version__, setaside
 from .agenda import agenda
 from .capture import CAPTURE_OPS
 from .catalog import encode_catalog
@@ -40,7 +40,7 @@ from .pipeline import PIPELINE_OPS
 from .rounds import decode_rounds, encode_round
 from .settings import Rule, Settings, encode_settings
 from .settings_ops import SETTINGS_OPS
-from .state import STORE_OF, State, Stored, apply, new_state
+from .state import STORE_OF, SetAside, State, Stored, apply, new_state
 from .sync_ops import SYNC_OPS
 from .transfer import TRANSFER_OPS
 
@@ -67,7 +67,9 @@ def call(request: str) -> str:
         allowed, handler = op
         # Every op may be sent the shell's clock; those that do not need it ignore it.
         fields = Fields(raw, "", ("op", "now", "today", *allowed))
+        setaside.check_request(_state, raw["op"], raw)
         new_state_, answer = handler(_state, fields)
+        setaside.check_answer(_state, raw["op"], answer)
         # `stamp` runs between an op and the write of its changes: it must not move the mark.
         if raw["op"] not in ("rollback", "stamp"):
             _before = _state
@@ -105,33 +107,35 @@ def _clock(f: Fields) -> tuple[datetime, date]:
 
 def _load(state: State, f: Fields) -> Answer:
     loaded = decode_state(f.value("data"))
-    return loaded, {"counts": _counts(loaded)}
+    return loaded, {"counts": _counts(loaded), "set_aside": setaside.encode(loaded)}
 
 
 def _upsert(state: State, f: Fields) -> Answer:
     stores = Fields(f.value("data"), "data", (*STORES, "meta"))
     put: list[Stored] = []
+    bad: list[SetAside] = []
     for store in STORES:
         if stores.has(store):
-            put.extend(decode_records(store, stores.raw[store], f"data.{store}"))
+            put.extend(decode_records(store, stores.raw[store], f"data.{store}", bad))
     if stores.has("meta"):
-        settings, profile = decode_meta(stores.raw["meta"], "data.meta")
+        settings, profile = decode_meta(stores.raw["meta"], "data.meta", bad)
         put.extend(x for x in (settings, profile) if x is not None)
         put.extend(decode_rounds(stores.raw["meta"]))
-    new = apply(state, put)
-    return new, {"counts": _counts(new)}
+    new = setaside.updated(apply(state, put), put, (), bad)
+    return new, {"counts": _counts(new), "set_aside": [x.encode() for x in bad]}
 
 
 def _apply(state: State, f: Fields) -> Answer:
     """Records written elsewhere (another tab's engine) taken in as they are on disk."""
     put: list[Stored] = []
+    bad: list[SetAside] = []
     if f.has("put"):
         stores = Fields(f.value("put"), "put", (*STORES, "meta"))
         for store in STORES:
             if stores.has(store):
-                put.extend(decode_records(store, stores.raw[store], f"put.{store}"))
+                put.extend(decode_records(store, stores.raw[store], f"put.{store}", bad))
         if stores.has("meta"):
-            settings, profile = decode_meta(stores.raw["meta"], "put.meta")
+            settings, profile = decode_meta(stores.raw["meta"], "put.meta", bad)
             put.extend(x for x in (settings, profile) if x is not None)
     delete: list[tuple[str, str]] = []
     if f.has("delete"):
@@ -139,8 +143,8 @@ def _apply(state: State, f: Fields) -> Answer:
         for store in STORES:
             if ids.has(store):
                 delete.extend((store, key) for key in ids.ids(store))
-    new = apply(state, put, delete)
-    return new, {"counts": _counts(new)}
+    new = setaside.updated(apply(state, put, delete), put, delete, bad)
+    return new, {"counts": _counts(new), "set_aside": [x.encode() for x in bad]}
 
 
 def _rollback(state: State, f: Fields) -> Answer:
@@ -237,8 +241,6 @@ def _insights(state: State, f: Fields) -> Answer:
 
 def _export(state: State, f: Fields) -> Answer:
     return state, {"data": encode_state(state)}
-
-
 
 
 def _catalog(state: State, f: Fields) -> Answer:

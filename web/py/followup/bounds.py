@@ -74,10 +74,20 @@ def check_key(value: str, field: str | None) -> str:
     raise CodecError("bad-id", "A key cannot hold spaces or control characters.", field)
 
 
+# True while reading a record an older version of the app stored (codec.read_stored): text
+# longer than its limit is read as it is, since that app took it and reading it loses nothing.
+# Commands still apply the limits when they write.
+_LENGTHS_WAIVED = [False]
+
+
+def waive_lengths(waived: bool) -> None:
+    _LENGTHS_WAIVED[0] = waived
+
+
 def clean_text(value: str, field: str | None, limit: int = TEXT_MAX) -> str:
     """`value` in Unicode NFC (so "é" typed two ways is one name), if it is at most `limit`
     characters and free of control characters and broken characters."""
-    if len(value) > limit:
+    if len(value) > limit and not _LENGTHS_WAIVED[0]:
         raise CodecError(
             "too-long", f"This is {len(value):,} characters; the most is {limit:,}.", field
         )

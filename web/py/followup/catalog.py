@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .model import ACTIVE_STAGES, Channel, InteractionKind, OpportunityRole, Stage
+from .model import (
+    ACTIVE_STAGES,
+    MEETING_KINDS,
+    AdviceKind,
+    Channel,
+    InteractionKind,
+    IntroductionKind,
+    OpportunityRole,
+    Stage,
+)
 from .settings import Rule
 
 
@@ -153,6 +162,37 @@ INTERACTION_LABELS: dict[InteractionKind, str] = {
 }
 
 
+# How a person's timeline names what happened ("Met", "Handwritten card").
+TIMELINE_WORDS: dict[InteractionKind, str] = {
+    InteractionKind.MEETING: "Met",
+    InteractionKind.CALL: "Call",
+    InteractionKind.COFFEE: "Coffee",
+    InteractionKind.INTERVIEW: "Interview",
+    InteractionKind.INFORMATIONAL_INTERVIEW: "Informational interview",
+    InteractionKind.MESSAGE_SENT: "Message sent",
+    InteractionKind.MESSAGE_RECEIVED: "Message received",
+    InteractionKind.THANK_YOU_EMAIL: "Thank-you email",
+    InteractionKind.THANK_YOU_CARD: "Handwritten card",
+    InteractionKind.THANK_YOU_CALL: "Thank-you call",
+    InteractionKind.INTRODUCER_UPDATE: "Update sent",
+    InteractionKind.NOTE: "Note",
+}
+
+ADVICE_LABELS: dict[AdviceKind, str] = {
+    AdviceKind.NAMES: "Names to contact",
+    AdviceKind.BOOK: "Something to read",
+    AdviceKind.RESUME: "Resume advice",
+    AdviceKind.OTHER: "Other advice",
+}
+
+# What the introducer did, in the user's words.
+INTRODUCTION_LABELS: dict[IntroductionKind, str] = {
+    IntroductionKind.INTRODUCTION: "Introduced us",
+    IntroductionKind.REFERRAL: "Referred me",
+    IntroductionKind.NAME: "Gave me their name",
+}
+
+
 def channels_of(rule: Rule) -> tuple[Channel, ...]:
     """The channels a rule's follow-ups offer, in its order of preference (this table is their
     one home: the rules and the shell both read it)."""
@@ -192,6 +232,11 @@ def encode_catalog() -> dict[str, Any]:
         },
         "channels": {c.value: dict(words) for c, words in CHANNELS.items()},
         "interaction_kinds": {k.value: label for k, label in INTERACTION_LABELS.items()},
+        # The kinds that are meetings (they earn a thank-you), in the order a form offers them.
+        "meeting_kinds": [k.value for k in INTERACTION_LABELS if k.value in MEETING_KINDS],
+        "timeline_words": {k.value: words for k, words in TIMELINE_WORDS.items()},
+        "advice_kinds": {k.value: label for k, label in ADVICE_LABELS.items()},
+        "introduction_kinds": {k.value: label for k, label in INTRODUCTION_LABELS.items()},
         **encode_pipeline_words(),
     }
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from . import schema
-from .bounds import URL_MAX
+from .bounds import URL_MAX, waive_lengths
 from .errors import CodecError
 from .fields import REQUIRED as _REQUIRED
 from .fields import Fields, iso
@@ -42,7 +42,7 @@ from .model import (
 from .quick import quick_interaction, quick_person
 from .rounds import decode_rounds, encode_rounds
 from .settings import DEFAULT_SETTINGS, Settings, decode_settings, encode_settings
-from .state import Record, State, new_state
+from .state import Record, SetAside, State, new_state
 
 SCHEMA_VERSION = 1
 STORES = ("people", "events", "introductions", "interactions", "opportunities", "decisions")
@@ -219,18 +219,80 @@ DECODERS: Mapping[str, Callable[[object, str], Record]] = {
 }
 
 
-def decode_records(store: str, raw: object, where: str) -> list[Record]:
-    """A list of one store's records; the same id twice is an error."""
+def decode_records(
+    store: str, raw: object, where: str, aside: list[SetAside] | None = None
+) -> list[Record]:
+    """A list of one store's records; the same id twice is an error. With `aside`, a record
+    that cannot be read is added to it and left out instead (`read_stored` reads it)."""
     if not isinstance(raw, list):
         raise CodecError("wrong-type", "This should be a list of records.", where)
-    records = [DECODERS[store](r, f"{where}[{i}]") for i, r in enumerate(raw)]
+    decode = DECODERS[store]
+    try:
+        # The fast path: every record reads. Only when one does not are they read one by one.
+        records = [decode(r, f"{where}[{i}]") for i, r in enumerate(raw)]
+        seen: set[str] = set()
+        for i, record in enumerate(records):
+            key = record.key if isinstance(record, FollowUpDecision) else record.id
+            if key in seen:
+                raise CodecError("duplicate-id", f"'{key}' appears twice.", f"{where}[{i}]")
+            seen.add(key)
+        return records
+    except CodecError:
+        if aside is None:
+            raise
+    return _each(store, decode, raw, where, aside)
+
+
+def _each(
+    store: str,
+    decode: Callable[[object, str], Record],
+    raw: list[object],
+    where: str,
+    aside: list[SetAside],
+) -> list[Record]:
+    records: list[Record] = []
     seen: set[str] = set()
-    for i, record in enumerate(records):
-        key = record.key if isinstance(record, FollowUpDecision) else record.id
-        if key in seen:
-            raise CodecError("duplicate-id", f"'{key}' appears twice.", f"{where}[{i}]")
+    for i, item in enumerate(raw):
+        at = f"{where}[{i}]"
+        try:
+            record = read_stored(decode, item, at)
+            key = record.key if isinstance(record, FollowUpDecision) else record.id
+            if key in seen:
+                raise CodecError("duplicate-id", f"'{key}' appears twice.", at)
+        except CodecError as error:
+            aside.append(set_aside(store, item, error))
+            continue
         seen.add(key)
+        records.append(record)
     return records
+
+
+def read_stored(decode: Callable[[object, str], T], raw: object, where: str) -> T:
+    """A stored record, read as the app that stored it allowed: text longer than today's
+    limits is read as it is (bounds.waive_lengths). Anything else wrong raises."""
+    try:
+        return decode(raw, where)
+    except CodecError as error:
+        if error.code != "too-long":
+            raise
+    waive_lengths(True)
+    try:
+        return decode(raw, where)
+    finally:
+        waive_lengths(False)
+
+
+def set_aside(store: str, raw: object, error: CodecError) -> SetAside:
+    """The report of a stored record that cannot be read, with its id as found."""
+    found = raw.get("key" if store == "decisions" else "id") if isinstance(raw, Mapping) else None
+    return SetAside(
+        store=store,
+        id=found if isinstance(found, str) else None,
+        field=error.field,
+        error=error.code,
+        message=error.message,
+        raw=raw,
+    )
 
 
 def encode_stored(store: str, record: Record) -> dict[str, Any]:
@@ -242,25 +304,39 @@ def encode_stored(store: str, record: Record) -> dict[str, Any]:
     return encoded
 
 
-def decode_meta(raw: object, where: str) -> tuple[Settings | None, Profile | None]:
-    """Settings and profile from the `meta` records; other meta records are the shell's."""
+def decode_meta(
+    raw: object, where: str, aside: list[SetAside] | None = None
+) -> tuple[Settings | None, Profile | None]:
+    """Settings and profile from the `meta` records; other meta records are the shell's. With
+    `aside`, a record that cannot be read is added to it and left out instead."""
     if not isinstance(raw, list):
         raise CodecError("wrong-type", "This should be a list of records.", where)
     settings: Settings | None = None
     profile: Profile | None = None
     for i, record in enumerate(raw):
         at = f"{where}[{i}]"
-        if not isinstance(record, Mapping) or not isinstance(record.get("id"), str):
-            raise CodecError("missing-field", "A meta record needs a text id.", f"{at}.id")
-        if record["id"] == "settings":
-            settings = decode_settings({k: v for k, v in record.items() if k[:1] != "_"}, at)
-        elif record["id"] == "profile":
-            profile = decode_profile(record, at)
+        try:
+            if not isinstance(record, Mapping) or not isinstance(record.get("id"), str):
+                raise CodecError("missing-field", "A meta record needs a text id.", f"{at}.id")
+            if record["id"] == "settings":
+                settings = read_stored(_settings, record, at)
+            elif record["id"] == "profile":
+                profile = read_stored(decode_profile, record, at)
+        except CodecError as error:
+            if aside is None:
+                raise
+            aside.append(set_aside("meta", record, error))
     return settings, profile
 
 
+def _settings(record: Any, where: str) -> Settings:
+    return decode_settings({k: v for k, v in record.items() if k[:1] != "_"}, where)
+
+
 def decode_state(data: object) -> State:
-    """The whole state from the `load` payload (store name -> list of records)."""
+    """The whole state from the `load` payload (store name -> list of records). A record that
+    cannot be read is set aside (`State.set_aside`) and the rest still load; only a payload
+    that is not one at all, or is from a newer schema, is an error."""
     if not isinstance(data, Mapping):
         raise CodecError("wrong-type", "The data should be an object of stores.", "data")
     for key in data:
@@ -275,8 +351,9 @@ def decode_state(data: object) -> State:
             f"This data was written by a newer version (schema {version}); update the app.",
             "schema_version",
         )
-    stores = {s: decode_records(s, data.get(s, []), s) for s in STORES}
-    settings, profile = decode_meta(data.get("meta", []), "meta")
+    aside: list[SetAside] = []
+    stores = {s: decode_records(s, data.get(s, []), s, aside) for s in STORES}
+    settings, profile = decode_meta(data.get("meta", []), "meta", aside)
     return new_state(
         people=stores["people"],  # type: ignore[arg-type]
         events=stores["events"],  # type: ignore[arg-type]
@@ -287,20 +364,25 @@ def decode_state(data: object) -> State:
         settings=settings or DEFAULT_SETTINGS,
         profile=profile or Profile(),
         rounds=decode_rounds(data.get("meta", [])),
+        set_aside=aside,
     )
 
 
 def encode_state(state: State) -> dict[str, Any]:
-    """The whole state as the `load` payload, every list sorted by id."""
+    """The whole state as the `load` payload, every list sorted by id, then the records set
+    aside, as they were found (so a backup loses nothing)."""
     out: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
     for store in STORES:
         records: Mapping[str, Record] = getattr(state, store)
         out[store] = [encode_record(records[k]) for k in sorted(records)]
+    aside = {(x.store, x.id) for x in state.set_aside}
     out["meta"] = [
-        encode_settings(state.settings),
-        encode_profile(state.profile),
+        *([] if ("meta", "settings") in aside else [encode_settings(state.settings)]),
+        *([] if ("meta", "profile") in aside else [encode_profile(state.profile)]),
         *encode_rounds(state.rounds),
     ]
+    for x in state.set_aside:
+        out[x.store].append(x.raw)
     return out
 
 

@@ -422,7 +422,7 @@ def _check_person(state: State, person: Person, before: Person | None = None) ->
     for i, email in enumerate(person.emails):
         if email not in known and not is_email(email):
             raise ValidationError(
-                "invalid-email", f"'{email}' does not look like an email address.", f"emails[{i}]"
+                "invalid-email", f"“{email}” does not look like an email address.", f"emails[{i}]"
             )
     if person.event_id is not None:
         _need(state.events, person.event_id, "event_id", "event")

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .addresses import is_email
 from .model import Channel
 
 # encodeURIComponent's set: these stay as they are, everything else is %-encoded (UTF-8).
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()")
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 # Fewer digits than this is not a number worth saving on the person.
 MIN_DIGITS = 5
 
@@ -25,9 +25,9 @@ def dialable(phone: str) -> str:
     return digits[:1] + digits[1:].replace("+", "")
 
 
-def is_email(text: str) -> bool:
-    """Whether typed text looks enough like an email address to save on the person."""
-    return _EMAIL.fullmatch(text.strip()) is not None
+def is_typed_email(text: str) -> bool:
+    """Whether typed text is an email address (addresses.py) to save on the person."""
+    return is_email(text.strip())
 
 
 def is_phone(text: str) -> bool:
@@ -85,5 +85,5 @@ def send_links(
             Channel.SMS.value: send_link(Channel.SMS, phone, body=sms, ios=ios),
             Channel.CALL.value: send_link(Channel.CALL, phone),
         },
-        "valid": {"email": is_email(email), "phone": is_phone(phone)},
+        "valid": {"email": is_typed_email(email), "phone": is_phone(phone)},
     }

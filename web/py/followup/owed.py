@@ -1,6 +1,6 @@
-"""The api's operations about what is owed to whom (`draft`, `send_links`, `person`, `names`,
-`round`): handlers taking `(state, fields)` and returning `(state, answer)`, as in api.py.
-`OWED_OPS` joins its table. None of them changes anything.
+"""The api's operations about what is owed to whom (`draft`, `send_links`, `person`, `round`):
+handlers taking `(state, fields)` and returning `(state, answer)`, as in api.py. `OWED_OPS`
+joins its table. None of them changes anything.
 """
 
 from __future__ import annotations
@@ -146,14 +146,6 @@ def _contact(person: Person, ios: bool) -> list[dict[str, str]]:
     return links
 
 
-def _names(state: State, f: Fields) -> Answer:
-    """Everyone's name and organisation, by name: to pick someone already saved."""
-    people = sorted(state.people.values(), key=lambda p: (p.name.casefold(), p.id))
-    return state, {
-        "people": [{"id": p.id, "name": p.name, "organisation": p.organisation} for p in people]
-    }
-
-
 def _round(state: State, f: Fields) -> Answer:
     """One landing's gratitude round, as a checklist."""
     now, today = _clock(f)
@@ -191,7 +183,6 @@ OWED_OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]
     "draft": (("key", "ios"), _draft),
     "send_links": (("email", "phone", "subject", "body", "sms", "ios"), _send_links),
     "person": (("id", "ios"), _person),
-    "names": ((), _names),
     "round": (("opportunity_id",), _round),
 }
 

@@ -6,9 +6,11 @@ deleted, refreshing only the parts of the index that the change touches.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import Any
 
 from .index import Index, build, refresh
 from .logs import EMPTY_LOG, PersonLog
@@ -47,6 +49,28 @@ STORE_OF: Mapping[type, str] = MappingProxyType(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """A stored record the engine could not read: kept out of memory, left as it is on disk,
+    and reported (docs/engine-api.md, "Records the engine cannot read")."""
+
+    store: str
+    id: str | None  # as found; None when it has no text id
+    field: str | None
+    error: str
+    message: str
+    raw: Any = dataclasses.field(compare=False, repr=False)  # the record as found, for export
+
+    def encode(self) -> dict[str, Any]:
+        return {
+            "store": self.store,
+            "id": self.id,
+            "field": self.field,
+            "error": self.error,
+            "message": self.message,
+        }
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class State:
     people: Mapping[PersonId, Person]
@@ -59,6 +83,8 @@ class State:
     profile: Profile = NO_PROFILE
     # Each landing's gratitude round as it opened (`meta` records `gratitude-round:<id>`).
     rounds: Mapping[OpportunityId, RoundRecord] = field(default_factory=dict)
+    # Stored records that could not be read, in the order found; none of them is in memory.
+    set_aside: tuple[SetAside, ...] = ()
     index: Index = field(compare=False, repr=False)
     # Values derived from this (immutable) state, computed once when first asked for, e.g. the
     # gratitude round. Not copied by `replace`, so a changed state starts empty.
@@ -83,6 +109,7 @@ def new_state(
     settings: Settings = DEFAULT_SETTINGS,
     profile: Profile = NO_PROFILE,
     rounds: Iterable[RoundRecord] = (),
+    set_aside: Iterable[SetAside] = (),
 ) -> State:
     """A state from records in any order; the indices are built here, once."""
     people_map = {p.id: p for p in people}
@@ -100,6 +127,7 @@ def new_state(
         settings=settings,
         profile=profile,
         rounds={r.opportunity_id: r for r in rounds},
+        set_aside=tuple(set_aside),
         index=build(people_map, intro_map, interaction_map, opportunity_map, decision_map),
     )
 

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from . import hlc
-from .codec import DECODERS, decode_meta
+from .codec import DECODERS, decode_meta, read_stored
 from .errors import CodecError
 from .state import Stored
 
@@ -345,7 +345,8 @@ def to_stored(store: str, record: Mapping[str, Any]) -> tuple[dict[str, Any], St
             if store == "meta":
                 settings, profile = decode_meta([current], "record")
                 return current, settings or profile
-            return current, DECODERS[store](current, "record")
+            # Read as a load reads it: an older device's long text is kept (codec.read_stored).
+            return current, read_stored(DECODERS[store], current, "record")
         except CodecError as error:
             unknown = _UNKNOWN_FIELD.fullmatch(error.field or "")
             if error.code != "unknown-field" or unknown is None or unknown[1] not in current:

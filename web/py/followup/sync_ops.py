@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import hlc
+from . import hlc, setaside
 from .errors import CodecError
 from .fields import Fields, parse_instant
 from .state import State, apply
@@ -33,7 +33,8 @@ def _merge(state: State, f: Fields) -> Answer:
     """Remote record states merged into local ones; the merged records enter the state at once,
     so a command right after sees them."""
     result = merge_request(f.raw)
-    return apply(state, result.put, result.delete), result.answer
+    merged = apply(state, result.put, result.delete)
+    return setaside.updated(merged, result.put, result.delete), result.answer
 
 
 def _stamp(state: State, f: Fields) -> Answer:

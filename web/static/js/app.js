@@ -59,6 +59,7 @@ const capture = new CaptureView({ backend, command: (name, payload) => command(n
 /**
  * Send a command to the engine; its changes are on disk when this resolves ok.
  * @param {string} name @param {Record<string, unknown>} payload
+ * @returns {Promise<import("./types.js").Success | null>}
  */
 async function command(name, payload) {
   const response = await tracker.track(backend.command(name, payload));
@@ -75,7 +76,7 @@ let lastRefresh = 0;
 async function refreshToday() {
   const now = new Date();
   lastRefresh = Date.now();
-  const response = await engine.call({ op: "today", now: now.toISOString(), today: localDate(now) });
+  const response = /** @type {import("./types.js").AnswerOf<"today">} */ (await engine.call({ op: "today", now: now.toISOString(), today: localDate(now) }));
   if (!response.ok) {
     today.showLoading(response.message);
     return;
@@ -99,7 +100,7 @@ setInterval(() => {
 /**
  * Screens built by their own module, loaded on first visit (all are precached). Each exports
  * `mount(root, ctx, params)`; Today and Capture are in the page itself, to be usable at once.
- * @type {Record<string, () => Promise<any>>}
+ * @type {Record<string, () => Promise<{mount: (root: HTMLElement, ctx: AppContext, params: string[]) => Promise<void>}>>}
  */
 const SCREENS = {
   people: () => import("./views/people.js"),
@@ -117,7 +118,12 @@ const TAB_OF = {
   person: "people", graph: "more", insights: "more", settings: "more", transfer: "more", sync: "more",
 };
 
-/** What a screen module gets: the engine, storage, and the app's shared actions. */
+/** @typedef {import("./screen-types.js").AppContext} AppContext */
+
+/**
+ * What a screen module gets: the engine, storage, and the app's shared actions.
+ * @type {AppContext}
+ */
 const ctx = {
   backend,
   engine,
@@ -177,7 +183,7 @@ async function route() {
 /** False for the first view shown at boot: the focus stays where the browser put it. */
 let routed = false;
 
-/** @param {any} stage */
+/** @param {import("./types.js").Stage} stage */
 function showStage(stage) {
   const status = byId("engine-status");
   const label = /** @type {HTMLElement} */ (status.querySelector(".label"));
@@ -202,6 +208,13 @@ function showStage(stage) {
     html.dataset.runtimeMs = String(Math.round(stage.runtime_ms));
     html.dataset.engineMs = String(Math.round(stage.engine_ms));
     refreshToday();
+    // Records written by an older version that this one cannot read stay on disk untouched
+    // and go into every backup; the engine leaves them out (docs/engine-api.md).
+    const aside = stage.set_aside ?? [];
+    if (aside.length) {
+      const one = aside[0];
+      toastWhenFree(`${aside.length === 1 ? "One saved record" : `${aside.length} saved records`} could not be read and ${aside.length === 1 ? "was" : "were"} left as ${aside.length === 1 ? "it was" : "they were"} (first: ${one.store} ${one.id ?? ""}, ${one.message}). Export a backup before editing them.`);
+    }
   } else if (stage.stage === "failed") {
     html.dataset.engine = "failed";
     today.showLoading(stage.message);

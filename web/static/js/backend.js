@@ -41,22 +41,28 @@ export class Backend extends EventTarget {
     }
     /** Form drafts: read, write (on every input) and drop. */
     this.drafts = {
-      /** @param {string} id @returns {Promise<any>} */
-      get: (id) => store.get("drafts", id).catch(() => null),
+      /**
+       * The draft kept under `id` (with its `id`); undefined when there is none, null when it
+       * cannot be read. `T`: the shape the screen kept (drafts are the shell's own notes).
+       * @template [T=Record<string, unknown>]
+       * @param {string} id @returns {Promise<T | null | undefined>}
+       */
+      get: (id) => /** @type {Promise<T | undefined>} */ (store.get("drafts", id)).catch(() => null),
       /** @param {string} id @param {Record<string, unknown>} value */
-      put: (id, value) => store.commit({ put: { drafts: [{ ...value, id }] } }),
+      put: (id, value) => store.commit({ put: { drafts: [{ ...value, id }] } }, undefined, { durability: "relaxed" }),
       /** @param {string} id */
-      drop: (id) => store.commit({ delete: { drafts: [id] } }),
+      drop: (id) => store.commit({ delete: { drafts: [id] } }, undefined, { durability: "relaxed" }),
     };
   }
 
   /**
    * One of the shell's own records that the engine does not keep (meta `backup`, written by
    * Import and export). Read-only; added for Settings' storage section until core's own API.
-   * @param {string} name @param {string} id @returns {Promise<any>}
+   * @param {string} name @param {string} id
+   * @returns {Promise<import("./types.js").StoredRecord | null | undefined>}
    */
   shellRecord(name, id) {
-    return store.get(name, id).catch(() => null);
+    return /** @type {Promise<import("./types.js").StoredRecord | undefined>} */ (store.get(name, id)).catch(() => null);
   }
 
   get ready() {
@@ -69,21 +75,23 @@ export class Backend extends EventTarget {
 
   /**
    * Ask the engine.
-   * @param {string} op @param {Record<string, unknown>} [args]
-   * @returns {Promise<any>}
+   * @template {string} K
+   * @param {K} op @param {Record<string, unknown>} [args]
+   * @returns {Promise<import("./types.js").AnswerOf<K>>}
    */
   async send(op, args = {}) {
     const now = new Date();
     const answer = await this.engine.call({ ...args, op, now: now.toISOString(), today: localDate(now) });
     if (answer.ok && !NOT_LOCAL.has(op)) this.changed(storesOf(answer), op === "command" ? "command" : "op");
-    return answer;
+    // The engine's answer to `op`: its shape is that op's (types.js `Answers`).
+    return /** @type {import("./types.js").AnswerOf<K>} */ (/** @type {unknown} */ (answer));
   }
 
   /**
    * Run one engine command; its changes are on disk when this resolves ok. Before the engine is
    * up it is kept in the inbox instead, and replayed (once) when the engine is.
    * @param {string} name @param {Record<string, unknown>} payload
-   * @returns {Promise<any>}
+   * @returns {Promise<Answer>}
    */
   async command(name, payload) {
     if (this.engine.ready) return this.send("command", { name, payload });
@@ -116,7 +124,7 @@ export class Backend extends EventTarget {
   }
 }
 
-/** The stores an answer wrote. @param {any} answer @returns {string[]} */
+/** The stores an answer wrote. @param {Record<string, unknown>} answer @returns {string[]} */
 export function storesOf(answer) {
   return [...new Set([...Object.keys(answer.put ?? {}), ...Object.keys(answer.delete ?? {})])];
 }

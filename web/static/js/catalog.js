@@ -14,7 +14,7 @@ let known = null;
 
 /**
  * The catalog, asked of the engine the first time (it waits for the engine to be ready).
- * @param {{send: (op: string, args?: Record<string, unknown>) => Promise<any>}} backend
+ * @param {{send: (op: string, args?: Record<string, unknown>) => Promise<import("./types.js").Answer>}} backend
  * @returns {Promise<Catalog>}
  */
 export function loadCatalog(backend) {
@@ -23,7 +23,7 @@ export function loadCatalog(backend) {
       asked = null;
       throw new Error(answer.message);
     }
-    known = /** @type {Catalog} */ (answer);
+    known = /** @type {Catalog} */ (/** @type {unknown} */ (answer));
     return known;
   });
   return asked;

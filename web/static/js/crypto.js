@@ -96,7 +96,7 @@ function info(label, purpose) {
 
 /**
  * The KDF parameters a client accepts, from us or from a server that could lie (§3).
- * @param {any} kdf
+ * @param {any} kdf any: the server's JSON, which may be anything; checked field by field here
  * @returns {{alg: string, iterations: number, seed: string, v: number}}
  */
 export function checkKdf(kdf) {

@@ -16,9 +16,10 @@
  * @returns {{worker: Worker, early: Event[], pageCompiles: boolean}}
  */
 function adoptWorker() {
-  const started = /** @type {any} */ (globalThis).followthroughWorker;
+  const boot = /** @type {{followthroughWorker?: {worker: Worker, early: Event[], pageCompiles: boolean}}} */ (globalThis);
+  const started = boot.followthroughWorker;
   if (started) {
-    delete (/** @type {any} */ (globalThis).followthroughWorker);
+    delete boot.followthroughWorker;
     return started;
   }
   const url = new URL("./engine.worker.js", import.meta.url);
@@ -32,7 +33,7 @@ export class Engine extends EventTarget {
     this.worker = worker;
     /** Whether the worker waits for `provideRuntime`. */
     this.pageCompiles = pageCompiles;
-    /** @type {Map<number, (response: any) => void>} */
+    /** @type {Map<number, (response: import("./types.js").Answer) => void>} */
     this.pending = new Map();
     this.nextId = 1;
     this.dead = false;
@@ -108,7 +109,7 @@ export class Engine extends EventTarget {
   /**
    * Send one request; resolves with the engine's response (never rejects).
    * @param {Record<string, unknown>} request
-   * @returns {Promise<any>}
+   * @returns {Promise<import("./types.js").Answer>}
    */
   call(request) {
     // A worker whose engine failed to boot still runs sync's bookkeeping (it needs no engine).

@@ -98,7 +98,15 @@ const userData = store.then(({ loadAll }) => loadAll()).then((data) => { mark("d
 const inbox = store.then(({ readInbox }) => readInbox());
 for (const promise of [engineZip, userData, inbox]) promise.catch(() => {});
 
-/** @type {any} */
+/**
+ * The parts of Pyodide this worker uses (pyodide.mjs is loaded by URL, so it comes untyped).
+ * @typedef {{mkdirTree: (path: string) => void, writeFile: (path: string, data: Uint8Array) => void}} PyodideFS
+ * @typedef {{runPython: (code: string) => unknown, makeMemorySnapshot: () => Uint8Array,
+ *   pyimport: (name: string) => EngineModule}} Pyodide
+ * @typedef {{call: (request: string) => string}} EngineModule `followup.api`: JSON text in, JSON text out
+ */
+
+/** @type {EngineModule | null} */
 let api = null;
 /** @type {Promise<void>} */
 let ready;
@@ -188,7 +196,7 @@ async function startRuntime(snapshot) {
     lockFileContents: { info: build.lock_info, packages: {} },
     packageBaseUrl: PYODIDE_BASE,
     // MEMFS is not in the snapshot: the engine's zip is written again on every boot.
-    fsInit: async (/** @type {any} */ FS) => {
+    fsInit: async (/** @type {PyodideFS} */ FS) => {
       FS.mkdirTree("/home/pyodide");
       FS.writeFile(ENGINE_ZIP_PATH, await engineZip);
       // A snapshot that failed to fill is left unrecognisable: the restore then fails cleanly.
@@ -206,7 +214,7 @@ async function boot() {
     mark("snapshot_found");
     let pyodide = null;
     let bootPath = "plain";
-    /** @type {Promise<any> | undefined} */
+    /** @type {Promise<Pyodide> | undefined} */
     let runtime;
     if (found) {
       try {
@@ -248,7 +256,7 @@ async function boot() {
 
     stage = "data";
     report("data", { engine_ms: marks.engine });
-    const loaded = JSON.parse(api.call(JSON.stringify({ op: "load", data: await userData })));
+    const loaded = callApi({ op: "load", data: await userData });
     if (!loaded.ok) throw new Error(loaded.message);
     const waiting = await inbox.catch(() => []);
     if (waiting.length) await replayInbox(waiting);
@@ -261,6 +269,7 @@ async function boot() {
       ready_ms: marks.ready,
       marks,
       counts: loaded.counts,
+      set_aside: loaded.set_aside, // records the engine could not read (docs/engine-api.md)
       worker_started_at: performance.timeOrigin,
     });
     if (made) await replaceSnapshot(made);
@@ -276,7 +285,8 @@ async function boot() {
  * @returns {import("./types.js").Answer}
  */
 function callApi(request) {
-  return JSON.parse(api.call(JSON.stringify(request)));
+  // Called only once the engine is loaded (after `ready`, or by `boot` itself).
+  return JSON.parse(/** @type {EngineModule} */ (api).call(JSON.stringify(request)));
 }
 
 /** Ops whose `put`/`delete` are not this device's edits: sync's merges are written by `sync_apply`. */
@@ -290,7 +300,12 @@ const SYNC_STORE = new Set([
 /** What a worker tells the other tabs' workers after each commit. */
 const tabs = typeof BroadcastChannel === "function" ? new BroadcastChannel("followthrough-changes") : null;
 
-/** @param {any} answer @returns {import("./types.js").Change | null} */
+/**
+ * An answer (or a sync page's result) that may carry records to write.
+ * @typedef {{put?: import("./types.js").Change["put"], delete?: import("./types.js").Change["delete"], [key: string]: unknown}} Writes
+ */
+
+/** @param {Writes} answer @returns {import("./types.js").Change | null} */
 function changeOf(answer) {
   const put = answer.put ?? {};
   const del = answer.delete ?? {};
@@ -298,7 +313,7 @@ function changeOf(answer) {
   return written ? { put, delete: del } : null;
 }
 
-/** @param {import("./types.js").Change} change @returns {string[]} */
+/** @param {Writes} change @returns {string[]} */
 function storesOf(change) {
   return [...new Set([...Object.keys(change.put ?? {}), ...Object.keys(change.delete ?? {})])];
 }
@@ -307,7 +322,7 @@ function storesOf(change) {
  * Save what an answer changed, with memory and disk changing together: if the write fails,
  * the engine is put back as it was before the request (`rollback`) and the answer says so.
  * Synced records are stamped by the engine (`stamp`) inside the same transaction.
- * @param {any} answer @param {{inbox?: number}} [options]
+ * @param {Extract<import("./types.js").Answer, {ok: true}>} answer @param {{inbox?: number}} [options]
  * @returns {Promise<import("./types.js").Answer>}
  */
 async function save(answer, options) {
@@ -352,21 +367,25 @@ async function replayInbox(entries) {
       continue;
     }
     const saved = await save(answer, { inbox: entry.seq });
-    if (saved.ok) for (const name of storesOf(/** @type {any} */ (saved))) stores.add(name);
+    if (saved.ok) for (const name of storesOf(saved)) stores.add(name);
     else if (saved.error !== "already-replayed") break;
   }
   if (stores.size) self.postMessage({ type: "changed", stores: [...stores], source: "inbox" });
   if (refused.length) self.postMessage({ type: "refused", entries: refused });
 }
 
-/** @param {any} request @returns {Promise<import("./types.js").Answer>} */
+/**
+ * An op for the engine, or one of the worker's own (types.js `WorkerRequest`).
+ * @param {{op: string, [field: string]: unknown}} request
+ * @returns {Promise<import("./types.js").Answer>}
+ */
 async function handle(request) {
   await ready;
   if (request.op === "inbox") {
     await replayInbox();
     return { ok: true };
   }
-  if (request.op === "sync_apply") return applySyncPage(request);
+  if (request.op === "sync_apply") return applySyncPage(/** @type {SyncApply} */ (request));
   const answer = callApi(request);
   if (!answer.ok || NOT_COMMITTED.has(request.op)) return answer;
   return save(answer);
@@ -379,7 +398,9 @@ async function handle(request) {
  */
 async function syncStore({ fn, args = [] }) {
   if (!SYNC_STORE.has(fn)) return { ok: false, error: "unknown-op", message: `There is no sync store function '${fn}'.` };
-  const module = /** @type {Record<string, any>} */ (await store);
+  // One of sync-store.js's functions, by the name the page sent (checked above): each takes the
+  // database, then its own arguments.
+  const module = /** @type {Record<string, (...args: unknown[]) => unknown>} */ (/** @type {unknown} */ (await store));
   try {
     return { ok: true, value: await module[fn](await module.database(), ...args) };
   } catch (error) {
@@ -387,11 +408,13 @@ async function syncStore({ fn, args = [] }) {
   }
 }
 
+/** The worker's `sync_apply` request: a pulled page and its cursor. @typedef {Extract<import("./types.js").WorkerRequest, {op: "sync_apply"}>} SyncApply */
+
 /**
  * A pulled, decrypted page: read the local states, merge them in the engine and write the
  * result with the page's cursor, in one transaction. The engine takes the merged records at
  * once; if the write fails it is put back (`rollback`). Other tabs and the page are told.
- * @param {any} request `{page: {ok, rejected}, cursor}`
+ * @param {SyncApply} request
  * @returns {Promise<import("./types.js").Answer>}
  */
 async function applySyncPage({ page, cursor }) {
@@ -399,13 +422,14 @@ async function applySyncPage({ page, cursor }) {
   let merged = false;
   let applied;
   try {
-    applied = await applyPage(await database(), page, cursor, (/** @type {any} */ request) => {
+    applied = await applyPage(await database(), page, cursor, (request) => {
       merged = true;
       return callApi({ ...request, op: "merge" });
     }, ENGINE_STORES);
   } catch (error) {
     if (merged) callApi({ op: "rollback" });
-    const refused = /** @type {any} */ (error);
+    // applyPage rethrows the engine's refusal of a merge as it came: a failed answer.
+    const refused = /** @type {import("./types.js").Failure | null | undefined} */ (error);
     if (refused && refused.ok === false) return refused;
     return { ok: false, error: "not-saved", message: error instanceof Error ? error.message : String(error) };
   }

@@ -5,17 +5,36 @@
  */
 
 /**
+ * app.js's `command`: runs one engine command and resolves with its answer once its changes are
+ * on disk, or with null when it failed (the error is toasted).
+ * @typedef {(name: string, payload: Record<string, unknown>) => Promise<import("./types.js").Success | null>} Command
+ */
+
+/**
+ * Everything app.js gives a screen's `mount(root, ctx, params)`.
+ * @typedef {{
+ *   backend: import("./backend.js").Backend,
+ *   engine: import("./engine.js").Engine,
+ *   command: Command,
+ *   toast: (text: string) => void,
+ *   tracker: {track: <T>(p: Promise<T>) => Promise<T>},
+ *   refreshToday: () => Promise<void>,
+ *   navigate: (hash: string) => void,
+ * }} AppContext
+ */
+
+/**
  * What a screen module gets from app.js (the parts these screens use).
- * @typedef {{backend: import("./backend.js").Backend,
- *   command: (name: string, payload: Record<string, unknown>) => Promise<any>,
- *   toast: (text: string) => void, navigate: (hash: string) => void}} ScreenContext
+ * @typedef {{backend: import("./backend.js").Backend, command: Command,
+ *   toast: (text: string) => void, navigate: (hash: string) => void,
+ *   tracker?: {track: <T>(p: Promise<T>) => Promise<T>}}} ScreenContext
  */
 
 /**
  * What the Import and export screen is given by app.js.
  * @typedef {{
  *   backend: import("./backend.js").Backend,
- *   command: (name: string, payload: Record<string, unknown>) => Promise<any>,
+ *   command: Command,
  *   toast: (text: string) => void,
  *   tracker: {track: <T>(p: Promise<T>) => Promise<T>},
  *   navigate: (hash: string) => void,

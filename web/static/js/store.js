@@ -99,12 +99,12 @@ export function database() {
 /**
  * Read every record the engine needs, one getAll per store, in one read transaction.
  * @param {IDBDatabase} [db]
- * @returns {Promise<Record<string, any[]>>}
+ * @returns {Promise<Record<string, StoredRecord[]>>}
  */
 export async function loadAll(db) {
   db = db ?? (await database());
   const tx = db.transaction(ENGINE_STORES, "readonly");
-  /** @type {Record<string, any[]>} */
+  /** @type {Record<string, StoredRecord[]>} */
   const data = {};
   await Promise.all(ENGINE_STORES.map((name) => new Promise((resolve, reject) => {
     const request = tx.objectStore(name).getAll();
@@ -123,12 +123,14 @@ export class AlreadyReplayed extends Error {}
  * and queued for sync in the same transaction. With `inbox`, the inbox entry of that `seq` is
  * deleted in the same transaction, which fails with `AlreadyReplayed` if it is already gone.
  * The engine worker passes `stamp` (the engine's `stamp` op, called synchronously inside the
- * transaction); without it (a page-side write) sync-store.js's JS copy stamps.
- * @param {{put?: Record<string, any[]>, delete?: Record<string, string[]>}} change
+ * transaction); without it (a page-side write) sync-store.js's JS copy stamps. `relaxed`
+ * durability is for the shell's own notes (a half-typed form): done sooner, so a reload right
+ * after a keystroke still finds it; records always wait until they are on disk.
+ * @param {import("./types.js").Change} change
  * @param {IDBDatabase} [db]
- * @param {{inbox?: number, stamp?: import("./sync-store.js").Stamper}} [options]
+ * @param {{inbox?: number, stamp?: import("./sync-store.js").Stamper, durability?: IDBTransactionDurability}} [options]
  */
-export async function commit(change, db, { inbox, stamp } = {}) {
+export async function commit(change, db, { inbox, stamp, durability = "strict" } = {}) {
   db = db ?? (await database());
   const put = change.put ?? {};
   const del = change.delete ?? {};
@@ -137,7 +139,7 @@ export async function commit(change, db, { inbox, stamp } = {}) {
   const synced = names.some((name) => name in SYNC_KEY_OF);
   const scope = [...new Set([...names, ...(synced ? SYNC_STORES : []), ...(inbox === undefined ? [] : ["inbox"])])];
   await new Promise((resolve, reject) => {
-    const tx = db.transaction(scope, "readwrite", { durability: "strict" });
+    const tx = db.transaction(scope, "readwrite", { durability: synced ? "strict" : durability });
     let gone = false;
     /** @type {unknown} */
     let stampError = null;
@@ -156,14 +158,15 @@ export async function commit(change, db, { inbox, stamp } = {}) {
           else { gone = true; tx.abort(); }
         };
       }
-      /** @type {Array<{store: string, key: string, record: any}>} */
+      /** @type {Array<{store: string, key: string, record: StoredRecord | null}>} */
       const writes = [];
       for (const [name, records] of Object.entries(put)) {
         const store = tx.objectStore(name);
         for (const record of records) {
           store.put(record);
           const key = record?.[SYNC_KEY_OF[/** @type {keyof typeof SYNC_KEY_OF} */ (name)]];
-          if (isSynced(name, key)) writes.push({ store: name, key, record });
+          // isSynced passes only a non-empty string key.
+          if (isSynced(name, key)) writes.push({ store: name, key: /** @type {string} */ (key), record });
         }
       }
       for (const [name, ids] of Object.entries(del)) {
@@ -185,7 +188,7 @@ export async function commit(change, db, { inbox, stamp } = {}) {
 
 /** @type {BroadcastChannel | null} */
 let channel = null;
-/** Tell sync (in any tab, page or worker) that something changed. @param {any} message */
+/** Tell sync (in any tab, page or worker) that something changed. @param {{type: string}} message */
 export function announce(message) {
   try {
     channel ??= new BroadcastChannel("followthrough-sync");
@@ -199,6 +202,7 @@ export function announce(message) {
 
 /**
  * @typedef {import("./types.js").InboxEntry} InboxEntry
+ * @typedef {import("./types.js").StoredRecord} StoredRecord
  */
 
 /**
@@ -243,9 +247,10 @@ export async function refuse(seq, reason) {
 }
 
 /**
- * Read one record.
+ * Read one record (undefined when there is none).
  * @param {string} name
  * @param {string} key
+ * @returns {Promise<unknown>}
  */
 export async function get(name, key) {
   const db = await database();
@@ -257,9 +262,10 @@ export async function get(name, key) {
 }
 
 /**
- * Read all records of one store.
+ * Read all records of one store. `T`: that store's record (the caller names it).
+ * @template [T=StoredRecord]
  * @param {string} name
- * @returns {Promise<any[]>}
+ * @returns {Promise<T[]>}
  */
 export async function getAll(name) {
   const db = await database();

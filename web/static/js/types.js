@@ -138,7 +138,9 @@
 
 /** The engine's vocabulary (op `catalog`).
  * @typedef {{rules: Record<string, RuleWords>, channels: Record<string, ChannelWords>,
- *   interaction_kinds: Record<string, string>}} Catalog
+ *   interaction_kinds: Record<string, string>, meeting_kinds: string[],
+ *   timeline_words: Record<string, string>, advice_kinds: Record<string, string>,
+ *   introduction_kinds: Record<string, string>}} Catalog
  */
 
 /**
@@ -151,17 +153,36 @@
 
 /** @typedef {{opportunity: OpportunityRecord, current: boolean, items: RoundItem[]}} Round */
 
+/** An event record (store `events`).
+ * @typedef {{id: string, name: string, date: string, place: string, created_at: string}} EventRecord
+ */
+
+/** An interaction record (store `interactions`).
+ * @typedef {{id: string, person_ids: string[], kind: string, at: string, notes: string,
+ *   advice: {text: string, kind: string, done_at: string | null}[],
+ *   promises: {text: string, due: string, done_at: string | null}[],
+ *   opportunity_id: string | null, followup_key: string | null, created_at: string}} InteractionRecord
+ */
+
+/** One person, all the Person screen shows (op `person`).
+ * @typedef {{person: PersonRecord, event: EventRecord | null, events: EventRecord[],
+ *   contact: {channel: string, value: string, href: string}[], doors: number,
+ *   chain: PersonRecord[], introduced: PersonRecord[], introduced_by: PersonRecord[],
+ *   timeline: InteractionRecord[], names: Record<string, string>, followups: FollowUp[]}} PersonAnswer
+ */
+
 // --- Backend and worker (core) ------------------------------------------------------------------
 
 /**
  * Records to write, by store (`{people: [...], meta: [...]}`), and ids to delete, by store.
- * @typedef {{put?: Record<string, any[]>, delete?: Record<string, string[]>}} Change
+ * @typedef {{put?: Record<string, StoredRecord[]>, delete?: Record<string, string[]>}} Change
  */
 
 /**
  * An engine answer: `{ok: true, ...}`, or an error naming the field at fault. `not-saved`: the
  * change could not be written, and the engine is as it was before the request.
- * @typedef {{ok: true, [key: string]: any} | {ok: false, error: string, message: string, field?: string | null}} Answer
+ * (`any`: the fields of an answer depend on the op; `AnswerOf` names them for the typed ops.)
+ * @typedef {{ok: true, [key: string]: any} | Failure} Answer
  */
 
 /**
@@ -178,8 +199,15 @@
  */
 
 /**
- * The engine's boot progress (`stage`: starting, runtime, engine, data, ready, failed).
- * @typedef {{stage: string, boot?: string, message?: string, ready_ms?: number, runtime_ms?: number, engine_ms?: number, marks?: Record<string, number>, worker_started_at?: number}} Stage
+ * The engine's boot progress (`stage`: starting, runtime, engine, data, ready, failed). Ready
+ * says how it booted (`boot`: "snapshot" or "plain"), when each step ended (ms since the worker
+ * started), what was loaded and the records set aside; failed says why, in words.
+ * @typedef {{stage: "starting" | "runtime" | "engine" | "data", runtime_ms?: number, engine_ms?: number, message?: undefined}} BootingStage
+ * @typedef {{stage: "ready", boot: string, ready_ms: number, runtime_ms: number, engine_ms: number,
+ *   marks: Record<string, number>, counts: Record<string, number>, set_aside: SetAside[],
+ *   worker_started_at: number, message?: undefined}} ReadyStage
+ * @typedef {{stage: "failed", message: string}} FailedStage
+ * @typedef {BootingStage | ReadyStage | FailedStage} Stage
  */
 
 /**
@@ -206,13 +234,13 @@
  * @typedef {(
  *   {op: "inbox"}
  *   | {op: "sync_store", fn: string, args?: unknown[]}
- *   | {op: "sync_apply", page: {ok: Array<{seq: number, key: string, state: any}>, rejected: any[]}, cursor: {id: string, since: number, log_id: string | null}}
+ *   | {op: "sync_apply", page: SyncPage, cursor: {id: string, since: number, log_id: string | null}}
  * )} WorkerRequest
  */
 
 /**
  * What a worker tells the other tabs' workers after a commit.
- * @typedef {{type: "committed", put: Record<string, any[]>, delete: Record<string, string[]>}} TabChange
+ * @typedef {{type: "committed", put: Record<string, StoredRecord[]>, delete: Record<string, string[]>}} TabChange
  */
 
 // --- Capture and Import/Export (capture) --------------------------------------------------------
@@ -314,12 +342,109 @@
  *   days_since_copy: number | null, remind: boolean, heading: string, reminder: string | null}} DataSafety
  */
 
+// --- Records the engine cannot read (loadsafe) ---------------------------------------------------
+
+/**
+ * A stored record the engine set aside at `load` (docs/engine-api.md, "Records the engine
+ * cannot read"): left untouched on disk, not in memory. The worker's `ready` stage carries
+ * the list as `set_aside`; `id` is null when the record has no text id.
+ * @typedef {{store: string, id: string | null, field: string | null, error: string,
+ *   message: string}} SetAside
+ */
+
+// --- Answers by op, stored records (types) ------------------------------------------------------
+
+/**
+ * An engine answer that failed: an error code, words a user understands, and the field at fault.
+ * @typedef {{ok: false, error: string, message: string, field?: string | null}} Failure
+ */
+
+/**
+ * A succeeded answer, whatever the op (its other fields are the op's).
+ * @typedef {Extract<Answer, {ok: true}>} Success
+ */
+
+/**
+ * A succeeded answer whose typedef above leaves out `ok`.
+ * @template T
+ * @typedef {{ok: true} & T} Ok
+ */
+
+/** A file an export op made (`export_json`; `export_vcard`, `export_csv` and `export_ics` count what is in it).
+ * @typedef {{text: string, filename: string, mime: string}} ExportFile
+ * @typedef {ExportFile & {count: number}} CountedFile
+ */
+
+/**
+ * The answers of the ops whose shape is typed here, by op (docs/engine-api.md).
+ * @typedef {{
+ *   people: PeopleAnswer, merge_preview: MergePreviewAnswer, pipeline: PipelineAnswer,
+ *   insights: InsightsAnswer, graph: GraphAnswer,
+ *   today: Ok<Agenda>, person: Ok<PersonAnswer>, round: Ok<Round>, send_links: Ok<SendLinks>,
+ *   draft: Ok<{followup: FollowUp, draft: Draft}>,
+ *   settings: Ok<SettingsAnswer>, preview_template: Ok<TemplatePreview>, my_card: Ok<MyCard>,
+ *   qr: Ok<{qr: Qr}>, data_safety: Ok<DataSafety>,
+ *   capture_people: Ok<PeopleOptions>, capture_introducer: Ok<{person: PersonOption}>,
+ *   capture_recent: Ok<RecentCaptures>,
+ *   export_json: Ok<ExportFile>, export_vcard: Ok<CountedFile>, export_csv: Ok<CountedFile>,
+ *   export_ics: Ok<CountedFile>,
+ *   import_preview: Ok<ImportPreview>, import_commit: Ok<ImportDone>,
+ * }} Answers
+ */
+
+/**
+ * The answer of op `K`: its typed shape or a failure; an op not typed in `Answers` answers `Answer`.
+ * @template {string} K
+ * @typedef {K extends keyof Answers ? Answers[K] | Failure : Answer} AnswerOf
+ */
+
+/**
+ * Op `import_preview` (transfer.py): what importing a file would do. A CSV adds its columns and
+ * the mapping of columns to fields (`needs_mapping` and `message` when no column holds names:
+ * then nothing else is counted).
+ * @typedef {{value: string, label: string}} Choice
+ * @typedef {{index: number, header: string, samples: string[]}} ImportColumn
+ * @typedef {{row: number, line: number, name: string, organisation: string, emails: string[],
+ *   action: "new" | "merge" | "same" | "skip", by: string, person_id: string | null,
+ *   person_name: string, adds: Record<string, unknown>, warnings: string[], what: string,
+ *   adds_text: string, choices: Choice[], decision: string}} ImportRow
+ * @typedef {{format: string, columns?: ImportColumn[], mapping?: string[], fields?: string[],
+ *   field_labels?: Choice[]}} ImportRead
+ * @typedef {ImportRead & {needs_mapping: true, message: string, new: number, matched: number,
+ *   same: number, rows: ImportRow[], merges: ImportRow[]}} ImportNeedsMapping
+ * @typedef {ImportRead & {needs_mapping?: undefined, new: number, matched: number, merged: number,
+ *   same: number, skipped: number, introducers_added: number, introductions: number, events: number,
+ *   ids_needed: number, rows: ImportRow[], merges: ImportRow[],
+ *   problems: {row: number, line: number, message: string}[]}} ImportPlanned
+ * @typedef {ImportNeedsMapping | ImportPlanned} ImportPreview
+ */
+
+/**
+ * Op `import_commit`: saved by the worker before it answers; who was created, who updated.
+ * @typedef {{put: Change["put"], delete: Change["delete"], created: {id: string, name: string}[],
+ *   updated: string[], counts: {people_created: number, people_updated: number, introductions: number,
+ *   events: number, skipped: number}}} ImportDone
+ */
+
+/**
+ * A record as IndexedDB keeps it, in any store (people, meta, decisions, drafts, ...): keyed by
+ * `id` (or `key` in `decisions`); its other fields are the store's (docs/engine-api.md).
+ * @typedef {{id?: string, key?: string, [field: string]: unknown}} StoredRecord
+ */
+
+/**
+ * A page pulled by sync, decrypted: each entry's merged field state, and the entries that
+ * could not be read (sync's own shapes, kept as they came).
+ * @typedef {{ok: Array<{seq: number, key: string, state: unknown}>, rejected: unknown[]}} SyncPage
+ */
+
 // --- Sync's set-aside records (client) -----------------------------------------------------------
 
 /**
  * A synced record that could not be read (`sync_rejects`, listed by `listRejects`): its key
  * (the record id in hex, or `store/id` when the engine refused its state), the log seq it came
- * at, the error code and message, and whether a retry can decrypt it again.
+ * at, the error code and message, and whether a retry can read it again (its envelope or its
+ * opened state is kept).
  * @typedef {{key: string, seq: number, error: string, message: string, retry: boolean}} SyncReject
  */
 

@@ -88,6 +88,8 @@ def read_backup(text: str) -> Backup:
         raise BadFile("bad-backup", "The backup holds no data.")
     try:
         state = decode_state({**data, "schema_version": version})
+        for bad in state.set_aside[:1]:  # a restore takes all of a backup, or nothing
+            raise CodecError(bad.error, bad.message, bad.field)
     except CodecError as error:
         raise BadFile(
             "bad-backup",

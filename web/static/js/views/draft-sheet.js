@@ -15,14 +15,15 @@ import { closeSheets, isIOS, sheet } from "./sheet.js";
 /** @typedef {import("../types.js").DraftEdits} DraftEdits */
 /** @typedef {import("../types.js").SendLinks} SendLinks */
 /** @typedef {import("../types.js").Catalog} Catalog */
+/** @typedef {import("../types.js").Answer} Answer */
 
 /**
- * What a screen lends the sheet.
+ * What a screen lends the sheet (`drafts.get` answers what was kept, in the shape the caller names).
  * @typedef {{
- *   backend: {send: (op: string, args?: Record<string, unknown>) => Promise<any>, ready: boolean,
- *     drafts: {get: (id: string) => Promise<any>, put: (id: string, value: Record<string, unknown>) => Promise<unknown>,
+ *   backend: {send: <K extends string>(op: K, args?: Record<string, unknown>) => Promise<import("../types.js").AnswerOf<K>>, ready: boolean,
+ *     drafts: {get: <T = Record<string, unknown>>(id: string) => Promise<T | null | undefined>, put: (id: string, value: Record<string, unknown>) => Promise<unknown>,
  *       drop: (id: string) => Promise<unknown>}},
- *   command: (name: string, payload: Record<string, unknown>) => Promise<any>,
+ *   command: (name: string, payload: Record<string, unknown>) => Promise<Answer | null>,
  *   toast: (text: string) => void,
  *   tracker?: {track: <T>(p: Promise<T>) => Promise<T>},
  *   before?: (f: FollowUp) => void,
@@ -81,7 +82,7 @@ export async function openDraft(f, hooks, options = {}) {
     hooks.backend.ready ? "Writing the draft…" : "Waiting for the follow-up engine to start…"));
   const [response, saved, catalog] = await Promise.all([
     hooks.backend.send("draft", { key: f.key, ios: isIOS() }),
-    hooks.backend.drafts.get(DRAFT_PREFIX + f.key),
+    /** @type {Promise<Partial<DraftEdits> | null | undefined>} */ (hooks.backend.drafts.get(DRAFT_PREFIX + f.key)),
     catalogAnswer,
   ]);
   if (!dialog.open) return;
@@ -98,7 +99,7 @@ export async function openDraft(f, hooks, options = {}) {
 
 /**
  * @param {{dialog: HTMLDialogElement, body: HTMLElement, f: FollowUp, draft: Draft,
- *   saved: Partial<DraftEdits> | null, catalog: Catalog, hooks: DraftHooks, options: DraftOptions}} parts
+ *   saved: Partial<DraftEdits> | null | undefined, catalog: Catalog, hooks: DraftHooks, options: DraftOptions}} parts
  */
 function renderDraft({ dialog, body, f, draft, saved, catalog, hooks, options }) {
   const channels = draft.offer;
@@ -180,7 +181,7 @@ function renderDraft({ dialog, body, f, draft, saved, catalog, hooks, options })
       if (!answer.ok || mine < answered) return;
       answered = mine;
       const before = hasLink(edits.channel);
-      links = answer;
+      links = /** @type {SendLinks} */ (/** @type {unknown} */ (answer));
       if (before !== hasLink(edits.channel)) buildActions();
       else showLink();
     });

@@ -8,7 +8,7 @@
  * through engine commands. There is no delete: the engine has no command for it yet.
  */
 import { h, localDate } from "../dom.js";
-import { loadCatalog, wordsOf } from "../catalog.js";
+import { catalogNow, loadCatalog, wordsOf } from "../catalog.js";
 import { initials, roleLine } from "./people.js";
 import { openDraft } from "./draft-sheet.js";
 import { openMore, openSnooze } from "./followup-sheets.js";
@@ -16,23 +16,14 @@ import { openEdit, openIntroduction, openMeeting } from "./person/edit.js";
 import { isIOS } from "./sheet.js";
 import { dueText } from "./today/when.js";
 
-/** @typedef {import("../types.js").FollowUp} FollowUp */
-/** @typedef {import("../types.js").Catalog} Catalog */
+/** @typedef {import("../screen-types.js").AppContext} AppContext */
 
-const KIND_WORDS = {
-  meeting: "Met",
-  call: "Call",
-  coffee: "Coffee",
-  interview: "Interview",
-  informational_interview: "Informational interview",
-  message_sent: "Message sent",
-  message_received: "Message received",
-  thank_you_email: "Thank-you email",
-  thank_you_card: "Handwritten card",
-  thank_you_call: "Thank-you call",
-  introducer_update: "Update sent",
-  note: "Note",
-};
+/** @typedef {import("../types.js").FollowUp} FollowUp */
+/** @typedef {import("../types.js").PersonRecord} PersonRecord */
+/** @typedef {import("../types.js").EventRecord} EventRecord */
+/** @typedef {import("../types.js").InteractionRecord} InteractionRecord */
+/** @typedef {import("../types.js").PersonAnswer} PersonAnswer */
+
 const QUICK = [
   { kind: "meeting", label: "Met today", done: "met" },
   { kind: "call", label: "Called", done: "called" },
@@ -77,7 +68,7 @@ function append(parent, ...children) {
 
 /**
  * @param {HTMLElement} root
- * @param {any} ctx
+ * @param {AppContext} ctx
  * @param {string[]} params
  */
 export async function mount(root, ctx, params) {
@@ -86,16 +77,16 @@ export async function mount(root, ctx, params) {
 }
 
 class PersonScreen {
-  /** @param {HTMLElement} root @param {any} ctx @param {string} id */
+  /** @param {HTMLElement} root @param {AppContext} ctx @param {string} id */
   constructor(root, ctx, id) {
     this.root = root;
     this.ctx = ctx;
     this.id = id;
-    /** @type {any} the person record, as the engine answers it */
-    this.person = null;
-    /** @type {any} the `person` op's answer */
+    /** @type {PersonRecord} the person, as the engine answers it (set before anything shows) */
+    this.person = /** @type {PersonRecord} */ (/** @type {unknown} */ (null));
+    /** @type {PersonAnswer | null} the `person` op's answer */
     this.details = null;
-    /** @type {any[]} every event, for the edit form */
+    /** @type {EventRecord[]} every event, for the edit form */
     this.events = [];
     /** @type {import("./draft-sheet.js").DraftHooks} */
     this.hooks = {
@@ -187,7 +178,7 @@ class PersonScreen {
     );
   }
 
-  /** Show the engine's answer. @param {any} response */
+  /** Show the engine's answer. @param {PersonAnswer} response */
   show(response) {
     const now = new Date();
     this.details = response;
@@ -241,7 +232,7 @@ class PersonScreen {
     const p = this.person;
     const how = { email: "Email", call: "Call" };
     /** @type {HTMLElement[]} */
-    const links = (this.details?.contact ?? []).map((/** @type {{channel: string, value: string, href: string}} */ c) => (
+    const links = (this.details?.contact ?? []).map((c) => (
       c.channel === "sms"
         ? h("a", { class: "button", href: c.href, "aria-label": `Text ${c.value}` }, "Text")
         : h("a", { class: "button", href: c.href },
@@ -301,25 +292,25 @@ class PersonScreen {
     }
   }
 
-  /** @param {any} r */
+  /** @param {PersonAnswer} r */
   renderChain(r) {
     const p = this.person;
     const firstName = first(p.name);
-    const link = (/** @type {any} */ x) => h("a", { href: `#person/${encodeURIComponent(x.id)}`, text: x.name });
+    const link = (/** @type {PersonRecord} */ x) => h("a", { href: `#person/${encodeURIComponent(x.id)}`, text: x.name });
     /** @type {HTMLElement[]} */
     const parts = [];
     if (r.chain.length) {
       parts.push(
         h("p", { class: "person-sub", id: "person-chain-label" }, `How you reached ${firstName}`),
         h("ol", { class: "person-path", "aria-labelledby": "person-chain-label" },
-          ...r.chain.map((/** @type {any} */ x) => h("li", {}, link(x))),
+          ...r.chain.map((x) => h("li", {}, link(x))),
           h("li", { "aria-current": "page" }, h("span", { class: "person-here", text: p.name })),
         ),
       );
       const direct = r.chain[r.chain.length - 1]?.id;
-      const others = r.introduced_by.filter((/** @type {any} */ x) => x.id !== direct);
+      const others = r.introduced_by.filter((x) => x.id !== direct);
       if (others.length) {
-        parts.push(h("p", { class: "subtle" }, "Also introduced by ", ...others.flatMap((/** @type {any} */ x, /** @type {number} */ i) => [i ? ", " : "", link(x)])));
+        parts.push(h("p", { class: "subtle" }, "Also introduced by ", ...others.flatMap((x, i) => [i ? ", " : "", link(x)])));
       }
     } else {
       parts.push(h("p", { class: "subtle" }, `Nobody introduced you to ${firstName}: you found each other.`));
@@ -327,27 +318,27 @@ class PersonScreen {
     parts.push(h("p", { class: "person-sub", id: "person-introduced-label" }, `People ${firstName} introduced you to`));
     parts.push(r.introduced.length
       ? h("ul", { class: "person-introduced", "aria-labelledby": "person-introduced-label" },
-        ...r.introduced.map((/** @type {any} */ x) => h("li", {}, link(x), roleLine(x) ? h("span", { class: "subtle", text: ` · ${roleLine(x)}` }) : null)))
+        ...r.introduced.map((x) => h("li", {}, link(x), roleLine(x) ? h("span", { class: "subtle", text: ` · ${roleLine(x)}` }) : null)))
       : h("p", { class: "subtle" }, `None yet. When ${firstName} gives you a name, record it so you remember to thank them.`));
     this.chain.replaceChildren(...parts);
   }
 
-  /** @param {any[]} timeline @param {Record<string, string>} names @param {Date} now */
+  /** @param {InteractionRecord[]} timeline @param {Record<string, string>} names @param {Date} now */
   renderTimeline(timeline, names, now) {
     const firstName = first(this.person.name);
     const items = timeline.map((it) => {
       const withWhom = it.person_ids.filter((/** @type {string} */ id) => id !== this.id).map((/** @type {string} */ id) => names[id]).filter(Boolean);
       return h("li", { class: "person-event" },
         h("div", { class: "person-event-top" },
-          h("span", { class: "person-kind" }, KIND_WORDS[/** @type {keyof typeof KIND_WORDS} */ (it.kind)] ?? it.kind),
+          h("span", { class: "person-kind" }, catalogNow()?.timeline_words[it.kind] ?? it.kind),
           h("time", { class: "subtle", datetime: it.at }, when(it.at, now)),
         ),
         withWhom.length ? h("p", { class: "subtle", text: `With ${withWhom.join(", ")}` }) : null,
         it.followup_key ? h("p", { class: "subtle", text: `Answered the follow-up: ${wordsOf({ rule: it.followup_key.split(":")[0] }).label.toLowerCase()}` }) : null,
         it.notes ? h("p", { class: "person-event-notes", text: it.notes }) : null,
-        it.advice?.length ? h("ul", { class: "person-items", "aria-label": "Advice" }, ...it.advice.map((/** @type {any} */ a) =>
+        it.advice?.length ? h("ul", { class: "person-items", "aria-label": "Advice" }, ...it.advice.map((a) =>
           h("li", {}, h("span", { class: "person-item-kind" }, a.done_at ? "Advice, acted on: " : "Advice: "), h("span", { text: a.text })))) : null,
-        it.promises?.length ? h("ul", { class: "person-items", "aria-label": "Promises" }, ...it.promises.map((/** @type {any} */ pr) =>
+        it.promises?.length ? h("ul", { class: "person-items", "aria-label": "Promises" }, ...it.promises.map((pr) =>
           h("li", {}, h("span", { class: "person-item-kind" }, pr.done_at ? "Promise, kept: " : `You promised (by ${pr.due}): `), h("span", { text: pr.text })))) : null,
       );
     });

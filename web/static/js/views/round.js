@@ -9,12 +9,13 @@ import { ROLE_WORDS, clock, dayFormat, jobTitle, slug } from "./opportunities.js
 import { openDraft as openDraftSheet } from "./draft-sheet.js";
 
 /** @typedef {import("./opportunities.js").Opportunity} Opportunity */
+/** @typedef {import("../screen-types.js").ScreenContext} ScreenContext */
 /** @typedef {import("../types.js").RoundItem} Item */
 /** @typedef {import("../types.js").Round} Round */
 
 /**
  * Land the job: the `landed` command (the engine records the round as it opens).
- * @param {any} ctx @param {Opportunity} opp
+ * @param {ScreenContext} ctx @param {Opportunity} opp
  */
 export async function landed(ctx, opp) {
   const { iso } = clock();
@@ -27,7 +28,7 @@ export async function landed(ctx, opp) {
 // --- Gratitude round -----------------------------------------------------------------------------
 
 /**
- * @param {HTMLElement} root @param {any} ctx @param {string} oppId @param {() => boolean} stillHere
+ * @param {HTMLElement} root @param {ScreenContext} ctx @param {string} oppId @param {() => boolean} stillHere
  */
 export async function mountThanks(root, ctx, oppId, stillHere) {
   const heading = h("h2", { id: "thanks-heading", tabindex: "-1", text: "Your gratitude round" });

@@ -29,7 +29,7 @@ function domId(key) {
 /**
  * @typedef {{
  *   backend: DraftHooks["backend"] & EventTarget,
- *   command: (name: string, payload: Record<string, unknown>) => Promise<any>,
+ *   command: DraftHooks["command"],
  *   toast: (text: string) => void,
  *   tracker: {track: <T>(p: Promise<T>) => Promise<T>},
  * }} TodayHooks
@@ -75,6 +75,7 @@ export class TodayView {
 
   /** Show the last list this device computed, until the engine answers. @param {Date} now */
   async showCached(now) {
+    /** @type {{agenda: Agenda, computed_at: string} | null | undefined} */
     const cached = await this.backend.drafts.get(CACHE_ID);
     if (!cached || this.fresh) return;
     this.render(cached.agenda, now, { stale: true, computedAt: cached.computed_at });

@@ -35,7 +35,7 @@ export class CaptureView {
   /**
    * @param {{
    *   backend: import("../../backend.js").Backend,
-   *   command: (name: string, payload: Record<string, unknown>) => Promise<any>,
+   *   command: import("../../screen-types.js").Command,
    *   toast: (text: string) => void,
    *   tracker: {track: <T>(p: Promise<T>) => Promise<T>},
    * }} ctx
@@ -87,7 +87,7 @@ export class CaptureView {
   }
 
   async readDraft() {
-    /** @type {Partial<CaptureDraft> | null} */
+    /** @type {Partial<CaptureDraft> | null | undefined} */
     const draft = await this.backend.drafts.get(DRAFT_ID);
     if (draft) {
       for (const name of TEXT_FIELDS) {
@@ -244,7 +244,7 @@ export class CaptureView {
     const values = this.values();
     const payload = this.payload(values, introducer);
     this.saving = true;
-    /** @type {any} */ // an engine answer: {ok, ...} or {ok: false, message, field}
+    /** @type {import("../../types.js").Answer} */
     let answer;
     try {
       answer = await this.tracker.track(this.backend.command("capture", { ...payload }));

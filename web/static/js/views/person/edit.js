@@ -5,19 +5,25 @@
  * decision).
  */
 import { h, localDate } from "../../dom.js";
+import { catalogNow } from "../../catalog.js";
 
 /**
  * What the forms need of the Person screen.
- * @typedef {{ctx: any, id: string, person: any, events: any[], section: HTMLElement,
+ * @typedef {{ctx: import("../../screen-types.js").AppContext, id: string, person: import("../../types.js").PersonRecord,
+ *   events: import("../../types.js").EventRecord[], section: HTMLElement,
  *   refresh: () => Promise<void>, renderHeader: () => void}} Screen
  */
 
-const MEETING_KINDS = [
-  ["meeting", "Meeting"], ["coffee", "Coffee"], ["call", "Call"], ["interview", "Interview"],
-  ["informational_interview", "Informational interview"],
-];
-const ADVICE_KINDS = [["names", "Names to contact"], ["book", "Something to read"], ["resume", "Resume advice"], ["other", "Other advice"]];
-const INTRO_KINDS = [["introduction", "Introduced us"], ["referral", "Referred me"], ["name", "Gave me their name"]];
+/** The engine's words for the kinds a form offers (the catalog is loaded by the screen). */
+function words() {
+  const catalog = catalogNow();
+  const pairs = (/** @type {Record<string, string> | undefined} */ table) => Object.entries(table ?? {});
+  return {
+    meetings: (catalog?.meeting_kinds ?? ["meeting"]).map((k) => [k, catalog?.interaction_kinds[k] ?? k]),
+    advice: pairs(catalog?.advice_kinds),
+    introductions: pairs(catalog?.introduction_kinds),
+  };
+}
 
 /** First word of a name, for friendly headings. @param {string} name */
 function first(name) {
@@ -71,7 +77,7 @@ function field(id, label, control, hint) {
   return h("div", { class: "field" }, h("label", { for: id }, label), control, hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null);
 }
 
-/** @param {string} name @param {string} value @param {Record<string, any>} [attrs] */
+/** @param {string} name @param {string} value @param {Record<string, string | boolean>} [attrs] */
 function input(name, value, attrs = {}) {
   const input = /** @type {HTMLInputElement} */ (h("input", { name, ...attrs }));
   input.value = value ?? "";
@@ -139,15 +145,11 @@ export function openEdit(screen) {
       cadence_days: cadence.value.trim() === "" ? null : Number(cadence.value),
     };
     if (!next.name) return fail("Give them a name: it is the one thing a person needs.", name);
-    const bad = next.emails.find((x) => !/^[^\s@]+@[^\s@]+$/.test(x));
-    if (bad) return fail(`“${bad}” does not look like an email address.`, emails);
-    if (next.cadence_days !== null && !(Number.isInteger(next.cadence_days) && next.cadence_days >= 0 && next.cadence_days <= 3650)) {
-      return fail("Keep in touch: a whole number of days, up to 3650.", cadence);
-    }
-    /** @type {Record<string, any>} */
+    /** @type {Record<string, unknown>} */
     const changes = {};
     for (const [key, value] of Object.entries(next)) {
-      if (JSON.stringify(value) !== JSON.stringify(p[key] ?? (key === "cadence_days" || key === "event_id" ? null : ""))) changes[key] = value;
+      const was = p[/** @type {keyof typeof next} */ (key)];
+      if (JSON.stringify(value) !== JSON.stringify(was ?? (key === "cadence_days" || key === "event_id" ? null : ""))) changes[key] = value;
     }
     if (Object.keys(changes).length === 0) {
       dialog.close();
@@ -155,11 +157,18 @@ export function openEdit(screen) {
     }
     submit.disabled = true;
     submit.textContent = "Saving…";
-    const done = await screen.ctx.command("update_person", { id: screen.id, ...changes });
+    // The engine checks what is saved (an email address, the days): its words go by the field.
+    const done = await screen.ctx.backend.command("update_person", { id: screen.id, ...changes });
     submit.disabled = false;
     submit.textContent = "Save changes";
-    if (!done) return;
-    const saved = done.put?.people?.find((/** @type {any} */ x) => x.id === screen.id);
+    if (!done.ok) {
+      const controls = { name, emails, cadence_days: cadence, event_id: event };
+      const at = String(done.field ?? "").replace(/^payload\./, "").split(/[[.]/)[0];
+      const control = controls[/** @type {keyof typeof controls} */ (at)];
+      return fail(at === "cadence_days" ? `Keep in touch every … days: ${done.message}` : done.message, control);
+    }
+    screen.ctx.refreshToday?.();
+    const saved = done.put?.people?.find((/** @type {{id: string}} */ x) => x.id === screen.id);
     if (saved) screen.person = saved;
     dialog.close();
     screen.renderHeader();
@@ -174,7 +183,7 @@ export function openEdit(screen) {
 export function openMeeting(screen) {
   const firstName = first(screen.person.name);
   const { dialog, form, body, submit, fail } = formDialog(screen, `Log a meeting with ${firstName}`, "Save meeting");
-  const kind = select("kind", MEETING_KINDS, "meeting");
+  const kind = select("kind", words().meetings, "meeting");
   const today = localDate(new Date());
   const date = input("date", today, { type: "date", max: today });
   const notes = textarea("notes", "", 4);
@@ -184,7 +193,7 @@ export function openMeeting(screen) {
   const addAdvice = () => {
     const n = ++rows;
     const text = input(`advice-${n}`, "", { autocomplete: "off" });
-    const what = select(`advice-kind-${n}`, ADVICE_KINDS, "other");
+    const what = select(`advice-kind-${n}`, words().advice, "other");
     const li = h("li", { class: "person-row-item" },
       field(`advice-text-${n}`, `Advice ${adviceList.children.length + 1}`, text),
       field(`advice-type-${n}`, "Kind of advice", what),
@@ -253,15 +262,14 @@ export function openMeeting(screen) {
 export async function openIntroduction(screen) {
   const p = screen.person;
   const firstName = first(p.name);
-  const names = await screen.ctx.backend.send("names");
-  /** @type {{id: string, name: string, organisation: string}[]} */
-  const others = (names.ok ? names.people : []).filter((/** @type {{id: string}} */ x) => x.id !== screen.id);
-  const label = (/** @type {any} */ x) => (x.organisation ? `${x.name} (${x.organisation})` : x.name);
+  const everyone = await screen.ctx.backend.send("capture_people", { query: "", order: "name", limit: 5000 });
+  /** @type {{id: string, name: string, label: string}[]} */
+  const others = (everyone.ok ? everyone.people : []).filter((/** @type {{id: string}} */ x) => x.id !== screen.id);
   const { dialog, form, body, submit, fail } = formDialog(screen, `Record an introduction from ${firstName}`, "Save introduction");
   const who = input("introduced", "", { list: "person-intro-names", autocomplete: "off", autocapitalize: "words", required: true });
-  const list = h("datalist", { id: "person-intro-names" }, ...others.map((x) => h("option", { value: label(x) })));
+  const list = h("datalist", { id: "person-intro-names" }, ...others.map((x) => h("option", { value: x.label })));
   const org = input("organisation", "", { autocomplete: "off" });
-  const kind = select("kind", INTRO_KINDS, "introduction");
+  const kind = select("kind", words().introductions, "introduction");
   const context = input("context", "", { autocomplete: "off", placeholder: "e.g. talk to her about media sales" });
   const today = localDate(new Date());
   const date = input("date", today, { type: "date", max: today });
@@ -277,8 +285,12 @@ export async function openIntroduction(screen) {
     e.preventDefault();
     const typed = who.value.trim();
     if (!typed) return fail("Type the name of the person you were introduced to.", who);
-    const match = others.find((x) => label(x) === typed) ?? others.find((x) => x.name.toLowerCase() === typed.toLowerCase());
-    if (!match && typed.toLowerCase() === p.name.toLowerCase()) return fail(`${firstName} cannot introduce you to themselves.`, who);
+    // Someone saved (by the label picked or a name only one person has), else someone new.
+    const found = await screen.ctx.backend.send("capture_introducer", { text: typed });
+    if (!found.ok && found.error !== "unknown-person") return fail(found.message, who);
+    /** @type {{id: string, name: string} | null} */
+    const match = found.ok ? found.person : null;
+    if (match?.id === screen.id) return fail(`${firstName} cannot introduce you to themselves.`, who);
     submit.disabled = true;
     submit.textContent = "Saving…";
     const at = atFor(date.value);
@@ -294,7 +306,7 @@ export async function openIntroduction(screen) {
       introduction: { id: crypto.randomUUID(), kind: kind.value, context: context.value.trim(), at },
       met: null,
     };
-    const done = await capture(screen, payload);
+    const done = await screen.ctx.command("capture", payload);
     submit.disabled = false;
     submit.textContent = "Save introduction";
     if (!done) return;
@@ -304,31 +316,4 @@ export async function openIntroduction(screen) {
   });
   dialog.showModal();
   who.focus();
-}
-
-/**
- * The `capture` command; until the engine has it, the two commands it replaces.
- * @param {Screen} screen @param {{person: Record<string, any>, introduced_by: {id: string},
- *   introduction: {id: string, kind: string, context: string, at: string}}} payload
- */
-async function capture(screen, payload) {
-  const answer = await screen.ctx.backend.command("capture", payload);
-  if (answer.ok) {
-    screen.ctx.refreshToday?.();
-    return answer;
-  }
-  if (answer.error !== "unknown-command") {
-    screen.ctx.toast(answer.message);
-    return null;
-  }
-  const { person, introduction } = payload;
-  if (person.name !== undefined) {
-    const added = await screen.ctx.command("add_person", {
-      role: "", emails: [], phones: [], urls: [], tags: [], event_id: null, ...person,
-    });
-    if (!added) return null;
-  }
-  return screen.ctx.command("record_introduction", {
-    ...introduction, introducer_id: payload.introduced_by.id, introduced_id: person.id, outcome: "",
-  });
 }

@@ -17,7 +17,7 @@ const FORM_DRAFT = "opportunity-form";
 export async function openForm(board, opp) {
   const { ctx, data } = board;
   const draftId = opp === null ? FORM_DRAFT : `${FORM_DRAFT}:${opp.id}`;
-  /** @type {FormValues | null} */
+  /** @type {FormValues | null | undefined} */
   const saved = await ctx.backend.drafts.get(draftId);
   /** @type {FormValues} */
   const values = saved ?? {

@@ -71,7 +71,11 @@ export class CadencesSection {
   /** @param {HTMLFormElement} form */
   async save(form) {
     clearErrors(form);
-    /** @type {{keep_in_touch: Record<string, any>, rules: Record<string, Record<string, boolean>>}} any: built up key by key from the form's names */
+    /**
+     * Built up key by key from the form's names: `keep_in_touch.<phase>.<leaf>` (a phase's
+     * cadence) or `keep_in_touch.<leaf>` (`max_per_day`).
+     * @type {{keep_in_touch: Record<string, Record<string, number> | number>, rules: Record<string, Record<string, boolean>>}}
+     */
     const patch = { keep_in_touch: { searching: {}, landed: {} }, rules: { "keep-in-touch": {} } };
     /** @type {HTMLElement | null} */
     let first = null;
@@ -92,7 +96,7 @@ export class CadencesSection {
         first ??= shown;
         continue;
       }
-      if (parts.length === 3) patch.keep_in_touch[parts[1]][leaf] = read.value;
+      if (parts.length === 3) /** @type {Record<string, number>} */ (patch.keep_in_touch[parts[1]])[leaf] = read.value;
       else patch.keep_in_touch[leaf] = read.value;
     }
     if (first) {

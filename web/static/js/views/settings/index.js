@@ -12,7 +12,7 @@ import { StorageSection } from "./storage.js";
 import { TemplatesSection } from "./templates.js";
 import { TimingsSection } from "./timings.js";
 
-/** @typedef {import("./form-kit.js").SettingsCtx & {engine: any}} Ctx engine: any until the sync module is typed (storage.js reads its status) */
+/** @typedef {import("./form-kit.js").SettingsCtx & {engine: import("../../engine.js").Engine}} Ctx engine: for sync's status (storage.js) */
 
 /**
  * @param {HTMLElement} root

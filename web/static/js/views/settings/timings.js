@@ -95,7 +95,11 @@ export class TimingsSection {
   async save(form) {
     clearErrors(form);
     const ranges = /** @type {SettingsAnswer} */ (this.answer).ranges;
-    /** @type {Record<string, Record<string, any>>} any: the settings' stored shape, built up from the form's names */
+    /**
+     * The settings' stored shape, built up from the form's names: `rules.<rule>.<leaf>` (a
+     * rule's timing, or `enabled`), `today.<key>` and `gratitude.<key>`.
+     * @type {Record<string, Record<string, number | Record<string, number | boolean>>>}
+     */
     const patch = { rules: {}, today: {}, gratitude: {} };
     /** @type {HTMLElement | null} */
     let first = null;
@@ -104,7 +108,7 @@ export class TimingsSection {
       if (!input.name) continue;
       const [group, key, leaf] = input.name.split(".");
       if (input.type === "checkbox") {
-        (patch.rules[key] ??= {}).enabled = input.checked;
+        /** @type {Record<string, number | boolean>} */ (patch.rules[key] ??= {}).enabled = input.checked;
         continue;
       }
       const name = input.labels?.[0]?.textContent;
@@ -115,7 +119,7 @@ export class TimingsSection {
         first ??= shown;
         continue;
       }
-      if (group === "rules") (patch.rules[key] ??= {})[leaf] = read.value;
+      if (group === "rules") /** @type {Record<string, number | boolean>} */ (patch.rules[key] ??= {})[leaf] = read.value;
       else patch[group][key] = read.value;
     }
     if (first) {

@@ -5,6 +5,7 @@ import { offer, showError } from "./shared.js";
 
 /** @typedef {import("../../screen-types.js").TransferCtx} TransferCtx */
 
+/** @type {{id: string, label: string, hint: string, op: "export_vcard" | "export_ics" | "export_csv", title: string, counted: string}[]} */
 const KINDS = [
   { id: "vcard", label: "Contacts (vCard)", hint: "Every person, for your phone or another app; who introduced whom is kept.", op: "export_vcard", title: "Contacts", counted: "people" },
   { id: "ics", label: "Calendar of follow-ups (.ics)", hint: "Today’s follow-ups with their due times and a reminder, for your phone’s calendar.", op: "export_ics", title: "Follow-ups", counted: "follow-ups" },

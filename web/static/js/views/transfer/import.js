@@ -11,6 +11,8 @@ import { renderTriage } from "./triage.js";
 import { showError } from "./shared.js";
 
 /** @typedef {import("../../screen-types.js").TransferCtx} TransferCtx */
+/** @typedef {import("../../types.js").ImportPreview} ImportPreview */
+/** @typedef {import("../../types.js").ImportRow} ImportRow */
 
 const SHOWN_ROWS = 200;
 
@@ -82,7 +84,7 @@ export class ImportSection {
 
   request() {
     const pending = /** @type {NonNullable<typeof this.pending>} */ (this.pending);
-    /** @type {Record<string, any>} */
+    /** @type {{text: string, format: string, decisions: Record<string, string>, mapping?: string[]}} */
     const request = { text: pending.text, format: pending.format, decisions: this.decisions };
     if (pending.mapping) request.mapping = pending.mapping;
     return request;
@@ -102,7 +104,7 @@ export class ImportSection {
     this.renderPreview(answer);
   }
 
-  /** @param {any} answer the `import_preview` answer (docs/engine-api.md) */
+  /** @param {ImportPreview} answer the `import_preview` answer (docs/engine-api.md) */
   renderPreview(answer) {
     const pending = /** @type {NonNullable<typeof this.pending>} */ (this.pending);
     /** @type {Array<HTMLElement | null>} */
@@ -120,13 +122,13 @@ export class ImportSection {
       answer.introductions ? h("li", {}, h("strong", { text: String(answer.introductions) }), " introductions kept") : null,
       answer.problems.length ? h("li", { class: "warn" }, h("strong", { text: String(answer.problems.length) }), " left out (see below)") : null,
     );
-    const rows = answer.rows.filter((/** @type {any} */ r) => r.action !== "same").slice(0, SHOWN_ROWS);
+    const rows = answer.rows.filter((r) => r.action !== "same").slice(0, SHOWN_ROWS);
     const list = h("ol", { class: "transfer-rows", "aria-label": "People in the file" },
-      ...rows.map((/** @type {any} */ row) => this.previewRow(row)));
+      ...rows.map((row) => this.previewRow(row)));
     const problems = answer.problems.length
       ? h("div", { class: "transfer-problems" },
         h("h4", { text: "Left out" }),
-        h("ul", {}, ...answer.problems.map((/** @type {any} */ p) => h("li", { text: p.message }))))
+        h("ul", {}, ...answer.problems.map((p) => h("li", { text: p.message }))))
       : null;
     const writes = answer.new + answer.merged + answer.introductions;
     const confirm = h("div", { class: "card-actions" },
@@ -147,7 +149,7 @@ export class ImportSection {
     this.previewBox.replaceChildren(...parts.filter((part) => part !== null));
   }
 
-  /** @param {any} row one of the preview's `rows`, with the engine's words for it */
+  /** @param {ImportRow} row one of the preview's `rows`, with the engine's words for it */
   previewRow(row) {
     const current = this.decisions[String(row.row)] ?? row.decision;
     const select = h("select", {
@@ -166,17 +168,18 @@ export class ImportSection {
       select);
   }
 
-  /** @param {any} answer a preview asking which column holds what */
+  /** @param {ImportPreview} answer a preview asking which column holds what */
   mappingForm(answer) {
     const pending = /** @type {NonNullable<typeof this.pending>} */ (this.pending);
     const mapping = [...(answer.mapping ?? [])];
-    /** @type {{value: string, label: string}[]} */
-    const fields = answer.field_labels;
+    // Only a CSV's preview asks: it has its columns and the fields they can hold.
+    const columns = /** @type {import("../../types.js").ImportColumn[]} */ (answer.columns);
+    const fields = /** @type {import("../../types.js").Choice[]} */ (answer.field_labels);
     return h("details", { class: "transfer-mapping", open: Boolean(answer.needs_mapping) },
       h("summary", { text: "Columns" }),
       answer.needs_mapping ? h("p", { class: "hint error", text: answer.message }) : null,
       h("div", { class: "transfer-columns" },
-        ...answer.columns.map((/** @type {any} */ column) => h("div", { class: "field" },
+        ...columns.map((column) => h("div", { class: "field" },
           h("label", { for: `column-${column.index}`, text: column.header || `Column ${column.index + 1}` }),
           h("select", {
             id: `column-${column.index}`,
@@ -203,7 +206,7 @@ export class ImportSection {
     this.status.textContent = "Import cancelled; nothing was changed.";
   }
 
-  /** @param {any} preview the preview being confirmed (it says how many ids to mint) */
+  /** @param {import("../../types.js").ImportPlanned} preview the preview being confirmed (it says how many ids to mint) */
   async commit(preview) {
     const button = /** @type {HTMLButtonElement | null} */ (this.previewBox.querySelector("#import-confirm"));
     if (button) button.disabled = true;

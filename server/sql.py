@@ -1,14 +1,11 @@
-"""The SQL stores: SQLite (WAL, synchronous=FULL) and PostgreSQL (per-account row lock), one
-body of SQL for both. The interface and the values are in records.py."""
+"""The stores' logic in SQL, one body for SQLite and PostgreSQL: the schema and its migrations,
+and every query. sqlite_store.py and postgres_store.py add connections and transactions; the
+interface and the values are in records.py."""
 
 from __future__ import annotations
 
 import contextlib
-import queue
-import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from server.records import (
@@ -31,10 +28,8 @@ from server.records import (
 
 Row = tuple[Any, ...]
 
-# --- SQL, shared by SQLite and PostgreSQL -------------------------------------------------------
-
 # One list per schema version; a database at version n runs the lists after n, in order.
-_SQLITE_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+SQLITE_MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         """CREATE TABLE accounts (
             account_id BLOB PRIMARY KEY,
@@ -66,17 +61,17 @@ _SQLITE_MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX sessions_expiry ON sessions (expires_day)",
     ),
 )
-_POSTGRES_MIGRATIONS: tuple[tuple[str, ...], ...] = tuple(
+POSTGRES_MIGRATIONS: tuple[tuple[str, ...], ...] = tuple(
     tuple(
         statement.replace("BLOB", "BYTEA").replace("INTEGER", "BIGINT") for statement in migration
     )
-    for migration in _SQLITE_MIGRATIONS
+    for migration in SQLITE_MIGRATIONS
 )
 _KIND_PASSPHRASE = 1
 _KIND_RECOVERY = 2
 
 
-class _Cursor(Protocol):
+class Cursor(Protocol):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
     def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> None: ...
     def one(self) -> Row | None: ...
@@ -85,12 +80,12 @@ class _Cursor(Protocol):
     def rowcount(self) -> int: ...
 
 
-class _SqlStore:
+class SqlStore:
     """The store's logic in SQL. Subclasses provide transactions and the account lock."""
 
     _lock_suffix = ""  # PostgreSQL: " FOR UPDATE"
 
-    def _transaction(self, *, write: bool) -> contextlib.AbstractContextManager[_Cursor]:
+    def _transaction(self, *, write: bool) -> contextlib.AbstractContextManager[Cursor]:
         raise NotImplementedError
 
     def ping(self) -> None:
@@ -369,139 +364,18 @@ def _first_int(row: Row | None) -> int:
     return int(row[0])
 
 
-# --- SQLite -------------------------------------------------------------------------------------
+class DbApiCursor:
+    """A DB-API cursor as a `Cursor`; `translate` turns the shared SQL into the driver's dialect."""
 
-
-class _SqliteCursor:
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-        self._cursor = connection.cursor()
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._cursor.execute(sql, params)
-
-    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
-        self._cursor.executemany(sql, params)
-
-    def one(self) -> Row | None:
-        row: Row | None = self._cursor.fetchone()
-        return row
-
-    def all(self) -> list[Row]:
-        return list(self._cursor.fetchall())
-
-    @property
-    def rowcount(self) -> int:
-        return self._cursor.rowcount
-
-
-class SqliteStore(_SqlStore):
-    """One file, WAL journal, synchronous=FULL: a push is acknowledged only after its commit
-    reached the disk. One writer connection (writes are serial in SQLite anyway; waiting on a
-    Python lock is cheaper than SQLite's busy-retry sleeps) and a pool of readers."""
-
-    fast_reads = True
-
-    def __init__(self, path: Path, *, readers: int = 8) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._write_lock = threading.Lock()
-        self._writer = self._connect()
-        self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
-        self._all_readers: list[sqlite3.Connection] = []
-        self._reader_slots = threading.BoundedSemaphore(readers)
-        self._readers_lock = threading.Lock()
-        self._migrate()
-
-    def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=5.0
-        )
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = FULL")
-        connection.execute("PRAGMA busy_timeout = 5000")
-        return connection
-
-    def pragmas(self) -> dict[str, object]:
-        """journal_mode and synchronous as the writer sees them (checked at startup, C3)."""
-        with self._write_lock:
-            journal = self._writer.execute("PRAGMA journal_mode").fetchone()[0]
-            synchronous = self._writer.execute("PRAGMA synchronous").fetchone()[0]
-        return {"journal_mode": journal, "synchronous": synchronous}
-
-    def _migrate(self) -> None:
-        found = self.pragmas()
-        if found != {"journal_mode": "wal", "synchronous": 2}:
-            raise StorageError(f"SQLite refused WAL + synchronous=FULL: {found}")
-        with self._transaction(write=True) as cur:
-            cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            cur.execute("SELECT max(version) FROM schema_version")
-            row = cur.one()
-            current = int(row[0]) if row and row[0] is not None else 0
-            for version, statements in enumerate(_SQLITE_MIGRATIONS, start=1):
-                if version > current:
-                    for statement in statements:
-                        cur.execute(statement)
-                    cur.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-
-    @contextlib.contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[_Cursor]:
-        if write:
-            with self._write_lock:
-                yield from self._run(self._writer, "BEGIN IMMEDIATE")
-            return
-        with self._reader_slots:
-            try:
-                connection = self._readers.get_nowait()
-            except queue.Empty:
-                connection = self._connect()
-                with self._readers_lock:
-                    self._all_readers.append(connection)
-            try:
-                yield from self._run(connection, "BEGIN")
-            finally:
-                self._readers.put(connection)
-
-    @staticmethod
-    def _run(connection: sqlite3.Connection, begin: str) -> Iterator[_Cursor]:
-        try:
-            connection.execute(begin)
-        except sqlite3.Error as error:
-            raise StorageError(str(error)) from error
-        try:
-            yield _SqliteCursor(connection)
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                connection.execute("ROLLBACK")
-            raise
-        try:
-            connection.execute("COMMIT")
-        except sqlite3.Error as error:
-            with contextlib.suppress(sqlite3.Error):
-                connection.execute("ROLLBACK")
-            raise StorageError(str(error)) from error
-
-    def close(self) -> None:
-        with self._readers_lock:
-            for connection in self._all_readers:
-                connection.close()
-            self._all_readers.clear()
-        with self._write_lock:
-            self._writer.close()
-
-
-# --- PostgreSQL ---------------------------------------------------------------------------------
-
-
-class _PostgresCursor:
-    def __init__(self, cursor: Any) -> None:
+    def __init__(self, cursor: Any, translate: Callable[[str], str] = str) -> None:
         self._cursor = cursor
+        self._translate = translate
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._cursor.execute(_pg(sql), params)
+        self._cursor.execute(self._translate(sql), params)
 
     def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
-        self._cursor.executemany(_pg(sql), params)
+        self._cursor.executemany(self._translate(sql), params)
 
     def one(self) -> Row | None:
         row: Row | None = self._cursor.fetchone()
@@ -515,54 +389,14 @@ class _PostgresCursor:
         return int(self._cursor.rowcount)
 
 
-def _pg(sql: str) -> str:
-    return sql.replace("?", "%s").replace("length(envelope)", "octet_length(envelope)")
-
-
-class PostgresStore(_SqlStore):
-    """PostgreSQL through a psycopg connection pool. A push holds `SELECT … FOR UPDATE` on the
-    account row until it commits, so per-account seqs become visible in the order they were
-    assigned; a global sequence would not (sequences commit out of order, SYNC-DESIGN §4)."""
-
-    _lock_suffix = " FOR UPDATE"
-    fast_reads = False
-
-    def __init__(self, url: str, *, max_connections: int = 10) -> None:
-        # Imported here so that a SQLite-only run never loads the PostgreSQL driver.
-        import psycopg
-        import psycopg_pool
-
-        self._errors: tuple[type[BaseException], ...] = (
-            psycopg.OperationalError,
-            psycopg_pool.PoolTimeout,
-        )
-        self._pool = psycopg_pool.ConnectionPool(
-            url, min_size=1, max_size=max_connections, open=True, timeout=10.0
-        )
-        self._migrate()
-
-    def _migrate(self) -> None:
-        with self._transaction(write=True) as cur:
-            # Several processes may start at once; one migrates, the others wait and see it done.
-            cur.execute("SELECT pg_advisory_xact_lock(7230001)")
-            cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
-            cur.execute("SELECT max(version) FROM schema_version")
-            row = cur.one()
-            current = int(row[0]) if row and row[0] is not None else 0
-            for version, statements in enumerate(_POSTGRES_MIGRATIONS, start=1):
-                if version > current:
-                    for statement in statements:
-                        cur.execute(statement)
-                    cur.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-
-    @contextlib.contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[_Cursor]:
-        try:
-            with self._pool.connection() as connection, connection.cursor() as cursor:
-                # The pool commits when the block ends and rolls back if it raises.
-                yield _PostgresCursor(cursor)
-        except self._errors as error:
-            raise StorageError(str(error)) from error
-
-    def close(self) -> None:
-        self._pool.close()
+def migrate(cur: Cursor, migrations: tuple[tuple[str, ...], ...], *, integer: str) -> None:
+    """Run the migrations after the database's schema version, in order, in this transaction."""
+    cur.execute(f"CREATE TABLE IF NOT EXISTS schema_version (version {integer} NOT NULL)")
+    cur.execute("SELECT max(version) FROM schema_version")
+    row = cur.one()
+    current = int(row[0]) if row and row[0] is not None else 0
+    for version, statements in enumerate(migrations, start=1):
+        if version > current:
+            for statement in statements:
+                cur.execute(statement)
+            cur.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
