@@ -162,20 +162,12 @@ INTERACTION_LABELS: dict[InteractionKind, str] = {
 }
 
 
-# How a person's timeline names what happened ("Met", "Handwritten card").
+# How a person's timeline names what happened: the kinds' own words, but for these three.
 TIMELINE_WORDS: dict[InteractionKind, str] = {
+    **INTERACTION_LABELS,
     InteractionKind.MEETING: "Met",
-    InteractionKind.CALL: "Call",
-    InteractionKind.COFFEE: "Coffee",
-    InteractionKind.INTERVIEW: "Interview",
-    InteractionKind.INFORMATIONAL_INTERVIEW: "Informational interview",
-    InteractionKind.MESSAGE_SENT: "Message sent",
-    InteractionKind.MESSAGE_RECEIVED: "Message received",
-    InteractionKind.THANK_YOU_EMAIL: "Thank-you email",
     InteractionKind.THANK_YOU_CARD: "Handwritten card",
-    InteractionKind.THANK_YOU_CALL: "Thank-you call",
     InteractionKind.INTRODUCER_UPDATE: "Update sent",
-    InteractionKind.NOTE: "Note",
 }
 
 ADVICE_LABELS: dict[AdviceKind, str] = {
