@@ -203,6 +203,25 @@ def test_apply_takes_records_another_tab_put_and_deleted() -> None:
     assert answer["counts"]["opportunities"] == 0
 
 
+def test_put_records_answers_the_records_as_the_engine_reads_them_for_the_worker_to_write() -> None:
+    written = {"people": [{"id": "p7", "name": "Cy", "created_at": "2026-11-23T08:30:00Z"}]}
+
+    answer = call(op="put_records", put=written, delete={"opportunities": ["o1"]})
+
+    assert answer["put"]["people"][0]["id"] == "p7"
+    assert answer["put"]["people"][0]["name"] == "Cy"
+    assert answer["delete"] == {"opportunities": ["o1"]}
+    assert any(p["id"] == "p7" for p in call(op="export")["data"]["people"])
+
+
+def test_put_records_refuses_them_all_when_one_cannot_be_read() -> None:
+    answer = call(op="put_records", put={"people": [{"id": "p7", "name": "Cy"}, {"name": "no id"}]})
+
+    assert answer["ok"] is False
+    assert answer["field"].startswith("put.people")
+    assert all(p["id"] != "p7" for p in call(op="export")["data"]["people"])
+
+
 def test_rollback_puts_back_the_state_from_before_the_last_op() -> None:
     call(op="apply", put={"people": [{"id": "p7", "name": "Cy", "created_at": NOW}]})
 

@@ -127,6 +127,30 @@ def _upsert(state: State, f: Fields) -> Answer:
 
 def _apply(state: State, f: Fields) -> Answer:
     """Records written elsewhere (another tab's engine) taken in as they are on disk."""
+    put, delete, bad = _records(f)
+    new = setaside.updated(apply(state, put, delete), put, delete, bad)
+    return new, {"counts": _counts(new), "set_aside": [x.encode() for x in bad]}
+
+
+def _put_records(state: State, f: Fields) -> Answer:
+    """Whole records written as given (a test's seed data): each is read by the codec, and one
+    it cannot read refuses them all. The answer's `put`/`delete` is what the worker writes and
+    stamps, as for any command."""
+    put, delete, bad = _records(f)
+    if bad:
+        raise CodecError(bad[0].error, bad[0].message, bad[0].field)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for record in put:
+        store, encoded = _stored(record)
+        out.setdefault(store, []).append(encoded)
+    gone: dict[str, list[str]] = {}
+    for store, key in delete:
+        gone.setdefault(store, []).append(key)
+    return apply(state, put, delete), {"put": out, "delete": gone}
+
+
+def _records(f: Fields) -> tuple[list[Stored], list[tuple[str, str]], list[SetAside]]:
+    """`put` (`{store: [record]}`) decoded, `delete` (`{store: [key]}`), and what was unreadable."""
     put: list[Stored] = []
     bad: list[SetAside] = []
     if f.has("put"):
@@ -143,8 +167,7 @@ def _apply(state: State, f: Fields) -> Answer:
         for store in STORES:
             if ids.has(store):
                 delete.extend((store, key) for key in ids.ids(store))
-    new = setaside.updated(apply(state, put, delete), put, delete, bad)
-    return new, {"counts": _counts(new), "set_aside": [x.encode() for x in bad]}
+    return put, delete, bad
 
 
 def _rollback(state: State, f: Fields) -> Answer:
@@ -255,6 +278,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     "load": (("data",), _load),
     "upsert": (("data",), _upsert),
     "apply": (("put", "delete"), _apply),
+    "put_records": (("put", "delete"), _put_records),
     "rollback": ((), _rollback),
     "command": (("name", "payload", "now", "today"), _command),
     "today": (("now", "today"), _today),
