@@ -8,6 +8,7 @@ import os
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
@@ -103,6 +104,48 @@ def idb(page: Page, store: str) -> list[dict[str, object]]:
         store,
     )
     return result
+
+
+PUT_RECORDS_JS = """async ({ put, del }) => {
+    // A second engine worker, as another tab has: it writes the records and stamps them for
+    // sync exactly as the app does, then tells the page's engine (the tabs' channel).
+    const worker = new Worker('./static/js/engine.worker.js', { type: 'module', name: 'followthrough-engine' });
+    try {
+        return await new Promise((resolve) => {
+            worker.onerror = (event) => resolve({ ok: false, error: 'engine-unavailable', message: String(event.message) });
+            worker.onmessage = (event) => { if (event.data?.type === 'response') resolve(event.data.response); };
+            worker.postMessage({ id: 1, request: { op: 'put_records', put, delete: del } });
+        });
+    } finally {
+        worker.terminate();
+    }
+}"""
+
+
+def put_records(
+    page: Page, put: dict[str, list[Any]], delete: dict[str, list[str]] | None = None
+) -> None:
+    """Save whole records (seed data) through the engine: read by the codec, written and stamped
+    for sync by an engine worker (op `put_records`), as a command's changes are."""
+    answer = page.evaluate(PUT_RECORDS_JS, {"put": put, "del": delete or {}})
+    assert answer["ok"], answer
+
+
+def put_raw(page: Page, put: dict[str, list[Any]]) -> None:
+    """Write records straight into IndexedDB, not stamped for sync: data on disk as an older
+    version left it (the page's engine reads it at the next boot)."""
+    page.evaluate(
+        """async (put) => {
+            const db = await (await import('./static/js/store.js')).database();
+            await new Promise((resolve, reject) => {
+                const tx = db.transaction(Object.keys(put), 'readwrite');
+                for (const [name, records] of Object.entries(put)) for (const r of records) tx.objectStore(name).put(r);
+                tx.oncomplete = resolve;
+                tx.onabort = () => reject(tx.error);
+            });
+        }""",
+        put,
+    )
 
 
 AXE_VERSION = "4.14.1"

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page
 
 from . import builders
-from .conftest import Launch, axe_violations, wait_engine_ready
+from .conftest import Launch, axe_violations, put_records, wait_engine_ready
 
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -140,15 +140,9 @@ def seed_records(now: datetime, name: str = "Maria Lopez") -> dict[str, list[dic
 
 
 def seed(page: Page, app_url: str, records: dict[str, list[dict[str, Any]]]) -> None:
-    """Write the records straight into IndexedDB, then reload so the engine reads them."""
+    """Save the records through the engine, then reload, as a returning user opens the app."""
     page.goto(app_url)
-    page.evaluate(
-        """async (records) => {
-            const { commit } = await import('./static/js/store.js');
-            await commit({ put: records });
-        }""",
-        records,
-    )
+    put_records(page, records)
     page.reload()
     wait_engine_ready(page)
 

@@ -13,7 +13,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .builders import person
-from .conftest import Launch, axe_violations, idb, wait_engine_ready, wait_offline_ready
+from .conftest import (
+    Launch,
+    axe_violations,
+    idb,
+    put_records,
+    wait_engine_ready,
+    wait_offline_ready,
+)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -38,19 +45,13 @@ def save(page: Page, name: str, context: str = "") -> None:
 
 
 def seed_people(page: Page, people: list[dict[str, str]]) -> None:
-    """Known people, written as a capture writes them."""
+    """Known people, saved through the engine as a capture saves them."""
     at = datetime.now(UTC)
     records = [
         person(f"known-{i}", p["name"], at, organisation=p.get("organisation", ""))
         for i, p in enumerate(people)
     ]
-    page.evaluate(
-        """async (people) => {
-            const store = await import('./static/js/store.js');
-            await store.commit({ put: { people } });
-        }""",
-        records,
-    )
+    put_records(page, {"people": records})
 
 
 def test_journey_1_offline_at_an_event_three_captures_in_a_minute_nothing_lost(

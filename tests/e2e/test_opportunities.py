@@ -12,7 +12,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from . import builders
-from .conftest import Launch, axe_violations, idb, wait_engine_ready
+from .conftest import Launch, axe_violations, idb, put_records, wait_engine_ready
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -37,19 +37,13 @@ def opportunity(oid: str, organisation: str, stage: str, **fields: Any) -> dict[
 def open_app(
     launch: Launch, app_url: str, data: dict[str, list[dict[str, Any]]] | None = None
 ) -> Page:
-    """A phone with the app open, the engine ready, and `data` written straight into
-    IndexedDB (then reloaded, so the engine loads it like any saved data)."""
+    """A phone with the app open, the engine ready, and `data` saved through the engine (then
+    reloaded, so the page opens on it like any saved data)."""
     page = launch().new_page()
     page.goto(app_url)
     wait_engine_ready(page)
     if data:
-        page.evaluate(
-            """async (put) => {
-                const { commit } = await import('./static/js/store.js');
-                await commit({ put });
-            }""",
-            data,
-        )
+        put_records(page, data)
         page.reload()
         wait_engine_ready(page)
     return page

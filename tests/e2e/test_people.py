@@ -12,7 +12,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from .builders import interaction, introduction, person
-from .conftest import Launch, axe_violations, idb, wait_engine_ready
+from .conftest import Launch, axe_violations, idb, put_records, wait_engine_ready
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 XSS = "<img src=x onerror=alert(1)>"
@@ -23,17 +23,10 @@ def iso(moment: datetime) -> str:
 
 
 def seed(page: Page, app_url: str, data: dict[str, list[dict[str, Any]]]) -> None:
-    """Write records straight into IndexedDB, as the shell stores them, then reload so the
-    engine loads them."""
+    """Save records through the engine (stamped for sync, as the app saves them), then reload
+    so the page opens on them."""
     page.goto(app_url)
-    page.evaluate(
-        """async (data) => {
-            const store = await import('./static/js/store.js');
-            await store.commit({ put: data });
-        }""",
-        data,
-    )
-    # The engine read the database when the page opened, before these records were written.
+    put_records(page, data)
     page.reload()
 
 

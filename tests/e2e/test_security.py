@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from .conftest import Launch, wait_engine_ready
+from .conftest import Launch, put_records, wait_engine_ready
 from .test_accessibility import SCREENS, show
 
 IMG = "<img src=x onerror=alert(1)>"
@@ -75,7 +75,7 @@ def test_markup_typed_as_names_renders_as_text_on_every_screen(
             const at = new Date(Date.now() - 86400000).toISOString();
             const [first, second] = [...people].sort((a, b) => (a.created_at < b.created_at ? -1 : 1));
             const [intro] = await store.getAll('introductions');
-            await store.commit({ put: {
+            const put = {
                 people: people.map((p) => ({ ...p, organisation: org, role: note, tags: [org], emails: ['a@example.com'] })),
                 interactions: [{ id: 'x-1', person_ids: [second.id], kind: 'coffee', at, notes: note,
                     advice: [{ text: org, kind: 'book', done_at: null }], promises: [{ text: note, due: at.slice(0, 10), done_at: null }],
@@ -83,11 +83,12 @@ def test_markup_typed_as_names_renders_as_text_on_every_screen(
                 opportunities: [{ id: 'o-1', organisation: org, role: note, stage: 'rejected', stage_at: at,
                     people: [{ person_id: second.id, role: 'interviewer' }], introduction_id: intro.id, notes: note, created_at: at }],
                 meta: [{ id: 'profile', name: org, email: 'me@example.com', phone: '' }],
-            } });
-            return { first: first.id, second: second.id };
+            };
+            return { first: first.id, second: second.id, put };
         }""",
         {"org": ORG, "note": NOTE},
     )
+    put_records(page, people.pop("put"))
     page.reload()
     wait_engine_ready(page)
     seen: dict[str, Any] = {}

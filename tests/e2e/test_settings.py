@@ -10,13 +10,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from .conftest import Launch, idb, wait_engine_ready
+from .conftest import Launch, idb, put_raw, put_records, wait_engine_ready
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
@@ -348,16 +349,10 @@ def test_storage_status_and_the_backup_reminder_tell_the_truth(
 ) -> None:
     page = launch().new_page()
     page.goto(app_url)
-    page.evaluate(
-        """async () => {
-            const { commit } = await import('./static/js/store.js');
-            const at = new Date(Date.now() - 3 * 86400000).toISOString();
-            await commit({ put: {
-                people: [{ id: 'p1', name: 'Ashok Mehta', organisation: '', role: '', emails: [], phones: [], urls: [], tags: [], notes: '', how_met: '', event_id: null, created_at: at, updated_at: at }],
-                meta: [{ id: 'backup', at }],
-            } });
-        }"""
-    )
+    at = iso(datetime.now(UTC) - timedelta(days=3))
+    put_records(page, {"people": [saved_person("p1", "Ashok Mehta", at)]})
+    # The shell's own record of the last backup file (the engine does not keep it).
+    put_raw(page, {"meta": [{"id": "backup", "at": at}]})
     open_settings(page, app_url, "storage")
     section = page.get_by_role("region", name="Storage and backup")
 
@@ -381,17 +376,12 @@ def test_storage_status_and_the_backup_reminder_tell_the_truth(
 def test_an_old_backup_and_unkept_storage_remind_the_user(launch: Launch, app_url: str) -> None:
     page = launch().new_page()
     page.goto(app_url)
-    page.evaluate(
-        """async () => {
-            const { commit } = await import('./static/js/store.js');
-            const at = new Date().toISOString();
-            await commit({ put: { people: [
-                { id: 'p1', name: 'Ashok Mehta', organisation: '', role: '', emails: [], phones: [], urls: [], tags: [], notes: '', how_met: '', event_id: null, created_at: at, updated_at: at },
-                { id: 'p2', name: 'Maria Lopez', organisation: '', role: '', emails: [], phones: [], urls: [], tags: [], notes: '', how_met: '', event_id: null, created_at: at, updated_at: at },
-            ] } });
-        }"""
+    at = iso(datetime.now(UTC))
+    put_records(
+        page,
+        {"people": [saved_person("p1", "Ashok Mehta", at), saved_person("p2", "Maria Lopez", at)]},
     )
-    page.reload()  # the engine reads what was written behind its back, as at any boot
+    page.reload()
     open_settings(page, app_url, "storage")
     section = page.get_by_role("region", name="Storage and backup")
 
@@ -403,7 +393,30 @@ def test_an_old_backup_and_unkept_storage_remind_the_user(launch: Launch, app_ur
     expect(section).to_contain_text("No backup file yet.")
 
 
+OLD_PROFILE = {
+    "id": "profile",
+    "name": "Ana María Lima",
+    "email": "ana@example.com",
+    "phone": "+44 20 7946 0123",
+    "_role": "Head of Sales",
+    "_organisation": "Northwind",
+    "_url": "https://linkedin.com/in/ana",
+}
+
+
+def saved_person(id_: str, name: str, at: str) -> dict[str, Any]:
+    return {
+        "id": id_, "name": name, "organisation": "", "role": "", "emails": [], "phones": [],
+        "urls": [], "tags": [], "notes": "", "how_met": "", "event_id": None,
+        "created_at": at, "updated_at": at,
+    }  # fmt: skip
+
+
 # Which views of the screen are pictured, per device and colour scheme.
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 SHOTS = {
     ("settings", "light"): {"top", "card", "timings", "template", "storage"},
     ("settings", "dark"): {"top", "card", "template"},
@@ -419,12 +432,8 @@ def test_settings_screenshots_in_light_and_dark_on_phone_and_desktop(
     for name, viewport in (("settings", None), ("settings-desktop", DESKTOP)):
         page = launch(name, viewport=viewport).new_page()
         page.goto(app_url)
-        page.evaluate(
-            """async () => {
-                const { commit } = await import('./static/js/store.js');
-                await commit({ put: { meta: [{ id: 'profile', name: 'Ana María Lima', email: 'ana@example.com', phone: '+44 20 7946 0123', _role: 'Head of Sales', _organisation: 'Northwind', _url: 'https://linkedin.com/in/ana' }] } });
-            }"""
-        )
+        # A profile as an older version stored it (its card fields marked `_`).
+        put_raw(page, {"meta": [OLD_PROFILE]})
         for scheme in ("light", "dark"):
             shots = SHOTS[(name, scheme)]
             suffix = "" if scheme == "light" else "-dark"

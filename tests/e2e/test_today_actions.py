@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from . import builders
-from .conftest import Launch, axe_violations, idb, wait_engine_ready
+from .conftest import Launch, axe_violations, idb, put_records, wait_engine_ready
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -34,11 +34,8 @@ person = functools.partial(builders.person, at=EVENING)
 
 
 def seed(page: Page, put: dict[str, list[dict[str, Any]]]) -> None:
-    """Write records as the shell does (open_today then reloads, so the engine reads them)."""
-    page.evaluate(
-        "async (put) => (await import('./static/js/store.js')).commit({ put })",
-        put,
-    )
+    """Save records through the engine, as the app saves them (open_today then reloads)."""
+    put_records(page, put)
 
 
 def open_today(page: Page, app_url: str) -> None:

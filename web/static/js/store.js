@@ -2,18 +2,19 @@
 /**
  * All of IndexedDB: open and migrate by version, read everything as one batch, and commit
  * changes in one transaction that resolves only when the browser says it is on disk.
- * Used by the page (captures) and by the engine worker (commands); the record shapes are
- * owned by Python (docs/engine-api.md).
+ * Records are written by the engine worker (an answer's changes); the page writes only the
+ * shell's own stores (drafts, the inbox, meta `backup`). The record shapes are owned by Python
+ * (docs/engine-api.md).
  *
  * Every write of a synced record also stamps the fields it changed with a hybrid logical
- * clock and queues the record in the sync outbox, in the same transaction (SYNC-DESIGN §6.2):
- * an edit is never on disk without being on its way to the other devices.
+ * clock, by the engine (op `stamp`), and queues the record in the sync outbox, in the same
+ * transaction (SYNC-DESIGN §6.2): an edit is never on disk without being on its way to the
+ * other devices. A synced write without the engine's stamper is refused, never written unstamped.
  */
 
 import { SYNC_KEY_OF, isSynced, stampWrites } from "./sync-store.js";
 
 export * from "./sync-store.js";
-export * from "./sync-stamp.js";
 
 export const DB_NAME = "followthrough";
 
@@ -123,7 +124,7 @@ export class AlreadyReplayed extends Error {}
  * and queued for sync in the same transaction. With `inbox`, the inbox entry of that `seq` is
  * deleted in the same transaction, which fails with `AlreadyReplayed` if it is already gone.
  * The engine worker passes `stamp` (the engine's `stamp` op, called synchronously inside the
- * transaction); without it (a page-side write) sync-store.js's JS copy stamps. `relaxed`
+ * transaction); a write of synced records without it is refused (`NotStamped`). `relaxed`
  * durability is for the shell's own notes (a half-typed form): done sooner, so a reload right
  * after a keystroke still finds it; records always wait until they are on disk.
  * @param {import("./types.js").Change} change
@@ -137,6 +138,9 @@ export async function commit(change, db, { inbox, stamp, durability = "strict" }
   const names = [...new Set([...Object.keys(put), ...Object.keys(del)])];
   if (names.length === 0 && inbox === undefined) return;
   const synced = names.some((name) => name in SYNC_KEY_OF);
+  if (!stamp && syncedWrites(put, del).length) {
+    throw new NotStamped("Records are saved by the engine, which stamps them for sync: this write has no stamper.");
+  }
   const scope = [...new Set([...names, ...(synced ? SYNC_STORES : []), ...(inbox === undefined ? [] : ["inbox"])])];
   await new Promise((resolve, reject) => {
     const tx = db.transaction(scope, "readwrite", { durability: synced ? "strict" : durability });
@@ -158,25 +162,16 @@ export async function commit(change, db, { inbox, stamp, durability = "strict" }
           else { gone = true; tx.abort(); }
         };
       }
-      /** @type {Array<{store: string, key: string, record: StoredRecord | null}>} */
-      const writes = [];
       for (const [name, records] of Object.entries(put)) {
         const store = tx.objectStore(name);
-        for (const record of records) {
-          store.put(record);
-          const key = record?.[SYNC_KEY_OF[/** @type {keyof typeof SYNC_KEY_OF} */ (name)]];
-          // isSynced passes only a non-empty string key.
-          if (isSynced(name, key)) writes.push({ store: name, key: /** @type {string} */ (key), record });
-        }
+        for (const record of records) store.put(record);
       }
       for (const [name, ids] of Object.entries(del)) {
         const store = tx.objectStore(name);
-        for (const id of ids) {
-          store.delete(id);
-          if (isSynced(name, id)) writes.push({ store: name, key: id, record: null });
-        }
+        for (const id of ids) store.delete(id);
       }
-      if (writes.length) stampWrites(tx, writes, stamp, (error) => { stampError = error; tx.abort(); });
+      const writes = syncedWrites(put, del);
+      if (writes.length && stamp) stampWrites(tx, writes, stamp, (error) => { stampError = error; tx.abort(); });
     } catch (error) {
       // A bad record throws before the transaction knows: abort, so nothing is half-written.
       tx.abort();
@@ -184,6 +179,30 @@ export async function commit(change, db, { inbox, stamp, durability = "strict" }
     }
   });
   if (synced) announce({ type: "outbox" });
+}
+
+/** A write of synced records without the engine's stamper: refused, nothing written. */
+export class NotStamped extends Error {}
+
+/**
+ * The synced records a change writes or deletes (the ones stamped and queued for sync).
+ * @param {NonNullable<import("./types.js").Change["put"]>} put
+ * @param {NonNullable<import("./types.js").Change["delete"]>} del
+ * @returns {Array<{store: string, key: string, record: StoredRecord | null}>}
+ */
+function syncedWrites(put, del) {
+  const writes = [];
+  for (const [name, records] of Object.entries(put)) {
+    for (const record of records) {
+      const key = record?.[SYNC_KEY_OF[/** @type {keyof typeof SYNC_KEY_OF} */ (name)]];
+      // isSynced passes only a non-empty string key.
+      if (isSynced(name, key)) writes.push({ store: name, key: /** @type {string} */ (key), record });
+    }
+  }
+  for (const [name, ids] of Object.entries(del)) {
+    for (const id of ids) if (isSynced(name, id)) writes.push({ store: name, key: id, record: null });
+  }
+  return writes;
 }
 
 /** @type {BroadcastChannel | null} */

@@ -1,14 +1,17 @@
 // @ts-check
 /**
  * The sync stores' side of IndexedDB (store.js's sibling; together they are every transaction
- * the app makes): stamping a local write with hybrid logical clocks and queueing it for sync
- * (called inside store.js `commit`'s transaction), and the sync loop's bookkeeping: its meta
+ * the app makes): a local write stamped by the engine (op `stamp`) and queued for sync (inside
+ * store.js `commit`'s transaction), and the sync loop's bookkeeping: its meta
  * records, the outbox batch, acknowledgements, a reset cursor, set-aside records, and a pulled
  * page merged and written in one transaction. Each function takes the open database; the
  * engine worker calls them (sync's `sync_store` and `sync_apply` ops), never a screen.
  */
 
-import { HLC_ZERO, NODE, canonical, fieldsOf, formatClock, parseClock, stampWrite } from "./sync-stamp.js";
+/** This worker's node id: 64 random bits, so two writers never share a timestamp. */
+export const NODE = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("");
+/** No clock yet: the engine starts one (followup/hlc.py); any real clock sorts after it. */
+const NO_CLOCK = "";
 
 /**
  * Sync's own stores: each record's merged field map with clocks (`sync_records`, keyed
@@ -39,13 +42,11 @@ export function isSynced(store, key) {
 
 /**
  * Stamp and queue synced writes inside the caller's transaction: read the clock and each
- * record's sync state, then write them back (all on IndexedDB callbacks, so the transaction
- * stays open). The engine stamps (`stamp`) when the engine worker writes; a page-side write
- * (a capture made before the engine is up, until captures are commands) is stamped by
- * `stampWrite`, the JS copy of followup/sync.py `stamp`, checked against it by
- * tests/e2e/test_sync.py on generated cases.
+ * record's sync state, have the engine stamp them (`stamp`, followup/sync_ops.py), then write
+ * them back (all on IndexedDB callbacks, so the transaction stays open). There is no other
+ * stamper: the engine's sync rules exist only in the engine.
  * @param {IDBTransaction} tx @param {Array<{store: string, key: string, record: any}>} writes
- * @param {Stamper} [stamp] @param {(error: unknown) => void} [fail] called when `stamp` refuses
+ * @param {Stamper} stamp @param {(error: unknown) => void} [fail] called when `stamp` refuses
  */
 export function stampWrites(tx, writes, stamp, fail = () => tx.abort()) {
   const meta = tx.objectStore("sync_meta");
@@ -65,8 +66,8 @@ export function stampWrites(tx, writes, stamp, fail = () => tx.abort()) {
     for (const key of keys) {
       if (found.has(key) || queued.has(key)) known[key] = { f: found.get(key)?.f ?? null, pending: queued.get(key)?.pending ?? {} };
     }
-    const answer = /** @type {any} */ (stamp)({
-      now: new Date(Date.now() + offset).toISOString(), node: NODE, clock: clockRecord?.last ?? "", known, writes,
+    const answer = stamp({
+      now: new Date(Date.now() + offset).toISOString(), node: NODE, clock: clockRecord?.last ?? NO_CLOCK, known, writes,
     });
     if (!answer.ok) throw new Error(answer.message);
     for (const entry of answer.stamped) {
@@ -75,25 +76,10 @@ export function stampWrites(tx, writes, stamp, fail = () => tx.abort()) {
     }
     meta.put({ ...(clockRecord ?? { offset_ms: 0 }), id: "clock", last: answer.clock });
   };
-  const inPage = () => {
-    const saved = parseClock(clockRecord?.last) ?? { millis: 0, counter: 0, node: NODE };
-    const time = { clock: { ...saved, node: NODE }, now: Date.now() + (clockRecord?.offset_ms ?? 0) };
-    for (const write of writes) {
-      const key = `${write.store}/${write.key}`;
-      const result = stampWrite(found.get(key), queued.get(key), write, time);
-      if (!result.changed) continue;
-      found.set(key, result.replica);
-      queued.set(key, result.queued);
-      replicas.put(result.replica);
-      outbox.put(result.queued);
-    }
-    meta.put({ ...(clockRecord ?? { offset_ms: 0 }), id: "clock", last: formatClock(time.clock) });
-  };
   const done = () => {
     if (--waiting > 0) return;
     try {
-      if (stamp) inEngine();
-      else inPage();
+      inEngine();
     } catch (error) {
       fail(error);
     }
@@ -185,7 +171,7 @@ export async function setClockOffset(db, offset) {
   const meta = tx.objectStore("sync_meta");
   const clock = await done(meta.get("clock"));
   if ((clock?.offset_ms ?? 0) !== offset && (offset || clock?.offset_ms)) {
-    meta.put({ last: HLC_ZERO, ...clock, id: "clock", offset_ms: offset });
+    meta.put({ last: NO_CLOCK, ...clock, id: "clock", offset_ms: offset });
   }
   await result;
 }
@@ -387,7 +373,7 @@ export function applyPage(db, page, cursor, merge, recordStores) {
     const rejects = tx.objectStore("sync_rejects");
     for (const item of page.rejected) rejects.put(small(item));
     for (const r of answer.rejected ?? []) rejects.put(small({ ...r, seq: seqOf.get(r.key) ?? 0, merge: true, states: byKey.get(r.key) }));
-    const last = [clock?.last ?? HLC_ZERO, answer.clock ?? HLC_ZERO].sort().at(-1);
+    const last = [clock?.last ?? NO_CLOCK, answer.clock ?? NO_CLOCK].sort().at(-1);
     meta.put({ offset_ms: 0, ...clock, id: "clock", last });
     meta.put(cursor);
   };
@@ -447,4 +433,31 @@ function small(item) {
   }
   const states = Array.isArray(item.states) && JSON.stringify(item.states).length <= RETRY_LIMIT ? item.states : null;
   return states ? { ...kept, merge: true, states } : { ...kept, merge: true };
+}
+
+// --- Encoding ---------------------------------------------------------------------------------
+
+/**
+ * JSON text with object keys sorted, so equal values are equal text: how a `sync_records`
+ * entry's field map is stored (the plaintext's `f` as is). Encoding only, no sync rule.
+ * @param {any} value @returns {string}
+ */
+export function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * A `sync_records` entry's field map. It is stored as canonical JSON text: IndexedDB writes a
+ * string about twice as fast as the nested arrays (older entries hold an object).
+ * @param {{f?: string | Record<string, [any, string]>} | undefined} replica
+ * @returns {Record<string, [any, string]>}
+ */
+export function fieldsOf(replica) {
+  const f = replica?.f;
+  if (typeof f === "string") return JSON.parse(f);
+  return { ...(f ?? {}) };
 }
