@@ -106,3 +106,92 @@ def test_meta_records_of_the_shell_do_not_sync_and_are_refused() -> None:
     answer = stamp(writes=[{"store": "meta", "key": "backup", "record": {"id": "backup"}}])
 
     assert answer["error"] == "unknown-value"
+
+
+OLD = "2025-06-01T00:00:00.000Z-0000-" + "0" * 16
+SAVED = "2026-01-01T00:00:00.000Z-0003-" + NODE
+
+
+def known_ada(**extra: Any) -> dict[str, Any]:
+    fields = {"name": ["Ada", OLD], "notes": ["", OLD], "tags:mentor": [True, OLD], **extra}
+    return {"people/p1": {"f": json.dumps(fields), "pending": {}}}
+
+
+def test_an_edit_stamps_only_what_changed_after_the_saved_clock_and_queues_the_old_clocks() -> None:
+    record = {"id": "p1", "name": "Ada L.", "notes": "", "tags": ["media"]}
+
+    answer = call(
+        op="stamp", now=NOW, node=NODE, clock=SAVED, known=known_ada(),
+        writes=[{"store": "people", "key": "p1", "record": record}],
+    )  # fmt: skip
+
+    [stamped] = answer["stamped"]
+    fields = json.loads(stamped["f"])
+    assert fields["notes"] == ["", OLD]
+    assert fields["name"][0] == "Ada L."
+    assert fields["tags:media"][0] is True
+    assert fields["tags:mentor"][0] is False
+    assert all(fields[n][1] > SAVED for n in ("name", "tags:media", "tags:mentor"))
+    assert stamped["pending"] == {"name": OLD, "tags:media": hlc_zero(), "tags:mentor": OLD}
+    assert answer["clock"] == max(fields[n][1] for n in fields)
+
+
+def test_a_record_without_tags_leaves_its_tags_alone() -> None:
+    answer = call(
+        op="stamp", now=NOW, node=NODE, clock=SAVED, known=known_ada(),
+        writes=[{"store": "people", "key": "p1", "record": {"id": "p1", "name": "Ada L."}}],
+    )  # fmt: skip
+
+    [stamped] = answer["stamped"]
+    assert json.loads(stamped["f"])["tags:mentor"] == [True, OLD]
+    assert set(stamped["pending"]) == {"name"}
+
+
+def test_a_field_edited_again_before_it_is_sent_stays_queued_from_its_first_base() -> None:
+    known = known_ada()
+    known["people/p1"]["pending"] = {"name": OLD}
+    first = call(
+        op="stamp", now=NOW, node=NODE, clock=SAVED, known=known,
+        writes=[{"store": "people", "key": "p1", "record": {"id": "p1", "name": "Ada L."}}],
+    )  # fmt: skip
+    [stamped] = first["stamped"]
+
+    again = call(
+        op="stamp", now=NOW, node=NODE, clock=first["clock"],
+        known={"people/p1": {"f": stamped["f"], "pending": stamped["pending"]}},
+        writes=[{"store": "people", "key": "p1", "record": {"id": "p1", "name": "Ada Lovelace"}}],
+    )  # fmt: skip
+
+    assert again["stamped"][0]["pending"] == {"name": OLD}
+    assert again["clock"] > first["clock"]
+
+
+def test_writing_a_deleted_record_again_brings_it_back() -> None:
+    answer = call(
+        op="stamp", now=NOW, node=NODE, clock=SAVED, known=known_ada(_deleted=[True, OLD]),
+        writes=[{"store": "people", "key": "p1", "record": {"id": "p1", "name": "Ada"}}],
+    )  # fmt: skip
+
+    fields = json.loads(answer["stamped"][0]["f"])
+    assert fields["_deleted"][0] is False
+    assert fields["_deleted"][1] > SAVED
+
+
+def test_a_clock_saved_ahead_of_now_keeps_counting_from_the_saved_clock() -> None:
+    ahead = "2030-01-01T00:00:00.000Z-0007-" + NODE
+
+    answer = stamp_at(ahead, {"id": "p1", "name": "Ada"})
+
+    assert answer["clock"].startswith("2030-01-01T00:00:00.000Z-")
+    assert answer["clock"] > ahead
+
+
+def stamp_at(clock: str, record: dict[str, Any]) -> dict[str, Any]:
+    return call(
+        op="stamp", now=NOW, node=NODE, clock=clock,
+        writes=[{"store": "people", "key": "p1", "record": record}],
+    )  # fmt: skip
+
+
+def hlc_zero() -> str:
+    return "1970-01-01T00:00:00.000Z-0000-0000000000000000"

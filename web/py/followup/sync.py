@@ -175,8 +175,9 @@ def stamp(
 ) -> tuple[Replica, dict[str, str], hlc.Clock]:
     """A local write (`record`, or None for a delete) as new field entries with fresh clocks.
 
-    The reference for what `store.js` does in the write's own transaction. Fields the record
-    does not carry are left alone: absence is not deletion.
+    What the worker writes in the write's own transaction (op `stamp`, called from store.js
+    `commit`): the only stamper. Fields the record does not carry are left alone: absence is
+    not deletion.
     """
     fields = dict(local.fields) if local else {}
     pending_out = dict(pending)
