@@ -27,12 +27,11 @@ from playwright.sync_api import BrowserContext, Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, put_records  # noqa: E402
 from tests.support.serving import build_app, serving  # noqa: E402
 
 PASSPHRASE = "bench horse battery staple 5000"
 SEED_PEOPLE = """async (n) => {
-    const store = await import('./static/js/store.js');
     const at = new Date().toISOString();
     const people = [];
     for (let i = 0; i < n; i++) {
@@ -44,7 +43,7 @@ SEED_PEOPLE = """async (n) => {
             how_met: '', event_id: null, created_at: at, updated_at: at,
         });
     }
-    await store.commit({ put: { people } });
+    return people;
 }"""
 STORE = "(await import('./static/js/store.js'))"
 SYNC = """async () => {
@@ -87,7 +86,7 @@ def run(records: int, runs: int) -> dict[str, Any]:
 
         seeder_context = launch("seeder")
         seeder = open_sync_screen(seeder_context, url)
-        seeder.evaluate(SEED_PEOPLE, records)
+        put_records(seeder, {"people": seeder.evaluate(SEED_PEOPLE, records)})
         t0 = time.perf_counter()
         seeder.fill("#setup-passphrase", PASSPHRASE)
         seeder.fill("#setup-passphrase-again", PASSPHRASE)
@@ -127,14 +126,8 @@ def run(records: int, runs: int) -> dict[str, Any]:
         push_ms, pull_ms = [], []
         person = seeder.evaluate(f"async () => (await {STORE}.getAll('people'))[0].id")
         for i in range(max(runs, 5)):
-            seeder.evaluate(
-                """async ({id, i}) => {
-                        const store = await import('./static/js/store.js');
-                        const p = await store.get('people', id);
-                        await store.commit({ put: { people: [{ ...p, role: `Role ${i}` }] } });
-                    }""",
-                {"id": person, "i": i},
-            )
+            p = seeder.evaluate(f"async (id) => (await {STORE}.get('people', id))", person)
+            put_records(seeder, {"people": [{**p, "role": f"Role {i}"}]})
             pushed = seeder.evaluate(SYNC)
             pulled = reader.evaluate(SYNC)
             assert pushed["pushed"] == 1, pushed
