@@ -138,7 +138,8 @@ export async function commit(change, db, { inbox, stamp, durability = "strict" }
   const names = [...new Set([...Object.keys(put), ...Object.keys(del)])];
   if (names.length === 0 && inbox === undefined) return;
   const synced = names.some((name) => name in SYNC_KEY_OF);
-  if (!stamp && syncedWrites(put, del).length) {
+  const writes = syncedWrites(put, del);
+  if (writes.length && !stamp) {
     throw new NotStamped("Records are saved by the engine, which stamps them for sync: this write has no stamper.");
   }
   const scope = [...new Set([...names, ...(synced ? SYNC_STORES : []), ...(inbox === undefined ? [] : ["inbox"])])];
@@ -170,7 +171,6 @@ export async function commit(change, db, { inbox, stamp, durability = "strict" }
         const store = tx.objectStore(name);
         for (const id of ids) store.delete(id);
       }
-      const writes = syncedWrites(put, del);
       if (writes.length && stamp) stampWrites(tx, writes, stamp, (error) => { stampError = error; tx.abort(); });
     } catch (error) {
       // A bad record throws before the transaction knows: abort, so nothing is half-written.
