@@ -47,7 +47,7 @@ SEED_PEOPLE = """async (n) => {
 }"""
 STORE = "(await import('./static/js/store.js'))"
 SYNC = """async () => {
-    const { startSync } = await import('./static/js/sync.js');
+    const { startSync } = await import('./static/js/sync/index.js');
     const t0 = performance.now();
     const result = await startSync(null).syncNow({ reason: 'bench' });
     return { ...result, total_ms: performance.now() - t0 };
@@ -108,7 +108,7 @@ def run(records: int, runs: int) -> dict[str, Any]:
             reader = open_sync_screen(context, url)
             result = reader.evaluate(
                 """async ({code, passphrase}) => {
-                        const { startSync } = await import('./static/js/sync.js');
+                        const { startSync } = await import('./static/js/sync/index.js');
                         return startSync(null).pair({ code, passphrase });
                     }""",
                 {"code": code, "passphrase": PASSPHRASE},
