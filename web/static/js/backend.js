@@ -57,7 +57,7 @@ export class Backend extends EventTarget {
 
   /**
    * One of the shell's own records that the engine does not keep (meta `backup`, written by
-   * Import and export). Read-only; added for Settings' storage section until core's own API.
+   * Import and export), for Settings' storage section. Read-only.
    * @param {string} name @param {string} id
    * @returns {Promise<import("./types.js").StoredRecord | null | undefined>}
    */
@@ -108,7 +108,7 @@ export class Backend extends EventTarget {
 
   /**
    * Write one of the shell's own records, which the engine does not keep (meta `backup`: when
-   * the last backup file was made). Added for Import and export until core's own API.
+   * the last backup file was made), for Import and export. A synced store is refused (store.js).
    * @param {string} name @param {Record<string, unknown> & {id: string}} record
    */
   putShellRecord(name, record) {

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * JSDoc types for what crosses the worker boundary: records and the engine's answers. Types
- * only; nothing here runs. Each helper keeps its own section, so merges stay easy.
+ * only; nothing here runs. One section per part of the app.
  */
 
 // --- People, Pipeline, Graph, Insights (ops `people`, `merge_preview`, `pipeline`) ------------
@@ -91,7 +91,7 @@
  * @typedef {{ok: true, nodes: GraphNode[], edges: GraphEdge[], most_doors: string | null}} GraphAnswer
  */
 
-// --- Follow-ups, drafts, the catalog and the gratitude round (today) ---------------------------
+// --- Follow-ups, drafts, the catalog and the gratitude round -----------------------------------
 
 /**
  * One follow-up as the engine answers it (`today`, `person`, `draft`, `round`).
@@ -171,7 +171,7 @@
  *   timeline: InteractionRecord[], names: Record<string, string>, followups: FollowUp[]}} PersonAnswer
  */
 
-// --- Backend and worker (core) ------------------------------------------------------------------
+// --- Backend and worker -------------------------------------------------------------------------
 
 /**
  * Records to write, by store (`{people: [...], meta: [...]}`), and ids to delete, by store.
@@ -243,7 +243,7 @@
  * @typedef {{type: "committed", put: Record<string, StoredRecord[]>, delete: Record<string, string[]>}} TabChange
  */
 
-// --- Capture and Import/Export (capture) --------------------------------------------------------
+// --- Capture and Import/Export ------------------------------------------------------------------
 
 /**
  * A saved person offered in Capture's "introduced by" list (ops `capture_people`,
@@ -289,7 +289,7 @@
  * @typedef {{name: string, role: string, organisation: string, url: string, email: string, phone: string}} SharedProfile
  */
 
-// --- Settings and My card (settings) ------------------------------------------------------------
+// --- Settings and My card -----------------------------------------------------------------------
 
 /**
  * A QR code the engine made (`qr` op, `my_card`'s `qr`): `path` is SVG path data of the dark
@@ -342,7 +342,7 @@
  *   days_since_copy: number | null, remind: boolean, heading: string, reminder: string | null}} DataSafety
  */
 
-// --- Records the engine cannot read (loadsafe) ---------------------------------------------------
+// --- Records the engine cannot read --------------------------------------------------------------
 
 /**
  * A stored record the engine set aside at `load` (docs/engine-api.md, "Records the engine
@@ -352,7 +352,7 @@
  *   message: string}} SetAside
  */
 
-// --- Answers by op, stored records (types) ------------------------------------------------------
+// --- Answers by op, stored records -------------------------------------------------------------
 
 /**
  * An engine answer that failed: an error code, words a user understands, and the field at fault.
@@ -438,7 +438,7 @@
  * @typedef {{ok: Array<{seq: number, key: string, state: unknown}>, rejected: unknown[]}} SyncPage
  */
 
-// --- Sync's set-aside records (client) -----------------------------------------------------------
+// --- Sync's set-aside records -------------------------------------------------------------------
 
 /**
  * A synced record that could not be read (`sync_rejects`, listed by `listRejects`): its key
