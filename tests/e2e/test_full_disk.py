@@ -244,10 +244,16 @@ def test_the_engine_starts_on_a_full_disk_with_a_refused_command_waiting_in_its_
         else:
             held.append(route)
 
+    # The engine must wait for its zip: a service worker would serve it from its cache, past
+    # the route, so this page loads without one (it registers again, for the next load).
+    page.evaluate(
+        "async () => Promise.all((await navigator.serviceWorker.getRegistrations()).map((r) => r.unregister()))"
+    )
     context.route("**/followup.zip", hold)
     page.reload()
     page.wait_for_selector("html[data-shell=ready]")
     disk_full_before_boot(page)
+    assert held, "the engine's zip was not held back, so the engine may have started already"
     released = True
     for route in held:
         route.continue_()
