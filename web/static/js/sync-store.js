@@ -19,7 +19,11 @@ const NO_CLOCK = "";
  * account and batch in flight (`sync_meta`), and records that could not be read (`sync_rejects`).
  */
 export const SYNC_STORES = ["sync_records", "sync_outbox", "sync_meta"];
-/** Key field of each synced store; in `meta` only SYNCED_META ids travel. */
+/**
+ * Key field of each synced store; in `meta` only SYNCED_META ids travel. The shell's IndexedDB
+ * schema: a write must open the sync stores before the engine stamps it. It is held to
+ * followup/sync.py's KEY_OF and SYNCED_META by tests/build/test_shell_tables.py.
+ */
 export const SYNC_KEY_OF = {
   people: "id", events: "id", introductions: "id", interactions: "id", opportunities: "id",
   decisions: "key", meta: "id",
