@@ -19,8 +19,8 @@ def hkdf_info(label: str, purpose: str) -> bytes:
     return f"{label}/{purpose}".encode() + b"\0"
 
 
-def hkdf(ikm: bytes, info: bytes, length: int = 32) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=length, salt=b"", info=info).derive(ikm)
+def hkdf(ikm: bytes, info: bytes, length: int = 32, salt: bytes = b"") -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(ikm)
 
 
 def kdf_salt(account_id: bytes, seed: bytes, label: str = LABEL) -> bytes:
@@ -41,10 +41,14 @@ def derive(
     seed: bytes,
     iterations: int = ITERATIONS,
     label: str = LABEL,
+    secret_key: bytes | None = None,
 ) -> Keys:
-    """Passphrase → root (PBKDF2-HMAC-SHA256) → auth_key and kek (HKDF branches)."""
+    """Passphrase → root (PBKDF2-HMAC-SHA256) → auth_key and kek (HKDF branches). With a
+    secret key (key-schedule version 2) the root is HKDF(PBKDF2 output, salt = secret key)."""
     secret = unicodedata.normalize("NFKC", passphrase).encode()
     root = hashlib.pbkdf2_hmac("sha256", secret, kdf_salt(account_id, seed, label), iterations, 32)
+    if secret_key is not None:
+        root = hkdf(root, hkdf_info(label, "root-v2") + account_id, salt=secret_key)
     return Keys(
         root=root,
         auth_key=hkdf(root, hkdf_info(label, "auth") + account_id),

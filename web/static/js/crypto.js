@@ -12,6 +12,9 @@ export const MIN_ITERATIONS = 600_000;
 export const MAX_ITERATIONS = 10_000_000;
 export const ENVELOPE_VERSION = 1;
 export const MAX_ENVELOPE = 65_536;
+/** The key schedule new accounts use: version 2 mixes in the secret key. */
+export const KDF_VERSION = 2;
+export const SECRET_KEY_BYTES = 16;
 const PAD_BLOCK = 256;
 const HEADER = 17; // version, key id, iv
 
@@ -100,7 +103,7 @@ function info(label, purpose) {
  * @returns {{alg: string, iterations: number, seed: string, v: number}}
  */
 export function checkKdf(kdf) {
-  const ok = kdf && kdf.alg === "pbkdf2-sha256" && kdf.v === 1
+  const ok = kdf && kdf.alg === "pbkdf2-sha256" && (kdf.v === 1 || kdf.v === 2)
     && Number.isInteger(kdf.iterations) && kdf.iterations >= MIN_ITERATIONS && kdf.iterations <= MAX_ITERATIONS
     && typeof kdf.seed === "string";
   if (!ok || fromBase64(kdf.seed).length !== 32) {
@@ -111,7 +114,7 @@ export function checkKdf(kdf) {
 
 /** New KDF parameters with a fresh seed. */
 export function newKdf() {
-  return { alg: "pbkdf2-sha256", iterations: MIN_ITERATIONS, seed: toBase64(randomBytes(32)), v: 1 };
+  return { alg: "pbkdf2-sha256", iterations: MIN_ITERATIONS, seed: toBase64(randomBytes(32)), v: KDF_VERSION };
 }
 
 /**
@@ -140,19 +143,43 @@ function hkdfAesKey(base, infoBytes, usages) {
 }
 
 /**
- * Passphrase → `auth_key` (bytes, for the server) and `kek` (a non-extractable key that wraps
- * the data key). This is the 600,000-iteration step: about a second on a phone.
+ * Passphrase (and, from key-schedule version 2, the account's secret key) → `auth_key` (bytes,
+ * for the server) and `kek` (a non-extractable key that wraps the data key). This is the
+ * 600,000-iteration step: about a second on a phone.
+ *
+ * Version 2 mixes a random 128-bit secret key that never reaches the server into the root, as
+ * 1Password does: `root = HKDF(PBKDF2(passphrase), salt = secret_key, L"/root-v2\0" ‖ account)`.
+ * A server that keeps the verifier and the wrapped keys then cannot test passphrase guesses
+ * offline: each guess needs the secret key too (2^128 of them).
  * @param {string} passphrase @param {Uint8Array<ArrayBuffer>} accountId
- * @param {{iterations: number, seed: string}} kdf @param {string} [label]
+ * @param {{iterations: number, seed: string, v?: number}} kdf @param {string} [label]
+ * @param {Uint8Array<ArrayBuffer> | null} [secretKey] required by version 2, refused by version 1
  */
-export async function deriveLoginKeys(passphrase, accountId, kdf, label = LABEL) {
+export async function deriveLoginKeys(passphrase, accountId, kdf, label = LABEL, secretKey = null) {
+  const version = kdf.v ?? 1;
+  if (version === 2 && secretKey?.length !== SECRET_KEY_BYTES) {
+    throw new CryptoError("need-secret-key", "This account needs its secret key, which is part of the pairing code.");
+  }
+  if (version !== 2 && secretKey) {
+    // A server that says "version 1" to a device holding the secret key wants a verifier it
+    // could attack offline: never derive one.
+    throw new CryptoError("downgrade", "The sync server asked for the old key settings, which would let it guess the passphrase; sync stopped.");
+  }
   const salt = await kdfSalt(accountId, fromBase64(kdf.seed), label);
   const password = await subtle.importKey(
     "raw", encoder.encode(passphrase.normalize("NFKC")), "PBKDF2", false, ["deriveBits"],
   );
-  const rootBits = await subtle.deriveBits(
+  const stretched = await subtle.deriveBits(
     { name: "PBKDF2", hash: "SHA-256", salt, iterations: kdf.iterations }, password, 256,
   );
+  let rootBits = stretched;
+  if (secretKey) {
+    const base = await subtle.importKey("raw", stretched, "HKDF", false, ["deriveBits"]);
+    rootBits = await subtle.deriveBits(
+      { name: "HKDF", hash: "SHA-256", salt: secretKey, info: concat(info(label, "root-v2"), accountId) }, base, 256,
+    );
+    new Uint8Array(stretched).fill(0);
+  }
   const root = await subtle.importKey("raw", rootBits, "HKDF", false, ["deriveBits", "deriveKey"]);
   new Uint8Array(rootBits).fill(0);
   return {
@@ -223,6 +250,11 @@ export async function newDataKey(kek, accountId, keyId = 1, label = LABEL) {
   // Keep only a non-extractable copy: from here on nothing can read the key's bytes.
   const dek = await unwrapDataKey(wrapped, kek, accountId, keyId, { label });
   return { dek, wrapped, recoveryWrapped, recoveryKey, recoveryAuthKey };
+}
+
+/** A new random data key, extractable only until it is wrapped (then dropped). */
+export function generateDataKey() {
+  return subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt", "decrypt"]);
 }
 
 /**

@@ -150,6 +150,8 @@ export class Sync extends EventTarget {
       server: account?.server ?? null,
       account_id: account?.account_id ?? null,
       can_show_kit: Boolean(account?.recovery_sealed),
+      /** The account's secret key (hex), part of the pairing code; null before version 2. */
+      secret_key: account?.secret_key ?? null,
       syncing: this.running,
       offline: this.offline,
       waiting: /** @type {number} */ (waiting),
@@ -405,7 +407,7 @@ export class Sync extends EventTarget {
   setup(options) { return account.setup(this, options); }
   /** @param {Parameters<typeof account.pair>[1]} options */
   pair(options) { return account.pair(this, options); }
-  /** @param {string} passphrase @param {{onStage?: (stage: string) => void}} [options] */
+  /** @param {string} passphrase @param {Parameters<typeof account.unlock>[2]} [options] */
   unlock(passphrase, options) { return account.unlock(this, passphrase, options); }
   /** @param {Parameters<typeof account.changePassphrase>[1]} options */
   changePassphrase(options) { return account.changePassphrase(this, options); }
