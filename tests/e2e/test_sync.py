@@ -439,7 +439,8 @@ def test_the_pairing_code_is_checked_and_a_wrong_passphrase_is_told_apart(
     page.locator("summary", has_text="joins sync").click()
 
     code = page.evaluate(
-        "async () => (await import('./static/js/crypto.js')).toCode(crypto.getRandomValues(new Uint8Array(16)))"
+        # An account id and a secret key, as pairing codes carry since the secret key.
+        "async () => (await import('./static/js/crypto.js')).toCode(crypto.getRandomValues(new Uint8Array(32)))"
     )
     typo = ("1" if code[0] != "1" else "2") + code[1:]
     page.fill("#pair-code", typo)

@@ -9,9 +9,13 @@ import { SyncError } from "./errors.js";
 
 /** @typedef {import("./loop.js").Sync} Sync */
 
-/** The default server: this origin's /api/. */
+/**
+ * The default server: the one the build names (`build.py --sync-server`, for a sync server on
+ * its own origin, which the page's CSP allows), or else this origin's /api/.
+ */
 export function defaultServer() {
-  return new URL("api/", location.href).href;
+  const named = document.querySelector('meta[name="followthrough-sync-server"]')?.getAttribute("content");
+  return new URL(named || "api/", location.href).href;
 }
 
 /** @param {string} server */
