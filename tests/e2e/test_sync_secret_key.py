@@ -21,7 +21,7 @@ from playwright.sync_api import Page, Route, expect
 from tests.server import refclient
 
 from .conftest import Launch
-from .test_sync import PASSPHRASE, SYNC_TIMEOUT_MS, open_app, sync_app
+from .test_sync import PASSPHRASE, SYNC_TIMEOUT_MS, capture, open_app, sync_app
 
 __all__ = ["sync_app"]  # the module's server fixture, shared with test_sync.py's definition
 
@@ -36,8 +36,12 @@ BROWSER_V2 = """async (v) => {
     const rawDek = await crypto.subtle.importKey('raw', cc.fromHex(v.dek), 'AES-GCM', true, ['encrypt']);
     const wrapped = await cc.wrapDataKey(rawDek, kek, acct, 1, { iv: cc.fromHex(v.wrap_iv), label: v.label });
     const refuse = async (fn) => { try { await fn(); return null; } catch (e) { return e.code; } };
+    const dek = await cc.unwrapDataKey(wrapped, kek, acct, 1, { label: v.label });
+    const idKey = await cc.deriveIdKey(dek, acct, v.label);
     return {
         auth_key: cc.toHex(authKey), wrapped_dek: cc.toHex(wrapped),
+        record_id: cc.toHex(await cc.keyedRecordId(idKey, 'people', 'p1', v.label)),
+        id_key_extractable: idKey.extractable,
         without_secret: await refuse(() => cc.deriveLoginKeys(v.passphrase, acct, kdf, v.label)),
         downgrade: await refuse(() => cc.deriveLoginKeys(v.passphrase, acct, { ...kdf, v: 1 }, v.label, secret)),
     };
@@ -86,6 +90,8 @@ def test_webcrypto_mixes_in_the_secret_key_exactly_as_the_python_vectors(
 
     assert got["auth_key"] == vector["auth_key"]
     assert got["wrapped_dek"] == vector["wrapped_dek"]
+    assert got["record_id"] == vector["record_id_of_people_p1"]
+    assert got["id_key_extractable"] is False
     assert got["without_secret"] == "need-secret-key"
     assert got["downgrade"] == "downgrade"
 
@@ -95,7 +101,9 @@ def test_the_server_cannot_test_a_passphrase_guess_without_the_secret_key(
 ) -> None:
     """Even told the right passphrase, the server's data does not confirm it: the verifier it
     holds matches only with the secret key, which is in the pairing code and never sent."""
-    page = open_app(launch("secret-1"), sync_app["url"], "#sync")
+    page = open_app(launch("secret-1"), sync_app["url"])
+    capture(page, sync_app["url"], "Ada Keyedworth", "met at the library")
+    page.goto(sync_app["url"] + "#sync")
     code = turn_on(page)
     found = read_code(page, code)
     account_id, secret = str(found["account_id"]), found["secret_key"]
@@ -120,6 +128,31 @@ def test_the_server_cannot_test_a_passphrase_guess_without_the_secret_key(
     assert len(code.replace("-", "")) == 55
     assert not matches(None)  # the offline guess a server could run before
     assert matches(bytes.fromhex(secret))
+    # Records are named with keyed ids the server cannot compute, padded to size classes.
+    expect(page.get_by_test_id("sync-status")).to_have_text(
+        "Synced just now.", timeout=SYNC_TIMEOUT_MS
+    )
+    legacy = set(
+        page.evaluate(
+            """async () => {
+                const cc = await import('./static/js/crypto.js');
+                const store = await import('./static/js/store.js');
+                const account = await store.get('sync_meta', 'account');
+                const acct = cc.fromHex(account.account_id);
+                const replicas = await store.getAll('sync_records');
+                return Promise.all(replicas.map(async (r) => cc.toHex(await cc.recordIdOf(acct, r.store, r.id))));
+            }"""
+        )
+    )
+    with sqlite3.connect(sync_app["database"]) as db:
+        rows = db.execute(
+            "SELECT record_id, length(envelope) FROM changes WHERE account_id = ?",
+            (bytes.fromhex(account_id),),
+        ).fetchall()
+    assert rows
+    assert len(rows) == len(legacy)
+    assert not {bytes(row[0]).hex() for row in rows} & legacy
+    assert {size - 33 for _, size in rows} <= {1024, 2048, 4096, 8192}
     log = (sync_app["data"] / "server.log").read_text()
     assert secret not in log
     assert secret.upper() not in log
@@ -199,7 +232,7 @@ def test_an_account_from_before_the_secret_key_gets_one_at_its_next_unlock(
     assert len(new_code.replace("-", "")) == 55
     assert read_code(page, new_code)["account_id"] == account_id.hex()
     # The old client (no secret key) cannot sign in with the passphrase any more.
-    assert in_thread(legacy, "login") == "ValueError"
+    assert in_thread(legacy, "login") == "ServerError"
 
 
 def in_thread(function: Any, *args: Any) -> Any:

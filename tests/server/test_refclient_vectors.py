@@ -225,3 +225,20 @@ def test_without_the_secret_key_a_right_passphrase_opens_nothing() -> None:
         )
         with pytest.raises(InvalidTag):
             refclient.unwrap(keys.kek, h(v["wrapped_dek"]), account_id, 1, v["label"])
+
+
+def test_keyed_record_ids_reproduce_their_vectors() -> None:
+    v = load("followthrough-sync-v2-secret-key.json")
+    account_id = h(v["account_id"])
+
+    key = refclient.id_key(h(v["dek"]), account_id, v["label"])
+
+    assert key.hex() == v["id_key"]
+    assert (
+        refclient.keyed_record_id(key, "people", "p1", v["label"]).hex()
+        == (v["record_id_of_people_p1"])
+    )
+    assert (
+        refclient.keyed_record_id(key, "people", "p2", v["label"]).hex()
+        != (v["record_id_of_people_p1"])
+    )

@@ -148,9 +148,11 @@ class Device:
 
     def _derive(self, passphrase: str, kdf: Mapping[str, Any]) -> Any:
         """Refuses what the browser refuses: a version-1 answer to a device holding a secret
-        key (a downgrade that would hand the server an offline-guessable verifier)."""
-        if (kdf.get("v") == 2) != (self.secret_key is not None):
-            raise ValueError("the server's key-schedule version does not match this device")
+        key (a downgrade that would hand the server an offline-guessable verifier). Without a
+        secret key it derives as version 1 whatever the server says (the server's made-up answer
+        for an unknown account says 2; the browser asks for the pairing code instead)."""
+        if kdf.get("v") != 2 and self.secret_key is not None:
+            raise ValueError("the server asked a device with a secret key for version 1")
         return derive(
             passphrase,
             self.account_id,

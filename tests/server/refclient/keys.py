@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import unicodedata
 from dataclasses import dataclass
 
@@ -79,3 +80,18 @@ def wrap(
 def unwrap(kek: bytes, wrapped: bytes, account_id: bytes, key_id: int, label: str = LABEL) -> bytes:
     """Raises InvalidTag for a wrong kek (wrong passphrase) or a tampered blob."""
     return AESGCM(kek).decrypt(wrapped[:12], wrapped[12:], dek_aad(account_id, key_id, label))
+
+
+def id_key(first_dek: bytes, account_id: bytes, label: str = LABEL) -> bytes:
+    """Key-schedule version 2's record-id key: AES-GCM's keystream of the first data key under
+    the all-zero IV (which no record uses) over 32 zero bytes."""
+    return AESGCM(first_dek).encrypt(
+        bytes(12), bytes(32), hkdf_info(label, "record-id-key") + account_id
+    )[:32]
+
+
+def keyed_record_id(key: bytes, store: str, record_key: str, label: str = LABEL) -> bytes:
+    """A record's server id in version 2: HMAC-SHA256(id key, L"/record-id\\0" ‖ store ‖ 0 ‖ key),
+    cut to 16 bytes."""
+    message = hkdf_info(label, "record-id") + f"{store}\0{record_key}".encode()
+    return hmac.new(key, message, hashlib.sha256).digest()[:16]

@@ -37,6 +37,10 @@ dek = bytes(range(0x20, 0x40))
 key_id = (1).to_bytes(4, "big")
 wrap_iv = bytes.fromhex("a0a1a2a3a4a5a6a7a8a9aaab")
 wrapped = wrap_iv + AESGCM(kek).encrypt(wrap_iv, dek, L + b"/dek\x00" + acct + key_id)
+# The record-id key: AES-GCM's keystream of the first data key under the all-zero IV (never used
+# for a record), over 32 zero bytes; then record ids are HMAC-SHA256 under it, cut to 16 bytes.
+id_key = AESGCM(dek).encrypt(bytes(12), bytes(32), L + b"/record-id-key\x00" + acct)[:32]
+record_id = hmac.new(id_key, L + b"/record-id\x00" + b"people\x00p1", hashlib.sha256).digest()[:16]
 
 print(
     json.dumps(
@@ -57,6 +61,8 @@ print(
             "dek": dek.hex(),
             "wrap_iv": wrap_iv.hex(),
             "wrapped_dek": wrapped.hex(),
+            "id_key": id_key.hex(),
+            "record_id_of_people_p1": record_id.hex(),
         },
         indent=1,
     )

@@ -281,14 +281,63 @@ export async function recordIdOf(accountId, store, key, label = LABEL) {
   return new Uint8Array(digest).slice(0, 16);
 }
 
+/**
+ * The key that names records from key-schedule version 2 on: a pseudo-random function of the
+ * account's first data key (AES-GCM's keystream under a zero IV that no record ever uses, over
+ * a fixed plaintext), so it is as secret as the data key, needs nothing more on the server, and
+ * stays the same across key rotations (key 1 is never dropped).
+ * @param {CryptoKey} firstDek @param {Uint8Array<ArrayBuffer>} accountId @param {string} [label]
+ */
+export async function deriveIdKey(firstDek, accountId, label = LABEL) {
+  const stream = new Uint8Array(await subtle.encrypt(
+    { name: "AES-GCM", iv: new Uint8Array(12), additionalData: concat(info(label, "record-id-key"), accountId) },
+    firstDek, new Uint8Array(32),
+  ));
+  const raw = stream.slice(0, 32);
+  stream.fill(0);
+  const key = await subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  raw.fill(0);
+  return key;
+}
+
+/**
+ * The server's id of a record from key-schedule version 2 on: `HMAC(id_key, L"/record-id\0" ‖
+ * store ‖ 0 ‖ key)[0:16]`. The server cannot compute it (it could compute the old, unkeyed one
+ * for the settings and profile records), yet two devices still meet on one record.
+ * @param {CryptoKey} idKey @param {string} store @param {string} key @param {string} [label]
+ */
+export async function keyedRecordId(idKey, store, key, label = LABEL) {
+  const mac = await subtle.sign("HMAC", idKey, concat(info(label, "record-id"), encoder.encode(`${store}\0${key}`)));
+  return new Uint8Array(mac).slice(0, 16);
+}
+
 /** @param {Uint8Array<ArrayBuffer>} accountId @param {Uint8Array<ArrayBuffer>} recordId @param {number} keyId @param {string} [label] */
 export function recordAad(accountId, recordId, keyId, label = LABEL) {
   return concat(info(label, "rec"), accountId, recordId, keyIdBytes(keyId));
 }
 
-/** `p ‖ 0x80 ‖ 0x00…` to a multiple of 256 bytes. @param {Uint8Array<ArrayBuffer>} plaintext */
-export function pad(plaintext) {
-  const length = Math.ceil((plaintext.length + 1) / PAD_BLOCK) * PAD_BLOCK;
+/**
+ * The padded length of a plaintext: a size class, so that record kinds look alike. Classes are
+ * 1 KiB, 2 KiB, 4 KiB, then multiples of 4 KiB: a decision, an interaction and most people share
+ * the first (a record's state is mostly its fields' clocks), for at most twice the bytes.
+ * Always a multiple of 256, as the format requires (§2), so any client unpads it.
+ * @param {number} length
+ */
+export function sizeClass(length) {
+  const needed = length + 1;
+  for (const size of [1024, 2048, 4096]) if (needed <= size) return size;
+  const classed = Math.ceil(needed / 4096) * 4096;
+  // Near the envelope's limit, the format's own 256-byte steps: never refuse a record for padding.
+  return classed + HEADER + 16 <= MAX_ENVELOPE ? classed : Math.ceil(needed / PAD_BLOCK) * PAD_BLOCK;
+}
+
+/**
+ * `p ‖ 0x80 ‖ 0x00…` to its size class (or, for the format's test vectors, to a multiple of
+ * 256 bytes).
+ * @param {Uint8Array<ArrayBuffer>} plaintext @param {{classes?: boolean}} [options]
+ */
+export function pad(plaintext, { classes = true } = {}) {
+  const length = classes ? sizeClass(plaintext.length) : Math.ceil((plaintext.length + 1) / PAD_BLOCK) * PAD_BLOCK;
   const out = new Uint8Array(length);
   out.set(plaintext);
   out[plaintext.length] = 0x80;
@@ -309,11 +358,12 @@ export function unpad(padded) {
  * Seal one record state: `0x01 ‖ key_id ‖ iv ‖ AES-GCM(dek, iv, aad, pad(plaintext))`.
  * @param {CryptoKey} dek @param {number} keyId @param {Uint8Array<ArrayBuffer>} accountId
  * @param {Uint8Array<ArrayBuffer>} recordId @param {Uint8Array<ArrayBuffer>} plaintext
- * @param {{iv?: Uint8Array<ArrayBuffer>, label?: string}} [options] a fixed iv only for test vectors
+ * @param {{iv?: Uint8Array<ArrayBuffer>, label?: string, classes?: boolean}} [options] a fixed
+ *   iv and 256-byte padding (`classes: false`) only for the format's test vectors
  */
-export async function encryptRecord(dek, keyId, accountId, recordId, plaintext, { iv = randomBytes(12), label = LABEL } = {}) {
+export async function encryptRecord(dek, keyId, accountId, recordId, plaintext, { iv = randomBytes(12), label = LABEL, classes = true } = {}) {
   const sealed = await subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: recordAad(accountId, recordId, keyId, label) }, dek, pad(plaintext),
+    { name: "AES-GCM", iv, additionalData: recordAad(accountId, recordId, keyId, label) }, dek, pad(plaintext, { classes }),
   );
   const envelope = concat(new Uint8Array([ENVELOPE_VERSION]), keyIdBytes(keyId), iv, new Uint8Array(sealed));
   if (envelope.length > MAX_ENVELOPE) {

@@ -179,6 +179,9 @@ export async function unlock(sync, passphrase, { onStage = () => {}, code = "" }
   let login = await logIn(sync, account.server, accountId, passphrase, onStage, account.token, secretKey);
   if (!secretKey) login = await upgrade(sync, account.server, accountId, passphrase, login, onStage);
   await sync.store("updateMeta", "account", { ...login.saved, state: "ok" });
+  // The account got its secret key (here or on another device): send every record again under
+  // its keyed id, which the server cannot compute.
+  if (!account.secret_key && login.saved.secret_key) await sync.store("requeueAll");
   sync.error = null;
   sync.channel?.postMessage({ type: "account" });
   await sync.withLock(() => retryRejects(sync));
@@ -281,6 +284,8 @@ async function saveAccount(sync, fields, logId) {
   if (!same || !cursor) {
     // A new account: read its whole log and send every local record (nothing is deleted).
     await sync.store("resetCursor", logId);
+  } else if (!previous.secret_key && fields.secret_key) {
+    await sync.store("requeueAll"); // the account got its secret key: records move to keyed ids
   }
   sync.error = null;
   await sync.store("updateMeta", "status", { error: null });
