@@ -23,13 +23,19 @@ def main(argv: Sequence[str] | None = None, *, wheels: Sequence[Wheel]) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="serve: address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
     parser.add_argument("--no-build", action="store_true", help="serve: use the existing build")
+    parser.add_argument(
+        "--sync-server",
+        metavar="URL",
+        help="the sync server's base URL when it runs on its own origin, e.g. "
+        "https://sync.example/ (default: this origin's api/); allowed by the CSP",
+    )
     args = parser.parse_args(argv)
     if args.no_build and args.command != "serve":
         parser.error("--no-build only makes sense with serve")
     out: Path = args.out.resolve()
     try:
         if not (args.command == "serve" and args.no_build):
-            build(out, wheels=wheels)
+            build(out, wheels=wheels, sync_server=args.sync_server)
         if args.command == "serve":
             serve(out, args.host, args.port)
     except BuildError as error:

@@ -61,6 +61,7 @@ def build(
     cache: Path | None = None,
     reuse_compiled: bool = True,
     log: Callable[[str], None] = print,
+    sync_server: str | None = None,
 ) -> dict[str, bytes]:
     """Fetch, plan, write: the whole build. Returns what was written.
 
@@ -77,7 +78,11 @@ def build(
         for wheel in wheels
     ]
     outputs = plan(
-        web, pyodide, node_compiler(pyodide, node=node, cache=pyc_cache, log=log), fetched
+        web,
+        pyodide,
+        node_compiler(pyodide, node=node, cache=pyc_cache, log=log),
+        fetched,
+        sync_server=sync_server,
     )
     write(out, outputs)
     version = re.search(rb'const VERSION = "(\w+)"', outputs["sw.js"])

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 
@@ -23,16 +23,66 @@ from .icons import ICONS, SHORTCUT_ICON, render_icon
 from .pyodide import Pyodide
 from .stylesheet import PARTS, stylesheet
 
-CSP = (
+_CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-    "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+    "img-src 'self' data: blob:; connect-src {connect}; worker-src 'self'; manifest-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-# Browsers ignore frame-ancestors in a <meta> CSP (and warn): the header carries it.
-CSP_META = "; ".join(d for d in CSP.split("; ") if not d.startswith("frame-ancestors"))
+
+
+def csp(sync_server: str | None = None) -> str:
+    """The app's Content-Security-Policy. The page may fetch only from its own origin and, when
+    the build names one, the sync server's origin (a separate deployment: the sync operator is
+    then not the host of the app's code)."""
+    connect = "'self'" if sync_server is None else f"'self' {sync_origin(sync_server)}"
+    return _CSP.format(connect=connect)
+
+
+def csp_meta(policy: str) -> str:
+    """Browsers ignore frame-ancestors in a <meta> CSP (and warn): the header carries it."""
+    return "; ".join(d for d in policy.split("; ") if not d.startswith("frame-ancestors"))
+
+
+CSP = csp()
+CSP_META = csp_meta(CSP)
+_ORIGIN = re.compile(
+    r"^(https://[a-z0-9.-]+|http://(?:localhost|127\.0\.0\.1|\[::1\]))(:[0-9]{1,5})?$"
+)
+
+
+def sync_origin(sync_server: str) -> str:
+    """The origin of a sync server's base URL, checked: https (or http on this machine only),
+    a host name, an optional port, and a path ending in `/` with no query or fragment."""
+    url = urlsplit(sync_server)
+    origin = f"{url.scheme}://{url.netloc}".lower()
+    if not _ORIGIN.match(origin) or url.query or url.fragment or not url.path.endswith("/"):
+        raise BuildError(
+            f"--sync-server {sync_server!r} is not a sync server's base URL: use "
+            "https://host[:port]/path/ (http only for localhost), ending in a slash."
+        )
+    return origin
+
+
+def static_headers(policy: str) -> bytes:
+    """`_headers`: what a static host must send with the app (the format Netlify and Cloudflare
+    Pages read; other hosts: set the same headers by hand). See README, "Deploying"."""
+    lines = [
+        "/*",
+        f"  Content-Security-Policy: {policy}",
+        "  X-Content-Type-Options: nosniff",
+        "  Referrer-Policy: no-referrer",
+        *(
+            f"/{path}\n  Cache-Control: no-cache"
+            for path in ("", "index.html", "sw.js", "manifest.webmanifest")
+        ),
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
 THEME_COLOR = "#0f5257"
 BACKGROUND_COLOR = "#f6f7f5"  # the page's --bg, so the splash screen does not flash
 HASH_LENGTH = 16  # hex digits: 64 bits name a build
+HEADERS = "_headers"  # for static hosts; not part of the app, so not precached
 
 
 def content_hash(files: Mapping[str, bytes], *extra: bytes) -> str:
@@ -49,7 +99,7 @@ def content_hash(files: Mapping[str, bytes], *extra: bytes) -> str:
 
 def precache_urls(paths: Iterable[str]) -> list[str]:
     """The service worker's ASSETS: every output but sw.js, as relative URLs, and "./"."""
-    return sorted({"./", *(quote(path) for path in paths if path != "sw.js")})
+    return sorted({"./", *(quote(path) for path in paths if path not in ("sw.js", HEADERS))})
 
 
 # `import … from "./x.js"` and `import "./x.js"` at the start of a line; `import("…")` is dynamic.
@@ -152,9 +202,14 @@ def plan(
     pyodide: Pyodide,
     compiler: Compiler,
     wheels: Sequence[tuple[str, bytes]] = (),
+    *,
+    sync_server: str | None = None,
 ) -> dict[str, bytes]:
-    """Every file of dist/, as relative path -> bytes. Writes nothing."""
+    """Every file of dist/, as relative path -> bytes. Writes nothing. `sync_server` is the sync
+    server's base URL when it is deployed on another origin than the app (None: this origin's
+    `api/`)."""
     env = _environment(web / "templates")
+    policy = csp(sync_server)
     outputs: dict[str, bytes] = {}
 
     def add(files: Mapping[str, bytes]) -> None:
@@ -187,6 +242,7 @@ def plan(
     add(static_files(web / "static"))
     add(stylesheet(web / "static"))
     add({"manifest.webmanifest": render_manifest(env)})
+    add({HEADERS: static_headers(policy)})
 
     def versioned(version: str) -> dict[str, bytes]:
         build = {
@@ -200,7 +256,8 @@ def plan(
             "index.html": _render(
                 env,
                 "index.html.j2",
-                csp=CSP_META,
+                csp=csp_meta(policy),
+                sync_server=sync_server,
                 preload=[quote(path) for path in static_imports(outputs, "static/js/app.js")],
                 version=version,
                 build=build,

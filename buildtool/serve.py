@@ -16,7 +16,7 @@ from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
 
 from .host import DIST, BuildError
-from .plan import CSP
+from .plan import CSP, HEADERS
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -39,6 +39,10 @@ REVALIDATE = frozenset({"index.html", "sw.js", "manifest.webmanifest"})
 class DistFiles(StaticFiles):
     """dist/ as the app needs it: exact MIME types, the page for in-scope navigations, the CSP
     on HTML, and no-cache on the files that name the version."""
+
+    def __init__(self, *, directory: Path) -> None:
+        super().__init__(directory=directory)
+        self.policy = build_policy(directory)
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         try:
@@ -63,9 +67,23 @@ class DistFiles(StaticFiles):
         if relative in REVALIDATE:
             response.headers["cache-control"] = "no-cache"
         if Path(full_path).suffix == ".html":
-            response.headers["content-security-policy"] = CSP
+            response.headers["content-security-policy"] = self.policy
         response.headers["x-content-type-options"] = "nosniff"
         return response
+
+
+def build_policy(out: Path) -> str:
+    """The CSP the build wrote for static hosts (`_headers`): it names the sync server's origin
+    when the build was told one. The header must match the page's own <meta> policy, since a
+    browser enforces both."""
+    try:
+        for line in (out / HEADERS).read_text().splitlines():
+            name, _, value = line.strip().partition(": ")
+            if name == "Content-Security-Policy":
+                return value
+    except OSError:
+        pass
+    return CSP
 
 
 def _is_page_request(path: str, scope: Scope) -> bool:

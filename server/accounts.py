@@ -135,6 +135,12 @@ class AccountEndpoints(ApiBase):
             problem = validation.check_rewrap(
                 [key["key_id"] for key in recovery["keys"]], [key.key_id for key in account.keys]
             )
+        if problem is None:
+            problem = validation.check_rotation(
+                [key["key_id"] for key in body["keys"]],
+                [key["key_id"] for key in recovery["keys"]] if recovery is not None else None,
+                [key.key_id for key in account.keys],
+            )
         if problem:
             return from_problem(problem)
         pepper = self.settings.pepper

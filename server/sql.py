@@ -255,11 +255,18 @@ class SqlStore:
             if change.recovery_wrapped is not None:
                 updates.append((_KIND_RECOVERY, change.recovery_wrapped))
             for kind, blobs in updates:
-                cur.executemany(
-                    "UPDATE wrapped_keys SET blob = ?"
-                    " WHERE account_id = ? AND key_id = ? AND kind = ?",
-                    [(blob, change.account_id, key_id, kind) for key_id, blob in blobs.items()],
-                )
+                for key_id, blob in blobs.items():
+                    cur.execute(
+                        "UPDATE wrapped_keys SET blob = ?"
+                        " WHERE account_id = ? AND key_id = ? AND kind = ?",
+                        (blob, change.account_id, key_id, kind),
+                    )
+                    if cur.rowcount == 0:  # a new key (rotation): validated to come with both
+                        cur.execute(
+                            "INSERT INTO wrapped_keys (account_id, key_id, kind, blob)"
+                            " VALUES (?, ?, ?, ?)",
+                            (change.account_id, key_id, kind, blob),
+                        )
             return change.expected_key_epoch + 1
 
     def push(

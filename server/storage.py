@@ -220,13 +220,16 @@ class MemoryStore:
 
 def _rewrapped(keys: tuple[WrappedKey, ...], change: PassphraseChange) -> tuple[WrappedKey, ...]:
     recovery = change.recovery_wrapped or {}
+    kept = {key.key_id: key for key in keys}
     return tuple(
         WrappedKey(
-            key_id=key.key_id,
-            wrapped_dek=change.wrapped[key.key_id],
-            recovery_wrapped_dek=recovery.get(key.key_id, key.recovery_wrapped_dek),
+            key_id=key_id,
+            wrapped_dek=blob,
+            recovery_wrapped_dek=recovery.get(key_id, kept[key_id].recovery_wrapped_dek)
+            if key_id in kept
+            else recovery[key_id],
         )
-        for key in keys
+        for key_id, blob in sorted(change.wrapped.items())
     )
 
 

@@ -24,7 +24,10 @@ KDF_ALG = "pbkdf2-sha256"
 # OWASP's floor for PBKDF2-HMAC-SHA256; clients enforce the same so a lying server cannot
 # downgrade them (SYNC-DESIGN §6.1). The ceiling stops a client from locking itself out.
 KDF_MIN_ITERATIONS, KDF_MAX_ITERATIONS = 600_000, 10_000_000
-KDF_VERSION = 1
+# Version 2 mixes a secret key the server never sees into the root key (the client's business:
+# to the server the two differ only by this number). New accounts use 2.
+KDF_VERSION = 2
+KDF_VERSIONS = frozenset({1, 2})
 MAX_KEY_ID = 2**32 - 1
 MAX_SEQ = 2**62
 
@@ -92,9 +95,11 @@ def check_kdf(kdf: object, field: str = "kdf") -> Problem | None:
         return _invalid(field, "expected exactly alg, iterations, seed and v")
     if not _is_int(kdf["v"]):
         # `true == 1` in Python: a boolean or 1.0 would be stored, and browsers refuse it.
-        return _invalid(f"{field}.v", f"expected the integer {KDF_VERSION}")
-    if kdf["alg"] != KDF_ALG or kdf["v"] != KDF_VERSION:
-        return Problem("weak-kdf", f"{field}.alg", f"only {KDF_ALG} version {KDF_VERSION}")
+        return _invalid(f"{field}.v", f"expected the integer {KDF_VERSION} or 1")
+    if kdf["alg"] != KDF_ALG or kdf["v"] not in KDF_VERSIONS:
+        return Problem(
+            "weak-kdf", f"{field}.alg", f"only {KDF_ALG} versions {sorted(KDF_VERSIONS)}"
+        )
     iterations = kdf["iterations"]
     if not _is_int(iterations) or not KDF_MIN_ITERATIONS <= iterations <= KDF_MAX_ITERATIONS:
         return Problem(
@@ -184,12 +189,30 @@ def _check_epoch(value: object) -> Problem | None:
 
 
 def check_rewrap(key_ids: Collection[int], account_key_ids: Collection[int]) -> Problem | None:
-    """A passphrase change re-wraps every key the account has, and no other."""
-    if set(key_ids) != set(account_key_ids):
+    """A passphrase change re-wraps every key the account has and may add one new key (a
+    rotation: its id is above every existing one), and no other."""
+    have, given = set(account_key_ids), set(key_ids)
+    added = given - have
+    if not have <= given or len(added) > 1 or (added and min(added) <= max(have)):
         return Problem(
             "keys-mismatch",
             "keys",
-            f"re-wrap exactly key ids {sorted(account_key_ids)}",
+            f"re-wrap exactly key ids {sorted(have)}, plus at most one new id above them",
+        )
+    return None
+
+
+def check_rotation(
+    key_ids: Collection[int], recovery_ids: Collection[int] | None, account_key_ids: Collection[int]
+) -> Problem | None:
+    """A new key comes with a new recovery kit that opens every key, the new one included."""
+    if set(key_ids) == set(account_key_ids):
+        return None
+    if recovery_ids is None or set(recovery_ids) != set(key_ids):
+        return Problem(
+            "keys-mismatch",
+            "recovery.keys",
+            "a new key needs a new recovery kit covering every key id",
         )
     return None
 

@@ -13,7 +13,15 @@ import pytest
 from buildtool.compile import ENGINE_ZIP_PATH
 from buildtool.host import BuildError
 from buildtool.icons import ICONS
-from buildtool.plan import CSP, CSP_META, HASH_LENGTH, THEME_COLOR, plan, static_imports
+from buildtool.plan import (
+    CSP,
+    CSP_META,
+    HASH_LENGTH,
+    THEME_COLOR,
+    csp,
+    plan,
+    static_imports,
+)
 from buildtool.pyodide import PYODIDE_VERSION, Pyodide
 
 from .conftest import (
@@ -32,7 +40,10 @@ def test_the_precache_list_is_every_file_but_the_service_worker_plus_the_page(we
 
     assets, _ = sw_constants(outputs["sw.js"])
 
-    assert assets == sorted(["./", *(path for path in outputs if path != "sw.js")])
+    # `_headers` is for static hosts, not the app.
+    assert assets == sorted(
+        ["./", *(path for path in outputs if path not in ("sw.js", "_headers"))]
+    )
     assert "sw.js" not in assets
 
 
@@ -40,6 +51,7 @@ def test_the_plan_holds_the_runtime_zips_icons_static_files_and_rendered_templat
     outputs = plan_of(web, pyodide)
 
     assert set(outputs) == {
+        "_headers",
         "index.html",
         "manifest.webmanifest",
         "sw.js",
@@ -154,6 +166,42 @@ def test_the_page_carries_the_csp_without_frame_ancestors(web, pyodide):
     assert "frame-ancestors" not in meta
     assert "frame-ancestors 'none'" in CSP
     assert CSP.replace("; frame-ancestors 'none'", "") == CSP_META
+
+
+def test_a_sync_server_on_its_own_origin_is_allowed_by_the_csp_and_told_to_static_hosts(
+    web, pyodide
+):
+    outputs = plan(web, pyodide, RecordingCompiler(), sync_server="https://sync.example.org/v/")
+
+    page = outputs["index.html"].decode().replace("&#39;", "'")
+    headers = outputs["_headers"].decode()
+    assert "connect-src 'self' https://sync.example.org;" in page
+    assert f"Content-Security-Policy: {csp('https://sync.example.org/v/')}" in headers
+    assert "X-Content-Type-Options: nosniff" in headers
+    assert "connect-src 'self';" in CSP  # the one-origin default
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://sync.example.org/",  # plain http beyond this machine
+        "https://sync.example.org",  # no trailing slash: not a base URL
+        "https://sync.example.org/?x=1",
+        "https://sync.example.org/ 'unsafe-inline'",
+        "javascript:alert(1)//",
+        "https://sync.example.org;script-src */",
+    ],
+)
+def test_a_sync_server_that_is_not_a_base_url_is_refused_by_name(web, pyodide, url):
+    with pytest.raises(BuildError, match="--sync-server"):
+        plan(web, pyodide, RecordingCompiler(), sync_server=url)
+
+
+def test_the_static_host_headers_are_not_precached(web, pyodide):
+    outputs = plan_of(web, pyodide)
+
+    assert "_headers" in outputs
+    assert "_headers" not in outputs["sw.js"].decode()
 
 
 def test_a_missing_page_template_is_named(web, pyodide):

@@ -54,7 +54,8 @@ def test_a_real_build_precaches_exactly_the_files_on_disk(real_build):
     assets, _ = sw_constants(on_disk["sw.js"])
 
     assert on_disk == outputs
-    assert sorted(assets) == sorted(["./", *(path for path in on_disk if path != "sw.js")])
+    served_by_the_app = (path for path in on_disk if path not in ("sw.js", "_headers"))
+    assert sorted(assets) == sorted(["./", *served_by_the_app])
 
 
 def test_the_real_page_starts_the_worker_first_and_preloads_the_first_paint_modules(real_build):

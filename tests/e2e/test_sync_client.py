@@ -88,7 +88,7 @@ PLANT_REJECTS = """async () => {
     } });
     // A record that opens but that this engine cannot read (a field is not a value and clock).
     const broken = new TextEncoder().encode(JSON.stringify({ f: { name: 'no clock' }, i: 'broken-1', t: 'people', v: 1 }));
-    const brokenId = await cc.recordIdOf(keys.accountId, 'people', 'broken-1');
+    const brokenId = await keys.recordId('people', 'broken-1');
     await sync.request(account.server, 'POST', 'push', { token: account.token, body: {
         batch_id: cc.toHex(cc.randomBytes(16)),
         items: [{ record_id: cc.toHex(brokenId), based_on_seq: 0,
@@ -102,7 +102,7 @@ PLANT_REJECTS = """async () => {
         updated_at: '2030-01-01T00:00:00+00:00',
     }).map(([k, v]) => [k, [v, stamp]]));
     const plaintext = new TextEncoder().encode(JSON.stringify({ f, i: 'late-1', t: 'people', v: 1 }));
-    const recordId = await cc.recordIdOf(keys.accountId, 'people', 'late-1');
+    const recordId = await keys.recordId('people', 'late-1');
     const envelope = cc.toBase64(await cc.encryptRecord(keys.dek, keys.keyId, keys.accountId, recordId, plaintext));
     // A record an older app could not read (the engine refused its state): a retry merges it.
     const state = { f: { ...f, name: ['Nadia Newer', stamp] }, i: 'late-2', t: 'people', v: 1 };

@@ -149,4 +149,4 @@ async def test_a_kdf_version_that_is_not_the_integer_1_is_not_stored(
     kdf = await http.get(f"/v1/account/{ACCOUNT_A.hex()}/kdf")
 
     assert (response.status_code, response.json()["field"]) == (422, "kdf.v")
-    assert kdf.json()["kdf"]["v"] == 1  # the made-up answer for an unknown account
+    assert kdf.json()["kdf"]["v"] == 2  # the made-up answer: what new accounts use

@@ -127,3 +127,92 @@ async def test_the_recovery_kit_restores_access_and_a_wrong_kit_fails_cleanly(
     assert fresh.deks == phone.deks
     with pytest.raises(ServerError, match="passphrase-changed"):
         await phone.pull()
+
+
+# --- The secret key and key rotation (issue 19) -------------------------------------------------
+
+
+async def test_with_a_secret_key_the_passphrase_alone_opens_nothing(
+    http: httpx.AsyncClient,
+) -> None:
+    """Key-schedule version 2: a device that knows the passphrase but not the secret key (what a
+    server that kept the verifier could guess at) is refused like a wrong passphrase."""
+    secret = os.urandom(16)
+    phone = device(http, "a")
+    phone.secret_key = secret
+    await phone.create_account(PASSPHRASE, account_id=ACCOUNT_A)
+    laptop = device(http, "b")
+    laptop.secret_key = secret
+    stranger = device(http, "c")
+    stranger.secret_key = os.urandom(16)
+
+    await laptop.login(PASSPHRASE, ACCOUNT_A)
+    with pytest.raises(ServerError) as refused:
+        await stranger.login(PASSPHRASE, ACCOUNT_A)
+
+    kdf = await phone.kdf_params(ACCOUNT_A)
+    assert kdf["v"] == 2
+    assert laptop.deks == phone.deks
+    assert refused.value.code == "bad-credentials"
+
+
+async def test_a_rotation_adds_a_data_key_and_a_new_kit_and_old_kits_open_nothing_new(
+    http: httpx.AsyncClient,
+) -> None:
+    phone = await account_a(http)
+    laptop = await paired(http, phone, "b")
+    old_record, new_record = os.urandom(16), os.urandom(16)
+    phone.edit(old_record, "note", "before the rotation")
+    await phone.sync()
+
+    new_kit = await phone.change_passphrase(PASSPHRASE, "a new and longer passphrase", rotate=True)
+    phone.edit(new_record, "note", "after the rotation")
+    await phone.sync()
+    await laptop.login("a new and longer passphrase")
+    await laptop.sync()
+    account = (await phone.call("GET", "/v1/account"))["account"]
+    with pytest.raises(ServerError) as old_kit:
+        await device(http, "c").call(
+            "POST",
+            "/v1/recovery",
+            auth=False,
+            body={
+                "account_id": ACCOUNT_A.hex(),
+                "recovery_auth_key": b64(refclient.recovery_keys(RECOVERY_A, ACCOUNT_A)[1]),
+            },
+        )
+    recovered = device(http, "d")
+    recovered.account_id = ACCOUNT_A
+    assert new_kit is not None
+    await recovered.recover(new_kit, "yet another long passphrase")
+    await recovered.sync()
+
+    assert [key["key_id"] for key in account["keys"]] == [1, 2]
+    assert phone.key_id == laptop.key_id == 2
+    assert old_kit.value.code == "bad-credentials"
+    assert laptop.visible()[new_record.hex()]["f"]["note"][0] == "after the rotation"
+    assert recovered.snapshot() == laptop.snapshot()
+
+
+async def test_a_rotation_without_a_new_kit_for_every_key_changes_nothing(
+    http: httpx.AsyncClient,
+) -> None:
+    phone = await account_a(http)
+    keys = refclient.derive(PASSPHRASE, ACCOUNT_A, bytes(range(32)))
+    body = {
+        "account_id": ACCOUNT_A.hex(),
+        "auth_key": b64(keys.auth_key),
+        "expected_key_epoch": 1,
+        "kdf": {"alg": "pbkdf2-sha256", "iterations": 600_000, "seed": b64(os.urandom(32)), "v": 2},
+        "new_auth_key": b64(os.urandom(32)),
+        "keys": [
+            {"key_id": 1, "wrapped_dek": b64(os.urandom(60))},
+            {"key_id": 2, "wrapped_dek": b64(os.urandom(60))},
+        ],
+    }
+
+    response = await http.post("/v1/passphrase", json=body)
+
+    assert (response.status_code, response.json()["field"]) == (422, "recovery.keys")
+    account = (await phone.call("GET", "/v1/account"))["account"]
+    assert [key["key_id"] for key in account["keys"]] == [1]

@@ -184,3 +184,61 @@ def test_aes_256_gcm_matches_the_gcm_spec_test_case_16() -> None:
         "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662"
         "76fc6ece0f4e1768cddf8853bb2d551b"
     )
+
+
+def test_the_secret_key_schedule_reproduces_its_vectors() -> None:
+    """Version 2: the secret key mixed into the root; everything after the root is as in v1."""
+    v = load("followthrough-sync-v2-secret-key.json")
+    account_id, seed = h(v["account_id"]), h(v["seed"])
+
+    keys = refclient.derive(
+        v["passphrase"],
+        account_id,
+        seed,
+        v["iterations"],
+        v["label"],
+        secret_key=h(v["secret_key"]),
+    )
+    plain = refclient.derive(v["passphrase"], account_id, seed, v["iterations"], v["label"])
+
+    assert keys.root.hex() == v["root"]
+    assert (keys.auth_key.hex(), keys.kek.hex()) == (v["auth_key"], v["kek"])
+    assert plain.root.hex() == v["stretched"]  # version 1's root is the stretched passphrase
+    assert keys.auth_key != plain.auth_key
+    assert verifier(bytes(32), keys.auth_key).hex() == v["auth_verifier (pepper = 32 zero bytes)"]
+    assert refclient.unwrap(keys.kek, h(v["wrapped_dek"]), account_id, 1, v["label"]) == h(v["dek"])
+
+
+def test_without_the_secret_key_a_right_passphrase_opens_nothing() -> None:
+    v = load("followthrough-sync-v2-secret-key.json")
+    account_id, seed = h(v["account_id"]), h(v["seed"])
+    wrong_secret = bytes(16)
+
+    for keys in (
+        refclient.derive(v["passphrase"], account_id, seed, v["iterations"], v["label"]),
+        refclient.derive(
+            v["passphrase"], account_id, seed, v["iterations"], v["label"], secret_key=wrong_secret
+        ),
+    ):
+        assert (
+            verifier(bytes(32), keys.auth_key).hex() != v["auth_verifier (pepper = 32 zero bytes)"]
+        )
+        with pytest.raises(InvalidTag):
+            refclient.unwrap(keys.kek, h(v["wrapped_dek"]), account_id, 1, v["label"])
+
+
+def test_keyed_record_ids_reproduce_their_vectors() -> None:
+    v = load("followthrough-sync-v2-secret-key.json")
+    account_id = h(v["account_id"])
+
+    key = refclient.id_key(h(v["dek"]), account_id, v["label"])
+
+    assert key.hex() == v["id_key"]
+    assert (
+        refclient.keyed_record_id(key, "people", "p1", v["label"]).hex()
+        == (v["record_id_of_people_p1"])
+    )
+    assert (
+        refclient.keyed_record_id(key, "people", "p2", v["label"]).hex()
+        != (v["record_id_of_people_p1"])
+    )

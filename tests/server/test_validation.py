@@ -63,7 +63,8 @@ def kdf(**changes: object) -> dict[str, object]:
         (kdf(iterations=599_999), Problem("weak-kdf", "kdf.iterations", "")),
         (kdf(iterations=True), Problem("weak-kdf", "kdf.iterations", "")),
         (kdf(alg="argon2id"), Problem("weak-kdf", "kdf.alg", "")),
-        (kdf(v=2), Problem("weak-kdf", "kdf.alg", "")),
+        (kdf(v=2), None),  # the same parameters, with the secret key mixed in by the client
+        (kdf(v=3), Problem("weak-kdf", "kdf.alg", "")),
         (kdf(v=True), Problem("invalid-request", "kdf.v", "")),  # true == 1 in Python
         (kdf(v=1.0), Problem("invalid-request", "kdf.v", "")),
         (kdf(v="1"), Problem("invalid-request", "kdf.v", "")),
@@ -122,8 +123,18 @@ def test_pull_parameters_are_small_ascii_integers(query: dict[str, str], field: 
     assert (found.field if found else None) == field
 
 
-def test_a_passphrase_change_rewraps_exactly_the_accounts_keys() -> None:
+def test_a_passphrase_change_rewraps_every_key_and_may_add_one_above_them() -> None:
     assert validation.check_rewrap([1], [1]) is None
-    assert validation.check_rewrap([1, 2], [1]) == Problem(
-        "keys-mismatch", "keys", "re-wrap exactly key ids [1]"
+    assert validation.check_rewrap([1, 2], [1]) is None  # a rotation
+    for wrong in ([2], [1, 2, 3], [0, 1], []):
+        problem = validation.check_rewrap(wrong, [1])
+        assert (problem.code if problem else None) == "keys-mismatch", wrong
+
+
+def test_a_new_key_comes_with_a_recovery_kit_for_every_key() -> None:
+    assert validation.check_rotation([1], None, [1]) is None
+    assert validation.check_rotation([1, 2], [1, 2], [1]) is None
+    assert validation.check_rotation([1, 2], None, [1]) == Problem(
+        "keys-mismatch", "recovery.keys", "a new key needs a new recovery kit covering every key id"
     )
+    assert validation.check_rotation([1, 2], [1], [1]) is not None

@@ -71,6 +71,8 @@ class Device:
     pending: Batch | None = None
     rejected: list[Rejected] = field(default_factory=list)
     clock: Clock | None = None
+    # Key-schedule version 2 (docs/sync-protocol.md §2): a secret key the server never sees.
+    secret_key: bytes | None = None
 
     def __post_init__(self) -> None:
         if self.clock is None:
@@ -107,7 +109,7 @@ class Device:
         seed = seed or self.random_bytes(32)
         dek = dek or self.random_bytes(32)
         recovery_key = recovery_key or self.random_bytes(32)
-        keys = derive(passphrase, self.account_id, seed, iterations, self.label)
+        keys = derive(passphrase, self.account_id, seed, iterations, self.label, self.secret_key)
         rk_kek, recovery_auth_key = recovery_keys(recovery_key, self.account_id, self.label)
         answer = await self.call(
             "POST",
@@ -119,7 +121,7 @@ class Device:
                     "alg": "pbkdf2-sha256",
                     "iterations": iterations,
                     "seed": b64(seed),
-                    "v": 1,
+                    "v": self._version,
                 },
                 "auth_key": b64(keys.auth_key),
                 "recovery_auth_key": b64(recovery_auth_key),
@@ -136,8 +138,29 @@ class Device:
         self.deks = {self.key_id: dek}
         return recovery_key
 
-    def _wrap(self, kek: bytes, dek: bytes) -> bytes:
-        return wrap(kek, dek, self.account_id, self.key_id, self.random_bytes(12), self.label)
+    def _wrap(self, kek: bytes, dek: bytes, key_id: int | None = None) -> bytes:
+        key_id = self.key_id if key_id is None else key_id
+        return wrap(kek, dek, self.account_id, key_id, self.random_bytes(12), self.label)
+
+    @property
+    def _version(self) -> int:
+        return 1 if self.secret_key is None else 2
+
+    def _derive(self, passphrase: str, kdf: Mapping[str, Any]) -> Any:
+        """Refuses what the browser refuses: a version-1 answer to a device holding a secret
+        key (a downgrade that would hand the server an offline-guessable verifier). Without a
+        secret key it derives as version 1 whatever the server says (the server's made-up answer
+        for an unknown account says 2; the browser asks for the pairing code instead)."""
+        if kdf.get("v") != 2 and self.secret_key is not None:
+            raise ValueError("the server asked a device with a secret key for version 1")
+        return derive(
+            passphrase,
+            self.account_id,
+            unb64(kdf["seed"]),
+            kdf["iterations"],
+            self.label,
+            self.secret_key,
+        )
 
     def _signed_in(self, answer: Mapping[str, Any]) -> None:
         self.token = answer["token"]
@@ -160,9 +183,7 @@ class Device:
         """Pair or re-login: KDF parameters, derive, log in, unwrap the data key."""
         self.account_id = account_id or self.account_id
         kdf = await self.kdf_params(self.account_id)
-        keys = derive(
-            passphrase, self.account_id, unb64(kdf["seed"]), kdf["iterations"], self.label
-        )
+        keys = self._derive(passphrase, kdf)
         answer = await self.call(
             "POST",
             "/v1/session",
@@ -175,37 +196,52 @@ class Device:
             )
             for key in answer["account"]["keys"]
         }
+        self.key_id = max(self.deks)
         self._signed_in(answer)
 
     async def change_passphrase(
-        self, old: str, new: str, *, expected_key_epoch: int | None = None
-    ) -> None:
+        self, old: str, new: str, *, expected_key_epoch: int | None = None, rotate: bool = False
+    ) -> bytes | None:
+        """A new passphrase; with `rotate`, also a new data key (the next key id, used for new
+        records from now on) and a new recovery kit for every key, whose key is returned."""
         kdf = await self.kdf_params(self.account_id)
-        old_keys = derive(old, self.account_id, unb64(kdf["seed"]), kdf["iterations"], self.label)
+        old_keys = self._derive(old, kdf)
         seed = self.random_bytes(32)
-        new_keys = derive(new, self.account_id, seed, ITERATIONS, self.label)
-        answer = await self.call(
-            "POST",
-            "/v1/passphrase",
-            auth=True,  # a signed-in device shows its token (not locked out)
-            body={
-                "account_id": self.account_id.hex(),
-                "auth_key": b64(old_keys.auth_key),
-                "expected_key_epoch": expected_key_epoch or self.key_epoch,
-                "kdf": {
-                    "alg": "pbkdf2-sha256",
-                    "iterations": ITERATIONS,
-                    "seed": b64(seed),
-                    "v": 1,
-                },
-                "new_auth_key": b64(new_keys.auth_key),
-                "keys": [
-                    {"key_id": key_id, "wrapped_dek": b64(self._wrap(new_keys.kek, dek))}
-                    for key_id, dek in self.deks.items()
-                ],
+        new_keys = derive(new, self.account_id, seed, ITERATIONS, self.label, self.secret_key)
+        deks = dict(self.deks)
+        body: dict[str, Any] = {
+            "account_id": self.account_id.hex(),
+            "auth_key": b64(old_keys.auth_key),
+            "expected_key_epoch": expected_key_epoch or self.key_epoch,
+            "kdf": {
+                "alg": "pbkdf2-sha256",
+                "iterations": ITERATIONS,
+                "seed": b64(seed),
+                "v": self._version,
             },
-        )
+            "new_auth_key": b64(new_keys.auth_key),
+        }
+        recovery_key = None
+        if rotate:
+            deks[max(deks) + 1] = self.random_bytes(32)
+            recovery_key = self.random_bytes(32)
+            rk_kek, recovery_auth_key = recovery_keys(recovery_key, self.account_id, self.label)
+            body["recovery"] = {
+                "recovery_auth_key": b64(recovery_auth_key),
+                "keys": [
+                    {"key_id": key_id, "recovery_wrapped_dek": b64(self._wrap(rk_kek, dek, key_id))}
+                    for key_id, dek in deks.items()
+                ],
+            }
+        body["keys"] = [
+            {"key_id": key_id, "wrapped_dek": b64(self._wrap(new_keys.kek, dek, key_id))}
+            for key_id, dek in deks.items()
+        ]
+        answer = await self.call("POST", "/v1/passphrase", auth=True, body=body)
+        self.deks = deks
+        self.key_id = max(deks)
         self._signed_in(answer)
+        return recovery_key
 
     async def recover(self, recovery_key: bytes, new: str) -> None:
         """Forgotten passphrase: unwrap with the recovery kit, then set a new passphrase."""
@@ -232,7 +268,7 @@ class Device:
             for key in account["keys"]
         }
         seed = self.random_bytes(32)
-        new_keys = derive(new, self.account_id, seed, ITERATIONS, self.label)
+        new_keys = derive(new, self.account_id, seed, ITERATIONS, self.label, self.secret_key)
         answer = await self.call(
             "POST",
             "/v1/passphrase",
@@ -245,11 +281,11 @@ class Device:
                     "alg": "pbkdf2-sha256",
                     "iterations": ITERATIONS,
                     "seed": b64(seed),
-                    "v": 1,
+                    "v": self._version,
                 },
                 "new_auth_key": b64(new_keys.auth_key),
                 "keys": [
-                    {"key_id": key_id, "wrapped_dek": b64(self._wrap(new_keys.kek, dek))}
+                    {"key_id": key_id, "wrapped_dek": b64(self._wrap(new_keys.kek, dek, key_id))}
                     for key_id, dek in self.deks.items()
                 ],
             },

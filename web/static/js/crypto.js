@@ -12,6 +12,9 @@ export const MIN_ITERATIONS = 600_000;
 export const MAX_ITERATIONS = 10_000_000;
 export const ENVELOPE_VERSION = 1;
 export const MAX_ENVELOPE = 65_536;
+/** The key schedule new accounts use: version 2 mixes in the secret key. */
+export const KDF_VERSION = 2;
+export const SECRET_KEY_BYTES = 16;
 const PAD_BLOCK = 256;
 const HEADER = 17; // version, key id, iv
 
@@ -100,7 +103,7 @@ function info(label, purpose) {
  * @returns {{alg: string, iterations: number, seed: string, v: number}}
  */
 export function checkKdf(kdf) {
-  const ok = kdf && kdf.alg === "pbkdf2-sha256" && kdf.v === 1
+  const ok = kdf && kdf.alg === "pbkdf2-sha256" && (kdf.v === 1 || kdf.v === 2)
     && Number.isInteger(kdf.iterations) && kdf.iterations >= MIN_ITERATIONS && kdf.iterations <= MAX_ITERATIONS
     && typeof kdf.seed === "string";
   if (!ok || fromBase64(kdf.seed).length !== 32) {
@@ -111,7 +114,7 @@ export function checkKdf(kdf) {
 
 /** New KDF parameters with a fresh seed. */
 export function newKdf() {
-  return { alg: "pbkdf2-sha256", iterations: MIN_ITERATIONS, seed: toBase64(randomBytes(32)), v: 1 };
+  return { alg: "pbkdf2-sha256", iterations: MIN_ITERATIONS, seed: toBase64(randomBytes(32)), v: KDF_VERSION };
 }
 
 /**
@@ -140,19 +143,43 @@ function hkdfAesKey(base, infoBytes, usages) {
 }
 
 /**
- * Passphrase → `auth_key` (bytes, for the server) and `kek` (a non-extractable key that wraps
- * the data key). This is the 600,000-iteration step: about a second on a phone.
+ * Passphrase (and, from key-schedule version 2, the account's secret key) → `auth_key` (bytes,
+ * for the server) and `kek` (a non-extractable key that wraps the data key). This is the
+ * 600,000-iteration step: about a second on a phone.
+ *
+ * Version 2 mixes a random 128-bit secret key that never reaches the server into the root, as
+ * 1Password does: `root = HKDF(PBKDF2(passphrase), salt = secret_key, L"/root-v2\0" ‖ account)`.
+ * A server that keeps the verifier and the wrapped keys then cannot test passphrase guesses
+ * offline: each guess needs the secret key too (2^128 of them).
  * @param {string} passphrase @param {Uint8Array<ArrayBuffer>} accountId
- * @param {{iterations: number, seed: string}} kdf @param {string} [label]
+ * @param {{iterations: number, seed: string, v?: number}} kdf @param {string} [label]
+ * @param {Uint8Array<ArrayBuffer> | null} [secretKey] required by version 2, refused by version 1
  */
-export async function deriveLoginKeys(passphrase, accountId, kdf, label = LABEL) {
+export async function deriveLoginKeys(passphrase, accountId, kdf, label = LABEL, secretKey = null) {
+  const version = kdf.v ?? 1;
+  if (version === 2 && secretKey?.length !== SECRET_KEY_BYTES) {
+    throw new CryptoError("need-secret-key", "This account needs its secret key, which is part of the pairing code.");
+  }
+  if (version !== 2 && secretKey) {
+    // A server that says "version 1" to a device holding the secret key wants a verifier it
+    // could attack offline: never derive one.
+    throw new CryptoError("downgrade", "The sync server asked for the old key settings, which would let it guess the passphrase; sync stopped.");
+  }
   const salt = await kdfSalt(accountId, fromBase64(kdf.seed), label);
   const password = await subtle.importKey(
     "raw", encoder.encode(passphrase.normalize("NFKC")), "PBKDF2", false, ["deriveBits"],
   );
-  const rootBits = await subtle.deriveBits(
+  const stretched = await subtle.deriveBits(
     { name: "PBKDF2", hash: "SHA-256", salt, iterations: kdf.iterations }, password, 256,
   );
+  let rootBits = stretched;
+  if (secretKey) {
+    const base = await subtle.importKey("raw", stretched, "HKDF", false, ["deriveBits"]);
+    rootBits = await subtle.deriveBits(
+      { name: "HKDF", hash: "SHA-256", salt: secretKey, info: concat(info(label, "root-v2"), accountId) }, base, 256,
+    );
+    new Uint8Array(stretched).fill(0);
+  }
   const root = await subtle.importKey("raw", rootBits, "HKDF", false, ["deriveBits", "deriveKey"]);
   new Uint8Array(rootBits).fill(0);
   return {
@@ -225,6 +252,11 @@ export async function newDataKey(kek, accountId, keyId = 1, label = LABEL) {
   return { dek, wrapped, recoveryWrapped, recoveryKey, recoveryAuthKey };
 }
 
+/** A new random data key, extractable only until it is wrapped (then dropped). */
+export function generateDataKey() {
+  return subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt", "decrypt"]);
+}
+
 /**
  * The same data key wrapped by a new kek (passphrase change): unwrapped extractable only here.
  * @param {Uint8Array<ArrayBuffer>} wrapped @param {CryptoKey} oldKek @param {CryptoKey} newKek
@@ -249,14 +281,63 @@ export async function recordIdOf(accountId, store, key, label = LABEL) {
   return new Uint8Array(digest).slice(0, 16);
 }
 
+/**
+ * The key that names records from key-schedule version 2 on: a pseudo-random function of the
+ * account's first data key (AES-GCM's keystream under a zero IV that no record ever uses, over
+ * a fixed plaintext), so it is as secret as the data key, needs nothing more on the server, and
+ * stays the same across key rotations (key 1 is never dropped).
+ * @param {CryptoKey} firstDek @param {Uint8Array<ArrayBuffer>} accountId @param {string} [label]
+ */
+export async function deriveIdKey(firstDek, accountId, label = LABEL) {
+  const stream = new Uint8Array(await subtle.encrypt(
+    { name: "AES-GCM", iv: new Uint8Array(12), additionalData: concat(info(label, "record-id-key"), accountId) },
+    firstDek, new Uint8Array(32),
+  ));
+  const raw = stream.slice(0, 32);
+  stream.fill(0);
+  const key = await subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  raw.fill(0);
+  return key;
+}
+
+/**
+ * The server's id of a record from key-schedule version 2 on: `HMAC(id_key, L"/record-id\0" ‖
+ * store ‖ 0 ‖ key)[0:16]`. The server cannot compute it (it could compute the old, unkeyed one
+ * for the settings and profile records), yet two devices still meet on one record.
+ * @param {CryptoKey} idKey @param {string} store @param {string} key @param {string} [label]
+ */
+export async function keyedRecordId(idKey, store, key, label = LABEL) {
+  const mac = await subtle.sign("HMAC", idKey, concat(info(label, "record-id"), encoder.encode(`${store}\0${key}`)));
+  return new Uint8Array(mac).slice(0, 16);
+}
+
 /** @param {Uint8Array<ArrayBuffer>} accountId @param {Uint8Array<ArrayBuffer>} recordId @param {number} keyId @param {string} [label] */
 export function recordAad(accountId, recordId, keyId, label = LABEL) {
   return concat(info(label, "rec"), accountId, recordId, keyIdBytes(keyId));
 }
 
-/** `p ‖ 0x80 ‖ 0x00…` to a multiple of 256 bytes. @param {Uint8Array<ArrayBuffer>} plaintext */
-export function pad(plaintext) {
-  const length = Math.ceil((plaintext.length + 1) / PAD_BLOCK) * PAD_BLOCK;
+/**
+ * The padded length of a plaintext: a size class, so that record kinds look alike. Classes are
+ * 1 KiB, 2 KiB, 4 KiB, then multiples of 4 KiB: a decision, an interaction and most people share
+ * the first (a record's state is mostly its fields' clocks), for at most twice the bytes.
+ * Always a multiple of 256, as the format requires (§2), so any client unpads it.
+ * @param {number} length
+ */
+export function sizeClass(length) {
+  const needed = length + 1;
+  for (const size of [1024, 2048, 4096]) if (needed <= size) return size;
+  const classed = Math.ceil(needed / 4096) * 4096;
+  // Near the envelope's limit, the format's own 256-byte steps: never refuse a record for padding.
+  return classed + HEADER + 16 <= MAX_ENVELOPE ? classed : Math.ceil(needed / PAD_BLOCK) * PAD_BLOCK;
+}
+
+/**
+ * `p ‖ 0x80 ‖ 0x00…` to its size class (or, for the format's test vectors, to a multiple of
+ * 256 bytes).
+ * @param {Uint8Array<ArrayBuffer>} plaintext @param {{classes?: boolean}} [options]
+ */
+export function pad(plaintext, { classes = true } = {}) {
+  const length = classes ? sizeClass(plaintext.length) : Math.ceil((plaintext.length + 1) / PAD_BLOCK) * PAD_BLOCK;
   const out = new Uint8Array(length);
   out.set(plaintext);
   out[plaintext.length] = 0x80;
@@ -277,11 +358,12 @@ export function unpad(padded) {
  * Seal one record state: `0x01 ‖ key_id ‖ iv ‖ AES-GCM(dek, iv, aad, pad(plaintext))`.
  * @param {CryptoKey} dek @param {number} keyId @param {Uint8Array<ArrayBuffer>} accountId
  * @param {Uint8Array<ArrayBuffer>} recordId @param {Uint8Array<ArrayBuffer>} plaintext
- * @param {{iv?: Uint8Array<ArrayBuffer>, label?: string}} [options] a fixed iv only for test vectors
+ * @param {{iv?: Uint8Array<ArrayBuffer>, label?: string, classes?: boolean}} [options] a fixed
+ *   iv and 256-byte padding (`classes: false`) only for the format's test vectors
  */
-export async function encryptRecord(dek, keyId, accountId, recordId, plaintext, { iv = randomBytes(12), label = LABEL } = {}) {
+export async function encryptRecord(dek, keyId, accountId, recordId, plaintext, { iv = randomBytes(12), label = LABEL, classes = true } = {}) {
   const sealed = await subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: recordAad(accountId, recordId, keyId, label) }, dek, pad(plaintext),
+    { name: "AES-GCM", iv, additionalData: recordAad(accountId, recordId, keyId, label) }, dek, pad(plaintext, { classes }),
   );
   const envelope = concat(new Uint8Array([ENVELOPE_VERSION]), keyIdBytes(keyId), iv, new Uint8Array(sealed));
   if (envelope.length > MAX_ENVELOPE) {

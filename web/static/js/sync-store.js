@@ -198,6 +198,22 @@ export async function resetCursor(db, logId) {
 }
 
 /**
+ * Queue every synced record to be sent again, keeping the cursor: after a data-key rotation
+ * each record is re-encrypted with the new key, and the server's older copies are replaced.
+ * @param {IDBDatabase} db
+ */
+export async function requeueAll(db) {
+  const tx = db.transaction(SYNC_STORES, "readwrite", { durability: "strict" });
+  const result = finished(tx);
+  const all = await done(tx.objectStore("sync_records").getAllKeys());
+  const outbox = tx.objectStore("sync_outbox");
+  const queued = new Set(await done(outbox.getAllKeys()));
+  for (const key of all) if (!queued.has(key)) outbox.put({ key, pending: {} });
+  await result;
+  return all.length;
+}
+
+/**
  * The next records to push: up to `limit` outbox entries with their merged states, and the
  * cursor they are based on.
  * @param {IDBDatabase} db @param {number} limit

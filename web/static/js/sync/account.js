@@ -9,9 +9,13 @@ import { SyncError } from "./errors.js";
 
 /** @typedef {import("./loop.js").Sync} Sync */
 
-/** The default server: this origin's /api/. */
+/**
+ * The default server: the one the build names (`build.py --sync-server`, for a sync server on
+ * its own origin, which the page's CSP allows), or else this origin's /api/.
+ */
 export function defaultServer() {
-  return new URL("api/", location.href).href;
+  const named = document.querySelector('meta[name="followthrough-sync-server"]')?.getAttribute("content");
+  return new URL(named || "api/", location.href).href;
 }
 
 /** @param {string} server */
@@ -23,15 +27,79 @@ function normaliseServer(server) {
 }
 
 /**
+ * The pairing code: the account id and, from key-schedule version 2, the account's secret key
+ * (16 random bytes the server never sees, needed with the passphrase on every new device).
+ * @param {{account_id: string, secret_key?: string | null}} account
+ */
+export function pairingCode(account) {
+  const id = cc.fromHex(account.account_id);
+  return cc.toCode(account.secret_key ? cc.concat(id, cc.fromHex(account.secret_key)) : id);
+}
+
+/**
+ * A pairing code as typed: an account id, with the secret key when the code has one (codes made
+ * before the secret key existed have none).
+ * @param {string} code
+ * @returns {Promise<{accountId: Uint8Array<ArrayBuffer>, secretKey: Uint8Array<ArrayBuffer> | null}>}
+ */
+export async function readPairingCode(code) {
+  try {
+    if (codeLength(code) <= 30) return { accountId: await cc.fromCode(code, 16), secretKey: null };
+    const bytes = await cc.fromCode(code, 16 + cc.SECRET_KEY_BYTES);
+    return { accountId: bytes.slice(0, 16), secretKey: bytes.slice(16) };
+  } catch (error) {
+    throw new SyncError("bad-code", error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * The recovery kit as typed: the recovery key, with the secret key when the kit has one.
+ * @param {string} kit
+ * @returns {Promise<{recoveryKey: Uint8Array<ArrayBuffer>, secretKey: Uint8Array<ArrayBuffer> | null}>}
+ */
+async function readKit(kit) {
+  try {
+    if (codeLength(kit) <= 56) return { recoveryKey: await cc.fromCode(kit, 32), secretKey: null };
+    const bytes = await cc.fromCode(kit, 32 + cc.SECRET_KEY_BYTES);
+    return { recoveryKey: bytes.slice(0, 32), secretKey: bytes.slice(32) };
+  } catch (error) {
+    throw new SyncError("bad-code", error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** How many code characters were typed, separators aside. @param {string} code */
+function codeLength(code) {
+  return code.replace(/[\s-]/g, "").length;
+}
+
+/**
+ * The kit people keep: the recovery key and the secret key, in one code.
+ * @param {Uint8Array<ArrayBuffer>} recoveryKey @param {string | null | undefined} secretKey hex
+ */
+function kitCode(recoveryKey, secretKey) {
+  return cc.toCode(secretKey ? cc.concat(recoveryKey, cc.fromHex(secretKey)) : recoveryKey);
+}
+
+/**
  * The pairing text a second device needs: a link into this app that pre-fills the pairing form.
- * @param {{account_id: string, server: string}} account
+ * @param {{account_id: string, server: string, secret_key?: string | null}} account
  */
 export async function pairingLink(account) {
-  const code = await cc.toCode(cc.fromHex(account.account_id));
+  const code = await pairingCode(account);
   const link = new URL(location.href);
   link.search = "";
   link.hash = `sync/pair/${encodeURIComponent(code)}/${encodeURIComponent(account.server)}`;
   return { code, link: link.href };
+}
+
+/**
+ * A passphrase the app refuses: rated weak, it could be guessed by whoever gets a copy of the
+ * wrapped keys and the secret key (a lost recovery kit, a stolen device).
+ * @param {string} passphrase
+ */
+export function refuseWeak(passphrase) {
+  const { verdict, advice } = cc.passphraseStrength(passphrase);
+  if (verdict === "weak") throw new SyncError("weak-passphrase", `This passphrase is too easy to guess. ${advice}`);
 }
 
 /**
@@ -40,11 +108,13 @@ export async function pairingLink(account) {
  * @param {{server?: string, passphrase: string, onStage?: (stage: string) => void}} options
  */
 export async function setup(sync, { server = defaultServer(), passphrase, onStage = () => {} }) {
+  refuseWeak(passphrase);
   const base = normaliseServer(server);
   const accountId = cc.randomBytes(16);
+  const secretKey = cc.randomBytes(cc.SECRET_KEY_BYTES);
   const kdf = cc.newKdf();
   onStage("deriving");
-  const { authKey, kek } = await cc.deriveLoginKeys(passphrase, accountId, kdf);
+  const { authKey, kek } = await cc.deriveLoginKeys(passphrase, accountId, kdf, cc.LABEL, secretKey);
   onStage("keys");
   const keys = await cc.newDataKey(kek, accountId, 1);
   onStage("server");
@@ -56,15 +126,16 @@ export async function setup(sync, { server = defaultServer(), passphrase, onStag
     },
   });
   const sealed = await cc.sealLocal(keys.dek, keys.recoveryKey, accountId);
+  const secret = cc.toHex(secretKey);
   await saveAccount(sync, {
     server: base, account_id: cc.toHex(accountId), token: answer.token, key_epoch: answer.account.key_epoch,
-    deks: [{ key_id: 1, key: keys.dek }], recovery_sealed: sealed,
+    deks: [{ key_id: 1, key: keys.dek }], recovery_sealed: sealed, secret_key: secret,
   }, answer.account.log_id);
-  const kit = await cc.toCode(keys.recoveryKey);
+  const kit = await kitCode(keys.recoveryKey, secret);
   keys.recoveryKey.fill(0);
   onStage("syncing");
   sync.syncNow({ reason: "setup" }).catch(() => {});
-  return { recoveryKit: kit, ...(await pairingLink({ account_id: cc.toHex(accountId), server: base })) };
+  return { recoveryKit: kit, ...(await pairingLink({ account_id: cc.toHex(accountId), server: base, secret_key: secret })) };
 }
 
 /**
@@ -74,17 +145,15 @@ export async function setup(sync, { server = defaultServer(), passphrase, onStag
  */
 export async function pair(sync, { server = defaultServer(), code, passphrase, onStage = () => {} }) {
   const base = normaliseServer(server);
-  let accountId;
-  try {
-    accountId = await cc.fromCode(code, 16);
-  } catch (error) {
-    throw new SyncError("bad-code", error instanceof Error ? error.message : String(error));
-  }
+  const { accountId, secretKey } = await readPairingCode(code);
   const previous = await sync.store("readMeta", "account");
+  const same = previous?.account_id === cc.toHex(accountId) && previous.server === base;
   // A device re-pairing with its own account shows its session (a stale one counts).
-  const session = previous?.account_id === cc.toHex(accountId) && previous.server === base ? previous.token : null;
-  const login = await logIn(sync, base, accountId, passphrase, onStage, session);
-  await saveAccount(sync, { server: base, ...login, recovery_sealed: null }, login.log_id);
+  const session = same ? previous.token : null;
+  const known = secretKey ?? (same && previous.secret_key ? cc.fromHex(previous.secret_key) : null);
+  let login = await logIn(sync, base, accountId, passphrase, onStage, session, known);
+  if (!known) login = await upgrade(sync, base, accountId, passphrase, login, onStage);
+  await saveAccount(sync, { server: base, ...login.saved, recovery_sealed: null }, login.logId);
   onStage("syncing");
   return sync.syncNow({ reason: "pair" });
 }
@@ -92,14 +161,27 @@ export async function pair(sync, { server = defaultServer(), code, passphrase, o
 /**
  * Sign in again after "passphrase changed on another device" or a sign-out; the outbox and
  * the cursor are kept.
- * @param {Sync} sync @param {string} passphrase @param {{onStage?: (stage: string) => void}} [options]
+ * `code` is the pairing code, asked for when this device lacks the account's secret key.
+ * @param {Sync} sync @param {string} passphrase @param {{onStage?: (stage: string) => void, code?: string}} [options]
  */
-export async function unlock(sync, passphrase, { onStage = () => {} } = {}) {
+export async function unlock(sync, passphrase, { onStage = () => {}, code = "" } = {}) {
   const account = await sync.store("readMeta", "account");
   if (!account) throw new SyncError("not-set-up");
-  const login = await logIn(sync, account.server, cc.fromHex(account.account_id), passphrase, onStage, account.token);
-  const { log_id: _, ...fields } = login;
-  await sync.store("updateMeta", "account", { ...fields, state: "ok" });
+  const accountId = cc.fromHex(account.account_id);
+  let secretKey = account.secret_key ? cc.fromHex(account.secret_key) : null;
+  if (code.trim()) {
+    const typed = await readPairingCode(code);
+    if (cc.toHex(typed.accountId) !== account.account_id) {
+      throw new SyncError("bad-code", "That pairing code is for another account.");
+    }
+    secretKey = typed.secretKey ?? secretKey;
+  }
+  let login = await logIn(sync, account.server, accountId, passphrase, onStage, account.token, secretKey);
+  if (!secretKey) login = await upgrade(sync, account.server, accountId, passphrase, login, onStage);
+  await sync.store("updateMeta", "account", { ...login.saved, state: "ok" });
+  // The account got its secret key (here or on another device): send every record again under
+  // its keyed id, which the server cannot compute.
+  if (!account.secret_key && login.saved.secret_key) await sync.store("requeueAll");
   sync.error = null;
   sync.channel?.postMessage({ type: "account" });
   await sync.withLock(() => retryRejects(sync));
@@ -111,10 +193,14 @@ export async function unlock(sync, passphrase, { onStage = () => {} } = {}) {
  * `session` is this device's token of the account (even one made stale by a passphrase change
  * elsewhere): sent as `Authorization: Bearer`, the server does not count this log-in against the
  * account, so strangers' wrong guesses never lock a signed-in device out (sync-protocol §4.4).
+ * `secretKey` is the account's secret key when this device knows it: a version-2 account needs
+ * it, and a server that answers "version 1" to a device holding one is refused (a downgrade
+ * would hand it a verifier it could test passphrase guesses against).
  * @param {Sync} sync @param {string} base @param {Uint8Array<ArrayBuffer>} accountId @param {string} passphrase
  * @param {(stage: string) => void} onStage @param {string | null} [session]
+ * @param {Uint8Array<ArrayBuffer> | null} [secretKey]
  */
-async function logIn(sync, base, accountId, passphrase, onStage, session = null) {
+async function logIn(sync, base, accountId, passphrase, onStage, session = null, secretKey = null) {
   const id = cc.toHex(accountId);
   const { kdf } = await sync.request(base, "GET", `account/${id}/kdf`);
   try {
@@ -122,8 +208,10 @@ async function logIn(sync, base, accountId, passphrase, onStage, session = null)
   } catch {
     throw new SyncError("weak-kdf");
   }
+  if (kdf.v === 2 && !secretKey) throw new SyncError("need-secret-key");
+  if (kdf.v !== 2 && secretKey) throw new SyncError("downgrade");
   onStage("deriving");
-  const { authKey, kek } = await cc.deriveLoginKeys(passphrase, accountId, kdf);
+  const { authKey, kek } = await cc.deriveLoginKeys(passphrase, accountId, kdf, cc.LABEL, secretKey);
   onStage("server");
   const answer = await sync.request(base, "POST", "session", { token: session, body: { account_id: id, auth_key: cc.toBase64(authKey) } });
   const deks = [];
@@ -135,7 +223,53 @@ async function logIn(sync, base, accountId, passphrase, onStage, session = null)
       throw new SyncError("tampered", "The sync server accepted the passphrase but sent a key that does not open with it. Nothing was changed on this device.");
     }
   }
-  return { account_id: id, token: answer.token, key_epoch: answer.account.key_epoch, deks, log_id: answer.account.log_id };
+  return {
+    /** What this device keeps. */
+    saved: {
+      account_id: id, token: answer.token, key_epoch: answer.account.key_epoch, deks,
+      secret_key: secretKey ? cc.toHex(secretKey) : null,
+    },
+    logId: answer.account.log_id,
+    authKey,
+    kek,
+    /** @type {Array<{key_id: number, wrapped_dek: string}>} */
+    wrapped: answer.account.keys,
+  };
+}
+
+/** @typedef {Awaited<ReturnType<typeof logIn>>} Login */
+
+/**
+ * An account made before the secret key existed gets one at its next unlock: the same
+ * passphrase and data keys, re-wrapped under a root that mixes in a new secret key (a passphrase
+ * change with compare-and-swap). From then on the server cannot test passphrase guesses. Other
+ * devices are signed out and ask once for the passphrase and the new pairing code.
+ * @param {Sync} sync @param {string} base @param {Uint8Array<ArrayBuffer>} accountId
+ * @param {string} passphrase @param {Login} login @param {(stage: string) => void} onStage
+ * @returns {Promise<Login>}
+ */
+async function upgrade(sync, base, accountId, passphrase, login, onStage) {
+  const secretKey = cc.randomBytes(cc.SECRET_KEY_BYTES);
+  const kdf = cc.newKdf();
+  onStage("deriving");
+  const fresh = await cc.deriveLoginKeys(passphrase, accountId, kdf, cc.LABEL, secretKey);
+  const keys = [];
+  for (const entry of login.wrapped) {
+    keys.push({ key_id: entry.key_id, wrapped_dek: cc.toBase64(await cc.rewrapDataKey(cc.fromBase64(entry.wrapped_dek), login.kek, fresh.kek, accountId, entry.key_id)) });
+  }
+  onStage("server");
+  const answer = await sync.request(base, "POST", "passphrase", {
+    token: login.saved.token,
+    body: {
+      account_id: login.saved.account_id, auth_key: cc.toBase64(login.authKey), expected_key_epoch: login.saved.key_epoch,
+      kdf, new_auth_key: cc.toBase64(fresh.authKey), keys,
+    },
+  });
+  return {
+    ...login,
+    saved: { ...login.saved, token: answer.token, key_epoch: answer.account.key_epoch, secret_key: cc.toHex(secretKey) },
+    kek: fresh.kek,
+  };
 }
 
 /**
@@ -150,6 +284,8 @@ async function saveAccount(sync, fields, logId) {
   if (!same || !cursor) {
     // A new account: read its whole log and send every local record (nothing is deleted).
     await sync.store("resetCursor", logId);
+  } else if (!previous.secret_key && fields.secret_key) {
+    await sync.store("requeueAll"); // the account got its secret key: records move to keyed ids
   }
   sync.error = null;
   await sync.store("updateMeta", "status", { error: null });
@@ -158,12 +294,16 @@ async function saveAccount(sync, fields, logId) {
 }
 
 /**
- * Change the passphrase on this (unlocked) device: the same data key, re-wrapped; other
- * devices are asked for the new passphrase and keep their unsent changes.
+ * Change the passphrase on this (unlocked) device, and rotate the data key in the same step:
+ * a new data key (the next key id) encrypts everything from now on, every record is sent again
+ * under it, and a new recovery kit replaces the old one. A server that kept the old wrapped keys,
+ * or an old kit that leaked, then opens nothing written after the change. Other devices are
+ * asked for the new passphrase and keep their unsent changes. Resolves with the new kit.
  * @param {Sync} sync
  * @param {{current: string, next: string, onStage?: (stage: string) => void}} options
  */
 export async function changePassphrase(sync, { current, next, onStage = () => {} }) {
+  refuseWeak(next);
   const account = await sync.store("readMeta", "account");
   if (!account || account.state !== "ok") throw new SyncError("not-set-up");
   const accountId = cc.fromHex(account.account_id);
@@ -173,18 +313,16 @@ export async function changePassphrase(sync, { current, next, onStage = () => {}
   } catch {
     throw new SyncError("weak-kdf");
   }
+  const held = account.secret_key ? cc.fromHex(account.secret_key) : null;
+  if (server.kdf.v !== 2 && held) throw new SyncError("downgrade");
+  // An account from before the secret key gets one now.
+  const secretKey = held ?? cc.randomBytes(cc.SECRET_KEY_BYTES);
   onStage("deriving");
-  const old = await cc.deriveLoginKeys(current, accountId, server.kdf);
+  const old = await cc.deriveLoginKeys(current, accountId, server.kdf, cc.LABEL, held);
   const kdf = cc.newKdf();
-  const fresh = await cc.deriveLoginKeys(next, accountId, kdf);
-  const keys = [];
-  for (const entry of server.keys) {
-    try {
-      keys.push({ key_id: entry.key_id, wrapped_dek: cc.toBase64(await cc.rewrapDataKey(cc.fromBase64(entry.wrapped_dek), old.kek, fresh.kek, accountId, entry.key_id)) });
-    } catch {
-      throw new SyncError("wrong-passphrase");
-    }
-  }
+  const fresh = await cc.deriveLoginKeys(next, accountId, kdf, cc.LABEL, secretKey);
+  onStage("keys");
+  const rotated = await rotateKeys(server.keys, old.kek, fresh.kek, accountId);
   onStage("server");
   let answer;
   try {
@@ -192,33 +330,83 @@ export async function changePassphrase(sync, { current, next, onStage = () => {}
       token: account.token,
       body: {
         account_id: account.account_id, auth_key: cc.toBase64(old.authKey), expected_key_epoch: server.key_epoch,
-        kdf, new_auth_key: cc.toBase64(fresh.authKey), keys,
+        kdf, new_auth_key: cc.toBase64(fresh.authKey), keys: rotated.keys,
+        recovery: { recovery_auth_key: cc.toBase64(rotated.recoveryAuthKey), keys: rotated.recoveryKeys },
       },
     });
   } catch (error) {
     if (error instanceof SyncError && error.code === "bad-credentials") throw new SyncError("wrong-passphrase");
     throw error;
   }
-  await sync.store("updateMeta", "account", { token: answer.token, key_epoch: answer.account.key_epoch, state: "ok" });
-  return answer.account.key_epoch;
+  const secret = cc.toHex(secretKey);
+  const sealed = await cc.sealLocal(rotated.deks[rotated.deks.length - 1].key, rotated.recoveryKey, accountId);
+  await sync.store("updateMeta", "account", {
+    token: answer.token, key_epoch: answer.account.key_epoch, state: "ok", deks: rotated.deks,
+    recovery_sealed: sealed, secret_key: secret,
+  });
+  const kit = await kitCode(rotated.recoveryKey, secret);
+  rotated.recoveryKey.fill(0);
+  if (rotated.added) {
+    // Re-encrypt: every record goes to the server again under the new key.
+    await sync.store("requeueAll");
+    sync.syncNow({ reason: "rotation" }).catch(() => {});
+  }
+  sync.channel?.postMessage({ type: "account" });
+  return { keyEpoch: answer.account.key_epoch, recoveryKit: kit, ...(await pairingLink({ ...account, secret_key: secret })) };
 }
+
+/**
+ * Every data key re-wrapped under the new kek and a new recovery key, plus a new data key (the
+ * next id) while the account has room for one (8 keys).
+ * @param {Array<{key_id: number, wrapped_dek: string}>} wrapped @param {CryptoKey} oldKek @param {CryptoKey} newKek
+ * @param {Uint8Array<ArrayBuffer>} accountId
+ */
+async function rotateKeys(wrapped, oldKek, newKek, accountId) {
+  const recoveryKey = cc.randomBytes(32);
+  const { recoveryAuthKey, rkKek } = await cc.deriveRecoveryKeys(recoveryKey, accountId);
+  /** @type {Array<{key_id: number, key: CryptoKey}>} */
+  const extractable = [];
+  for (const entry of wrapped) {
+    try {
+      extractable.push({ key_id: entry.key_id, key: await cc.unwrapDataKey(cc.fromBase64(entry.wrapped_dek), oldKek, accountId, entry.key_id, { extractable: true }) });
+    } catch {
+      throw new SyncError("wrong-passphrase");
+    }
+  }
+  const added = extractable.length < MAX_KEYS;
+  if (added) {
+    const keyId = Math.max(...extractable.map((k) => k.key_id)) + 1;
+    extractable.push({ key_id: keyId, key: await cc.generateDataKey() });
+  }
+  const keys = [];
+  const recoveryKeys = [];
+  const deks = [];
+  for (const { key_id, key } of extractable) {
+    const sealed = await cc.wrapDataKey(key, newKek, accountId, key_id);
+    keys.push({ key_id, wrapped_dek: cc.toBase64(sealed) });
+    recoveryKeys.push({ key_id, recovery_wrapped_dek: cc.toBase64(await cc.wrapDataKey(key, rkKek, accountId, key_id)) });
+    // Kept on this device non-extractable only.
+    deks.push({ key_id, key: await cc.unwrapDataKey(sealed, newKek, accountId, key_id) });
+  }
+  return { keys, recoveryKeys, deks, recoveryKey, recoveryAuthKey, added };
+}
+
+/** The most data keys an account holds (the server's limit). */
+const MAX_KEYS = 8;
 
 /**
  * A forgotten passphrase: the recovery kit opens the data key, and a new passphrase is set
  * (compare-and-swap, like a change). Other devices are then asked for the new passphrase.
+ * The kit carries the secret key (kits from before it existed do not: the account gets one).
  * @param {Sync} sync
  * @param {{server?: string, code: string, kit: string, passphrase: string, onStage?: (stage: string) => void}} options
  */
 export async function recover(sync, { server = defaultServer(), code, kit, passphrase, onStage = () => {} }) {
+  refuseWeak(passphrase);
   const base = normaliseServer(server);
-  let accountId;
-  let recoveryKey;
-  try {
-    accountId = await cc.fromCode(code, 16);
-    recoveryKey = await cc.fromCode(kit, 32);
-  } catch (error) {
-    throw new SyncError("bad-code", error instanceof Error ? error.message : String(error));
-  }
+  const { accountId, secretKey: codeSecret } = await readPairingCode(code);
+  const { recoveryKey, secretKey: kitSecret } = await readKit(kit);
+  const secretKey = kitSecret ?? codeSecret ?? cc.randomBytes(cc.SECRET_KEY_BYTES);
   const id = cc.toHex(accountId);
   onStage("keys");
   const { recoveryAuthKey, rkKek } = await cc.deriveRecoveryKeys(recoveryKey, accountId);
@@ -234,7 +422,7 @@ export async function recover(sync, { server = defaultServer(), code, kit, passp
   }
   onStage("deriving");
   const kdf = cc.newKdf();
-  const fresh = await cc.deriveLoginKeys(passphrase, accountId, kdf);
+  const fresh = await cc.deriveLoginKeys(passphrase, accountId, kdf, cc.LABEL, secretKey);
   const keys = [];
   for (const entry of found.account.keys) {
     try {
@@ -258,6 +446,7 @@ export async function recover(sync, { server = defaultServer(), code, kit, passp
   recoveryKey.fill(0);
   await saveAccount(sync, {
     server: base, account_id: id, token: answer.token, key_epoch: answer.account.key_epoch, deks, recovery_sealed: sealed,
+    secret_key: cc.toHex(secretKey),
   }, answer.account.log_id);
   await sync.withLock(() => retryRejects(sync));
   onStage("syncing");
@@ -269,8 +458,14 @@ export async function recoveryKit(sync) {
   const account = await sync.store("readMeta", "account");
   if (!account?.recovery_sealed) return null;
   const keys = await sync.keysOf(account);
-  const secret = await cc.openLocal(keys.deks.get(1) ?? keys.dek, account.recovery_sealed, keys.accountId);
-  const code = await cc.toCode(secret);
+  // Sealed under the newest key when the kit was made (setup: key 1; a rotation: the new key).
+  let secret = null;
+  for (const dek of [...keys.deks.values()].reverse()) {
+    secret = await cc.openLocal(dek, account.recovery_sealed, keys.accountId).catch(() => null);
+    if (secret) break;
+  }
+  if (!secret) return null;
+  const code = await kitCode(secret, account.secret_key);
   secret.fill(0);
   return code;
 }

@@ -20,6 +20,9 @@ export const MESSAGES = {
   "account-exists": "That account id is taken; try again.",
   "record-too-large": "A record is larger than 64 KiB and cannot be synced. Shorten its notes.",
   "not-set-up": "Sync is not turned on on this device.",
+  "need-secret-key": "This account has a secret key, which this device does not have yet. Enter the pairing code shown on one of your signed-in devices (Sync → Pair another device): it carries the secret key.",
+  downgrade: "The sync server asked for the old key settings, which would let it test guesses at your passphrase. Sync stopped; nothing was sent. If this keeps happening, the server may be tampering.",
+  "weak-passphrase": "This passphrase is too easy to guess. Use four or more unrelated words.",
 };
 
 /**

@@ -19,7 +19,11 @@ const PAGE_LIMIT = 500;
 const PUSH_ITEMS = 500;
 const PUSH_BYTES = 900_000; // under the server's 1 MiB body limit, with room for the JSON
 
-/** @typedef {{deks: Map<number, CryptoKey>, keyId: number, dek: CryptoKey, accountId: Uint8Array<ArrayBuffer>}} Keys */
+/**
+ * @typedef {{deks: Map<number, CryptoKey>, keyId: number, dek: CryptoKey, accountId: Uint8Array<ArrayBuffer>,
+ *   recordId: (store: string, key: string) => Promise<Uint8Array<ArrayBuffer>>,
+ *   isRecordId: (recordId: string, store: string, key: string) => Promise<boolean>}} Keys
+ */
 /** @typedef {{ok: Array<{seq: number, key: string, state: any}>, rejected: any[]}} DecryptedPage */
 
 export class Sync extends EventTarget {
@@ -150,6 +154,8 @@ export class Sync extends EventTarget {
       server: account?.server ?? null,
       account_id: account?.account_id ?? null,
       can_show_kit: Boolean(account?.recovery_sealed),
+      /** The account's secret key (hex), part of the pairing code; null before version 2. */
+      secret_key: account?.secret_key ?? null,
       syncing: this.running,
       offline: this.offline,
       waiting: /** @type {number} */ (waiting),
@@ -226,7 +232,17 @@ export class Sync extends EventTarget {
     const keyId = Math.max(...deks.keys());
     const dek = deks.get(keyId);
     if (!dek) throw new SyncError("not-set-up", "This device has no data key; set sync up again.");
-    return { deks, keyId, dek, accountId: cc.fromHex(account.account_id) };
+    const accountId = cc.fromHex(account.account_id);
+    // Accounts with a secret key (key-schedule version 2) name records with a keyed id the
+    // server cannot compute; records pushed before the upgrade keep their old ids and still open.
+    const first = deks.get(Math.min(...deks.keys()));
+    const idKey = account.secret_key && first ? await cc.deriveIdKey(first, accountId) : null;
+    /** @param {string} store @param {string} key */
+    const recordId = (store, key) => (idKey ? cc.keyedRecordId(idKey, store, key) : cc.recordIdOf(accountId, store, key));
+    /** @param {string} id @param {string} store @param {string} key */
+    const isRecordId = async (id, store, key) => cc.toHex(await recordId(store, key)) === id
+      || (idKey !== null && cc.toHex(await cc.recordIdOf(accountId, store, key)) === id);
+    return { deks, keyId, dek, accountId, recordId, isRecordId };
   }
 
   // --- Pull ----------------------------------------------------------------------------------
@@ -300,8 +316,7 @@ export class Sync extends EventTarget {
         const text = await cc.decryptRecord(keys.deks, keys.accountId, recordId, cc.fromBase64(item.envelope));
         const state = JSON.parse(decoder.decode(text));
         if (typeof state?.t !== "string" || typeof state?.i !== "string") throw new cc.CryptoError("bad-record", "A synced record lacks its type or id.");
-        const expected = await cc.recordIdOf(keys.accountId, state.t, state.i);
-        if (cc.toHex(expected) !== item.record_id) throw new cc.CryptoError("tampered", "A synced record was moved to another record's place.");
+        if (!(await keys.isRecordId(item.record_id, state.t, state.i))) throw new cc.CryptoError("tampered", "A synced record was moved to another record's place.");
         ok.push({ seq: item.seq, key: `${state.t}/${state.i}`, state });
       } catch (error) {
         rejected.push({
@@ -374,7 +389,7 @@ export class Sync extends EventTarget {
       // `f` is stored as canonical JSON text: the plaintext's `f` as is (sync-store.js).
       const f = typeof replica.f === "string" ? replica.f : JSON.stringify(replica.f);
       const plaintext = encoder.encode(`{"f":${f},"i":${JSON.stringify(replica.id)},"t":${JSON.stringify(replica.store)},"v":1}`);
-      const recordId = await cc.recordIdOf(keys.accountId, replica.store, replica.id);
+      const recordId = await keys.recordId(replica.store, replica.id);
       let envelope;
       try {
         envelope = cc.toBase64(await cc.encryptRecord(keys.dek, keys.keyId, keys.accountId, recordId, plaintext));
@@ -405,7 +420,7 @@ export class Sync extends EventTarget {
   setup(options) { return account.setup(this, options); }
   /** @param {Parameters<typeof account.pair>[1]} options */
   pair(options) { return account.pair(this, options); }
-  /** @param {string} passphrase @param {{onStage?: (stage: string) => void}} [options] */
+  /** @param {string} passphrase @param {Parameters<typeof account.unlock>[2]} [options] */
   unlock(passphrase, options) { return account.unlock(this, passphrase, options); }
   /** @param {Parameters<typeof account.changePassphrase>[1]} options */
   changePassphrase(options) { return account.changePassphrase(this, options); }

@@ -104,7 +104,7 @@ export async function mount(root, ctx, params = []) {
     body.replaceChildren(
       h("section", { class: "card sync-kit", "aria-labelledby": "kit-heading" },
         h("h3", { id: "kit-heading" }, "Your recovery kit"),
-        h("p", {}, "Write this down or print it, and keep it somewhere safe. It is the only way back to your synced data if you forget the passphrase. It is shown once."),
+        h("p", {}, "Write this down or print it, and keep it somewhere safe, apart from your devices. It is the only way back to your synced data if you forget the passphrase, and it holds your account's secret key. You can show it again on this device under Sync → Recovery kit."),
         h("p", { class: "sync-code", "data-testid": "recovery-kit" }, result.recoveryKit),
         h("button", { type: "button", class: "button", onclick: () => window.print() }, "Print"),
         h("button", {
@@ -176,6 +176,12 @@ function checkTwice(first, second) {
     second.focus();
     throw new Error("The two passphrases are not the same.");
   }
+  const { verdict, advice } = passphraseStrength(first.value);
+  if (verdict === "weak") {
+    first.setAttribute("aria-invalid", "true");
+    first.focus();
+    throw new Error(`This passphrase is too easy to guess. ${advice}`);
+  }
 }
 
 /** A live strength hint under a passphrase field. @param {HTMLInputElement} input */
@@ -239,11 +245,14 @@ function pairSection(sync, { open, code, server: serverUrl, done }) {
  */
 function unlockSection(sync, status, done) {
   const pass = field("unlock-passphrase", status.state === "passphrase-changed" ? "New passphrase" : "Passphrase", { type: "password", autocomplete: "current-password" });
+  // A device from before the account's secret key needs it once: it is in the pairing code.
+  const code = status.secret_key ? null : field("unlock-code", "Pairing code (if asked)", { autocomplete: "off", autocapitalize: "characters", spellcheck: "false" },
+    "Only if this account now has a secret key: copy the code from Sync → Pair another device on a signed-in device.");
   return h("section", { class: "card sync-section", "aria-labelledby": "unlock-heading" },
     h("h3", { id: "unlock-heading" }, status.state === "passphrase-changed" ? "Passphrase changed on another device" : "Sign in to sync again"),
     h("p", {}, `Changes made on this device are kept${status.waiting ? ` (${status.waiting} waiting)` : ""} and sent once you sign in.`),
-    form("unlock", [pass.element], "Sign in", async (stage) => {
-      await sync.unlock(pass.input.value, { onStage: stage });
+    form("unlock", code ? [pass.element, code.element] : [pass.element], "Sign in", async (stage) => {
+      await sync.unlock(pass.input.value, { onStage: stage, code: code?.input.value ?? "" });
       pass.input.value = "";
       done();
     }),
@@ -279,6 +288,7 @@ async function pairOtherSection(status, backend) {
   return h("details", { class: "card sync-section" },
     h("summary", {}, "Pair another device"),
     h("p", {}, "On the other device, open Followthrough, go to Sync, choose “This device joins sync…”, and enter this code and your passphrase. Or scan the QR code with its camera."),
+    status.secret_key ? h("p", { class: "hint" }, "The code carries your account's secret key, which the server never sees: keep it as private as the passphrase.") : null,
     h("p", { class: "sync-code", "data-testid": "pairing-code" }, code),
     picture ? h("div", { class: "sync-qr" }, picture) : null,
     h("p", { class: "hint" }, "Server: ", h("span", { "data-testid": "pairing-server" }, status.server)),
@@ -328,12 +338,17 @@ function changeSection(sync) {
   const second = field("change-new-again", "New passphrase again", { type: "password", autocomplete: "new-password" });
   const section = h("details", { class: "card sync-section" },
     h("summary", {}, "Change the passphrase"),
-    h("p", { class: "hint" }, "Your other devices will ask for the new one and keep their unsent changes."),
+    h("p", { class: "hint" }, "Your other devices will ask for the new one and keep their unsent changes. A new data key and a new recovery kit come with it: the old kit stops working."),
     form("change", [current.element, first.element, strengthHint(first.input), second.element], "Change passphrase", async (stage) => {
       checkTwice(first.input, second.input);
-      await sync.changePassphrase({ current: current.input.value, next: first.input.value, onStage: stage });
+      const result = await sync.changePassphrase({ current: current.input.value, next: first.input.value, onStage: stage });
       current.input.value = first.input.value = second.input.value = "";
-      section.append(h("p", { class: "sync-done", role: "status" }, "Passphrase changed. Use the new one on your other devices."));
+      section.querySelector(".sync-new-kit")?.remove();
+      section.append(h("div", { class: "sync-new-kit" },
+        h("p", { class: "sync-done", role: "status" }, "Passphrase changed. Use the new one on your other devices. Your new recovery kit replaces the old one: save it now."),
+        h("p", { class: "sync-code", "data-testid": "new-recovery-kit" }, result.recoveryKit),
+        h("button", { type: "button", class: "button", onclick: () => window.print() }, "Print"),
+      ));
     }),
   );
   return section;
