@@ -20,12 +20,15 @@ import sys
 from collections.abc import AsyncIterator, Mapping, Sequence
 
 import anyio
+import anyio.to_thread
 import uvicorn
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
 from server.app import create_app
 from server.errors import error
+from server.push_api import load_vapid
+from server.push_sender import PushSender
 from server.records import StorageError
 from server.run import ConnectionLimits, config, run
 from server.settings import Settings, SettingsError
@@ -40,7 +43,18 @@ def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         try:
-            yield
+            async with anyio.create_task_group() as tasks:
+                sender = None
+                if settings.push_interval > 0:
+                    vapid = await anyio.to_thread.run_sync(
+                        load_vapid, store, settings.vapid_key_file, settings.vapid_subject
+                    )
+                    sender = PushSender(store, vapid, lease=settings.push_lease)
+                    tasks.start_soon(sender.run, settings.push_interval)
+                yield
+                tasks.cancel_scope.cancel()
+            if sender is not None:
+                await sender.aclose()
         finally:
             store.close()
 
@@ -99,6 +113,22 @@ FLAGS: tuple[tuple[str, str, str], ...] = (
         "--rate-limit-storage",
         "RATE_LIMIT_STORAGE",
         "where rate-limit counters live (default async+memory://; async+redis://host:port)",
+    ),
+    (
+        "--vapid-key-file",
+        "VAPID_KEY_FILE",
+        "file holding the Web Push (VAPID) private key, created on first start"
+        " (default: kept in the database)",
+    ),
+    (
+        "--vapid-subject",
+        "VAPID_SUBJECT",
+        "contact the push services see: mailto:you@example.org or https://your.site",
+    ),
+    (
+        "--push-interval",
+        "PUSH_INTERVAL",
+        "seconds between rounds of the Web Push sender (default 5; 0 turns it off)",
     ),
     ("--log-level", "LOG_LEVEL", "debug, info, warning or error (default info)"),
     ("--body-timeout", "BODY_TIMEOUT", "seconds for a request body (default 30)"),
