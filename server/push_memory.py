@@ -17,6 +17,7 @@ class _Message:
     send_at: int
     blob: bytes
     lease_until: int = 0
+    not_before: int = 0
     attempts: int = 0
 
 
@@ -88,7 +89,7 @@ class MemoryPush:
                 (
                     (k, m)
                     for k, m in self._messages.items()
-                    if m.send_at <= now and m.lease_until <= now
+                    if m.send_at <= now and m.lease_until <= now and m.not_before <= now
                 ),
                 key=lambda km: km[1].send_at,
             )[:limit]
@@ -116,7 +117,7 @@ class MemoryPush:
         with self._lock:
             m = self._messages.get(message_id)
             if m is not None:
-                self._messages[message_id] = replace(m, lease_until=at)
+                self._messages[message_id] = replace(m, lease_until=0, not_before=at)
 
     def subscription_gone(self, account_id: bytes, endpoint: str) -> None:
         with self._lock:

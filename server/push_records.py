@@ -82,7 +82,7 @@ class PushStore(Protocol):
         ...
 
     def message_retry(self, message_id: bytes, *, at: int) -> None:
-        """Try again at `at` (the lease becomes the backoff)."""
+        """Give the message back, to be tried again from `at` (a replacement replaces it)."""
         ...
 
     def subscription_gone(self, account_id: bytes, endpoint: str) -> None:

@@ -29,7 +29,8 @@ PUSH_MIGRATION: tuple[str, ...] = (
     """CREATE TABLE push_messages (
         message_id BLOB PRIMARY KEY, account_id BLOB NOT NULL, sub_id BLOB NOT NULL,
         send_at INTEGER NOT NULL, blob BLOB NOT NULL,
-        lease_until INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0)""",
+        lease_until INTEGER NOT NULL DEFAULT 0, not_before INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0)""",
     "CREATE INDEX push_messages_due ON push_messages (send_at)",
     "CREATE INDEX push_messages_account ON push_messages (account_id, sub_id)",
 )
@@ -137,9 +138,10 @@ class PushSql:
     def claim_due(self, *, now: int, lease: int, limit: int) -> list[ClaimedMessage]:
         with self._transaction(write=True) as cur:
             cur.execute(
-                "SELECT message_id FROM push_messages WHERE send_at <= ? AND lease_until <= ?"
+                "SELECT message_id FROM push_messages"
+                " WHERE send_at <= ? AND lease_until <= ? AND not_before <= ?"
                 " ORDER BY send_at LIMIT ?" + self._skip_locked_suffix,
-                (now, now, limit),
+                (now, now, now, limit),
             )
             ids = [bytes(row[0]) for row in cur.all()]
             if not ids:
@@ -181,7 +183,8 @@ class PushSql:
     def message_retry(self, message_id: bytes, *, at: int) -> None:
         with self._transaction(write=True) as cur:
             cur.execute(
-                "UPDATE push_messages SET lease_until = ? WHERE message_id = ?", (at, message_id)
+                "UPDATE push_messages SET lease_until = 0, not_before = ? WHERE message_id = ?",
+                (at, message_id),
             )
 
     def subscription_gone(self, account_id: bytes, endpoint: str) -> None:

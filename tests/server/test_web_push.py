@@ -261,3 +261,33 @@ def test_the_servers_own_p256_agrees_with_the_cryptography_library() -> None:
             b"header.claims",
             ec.ECDSA(hashes.SHA256()),
         )
+
+
+async def test_a_message_waiting_to_be_tried_again_is_replaced_by_a_new_upload(
+    signed_in: tuple[httpx.AsyncClient, dict[str, str]],
+    store: ChangeStore,
+    push_service: fakepush.FakePushService,
+) -> None:
+    http, auth = signed_in
+    phone = push_service.subscribe("phone")
+    await http.post("/v1/push/subscription", headers=auth, json={"endpoint": phone.endpoint})
+    await http.put(
+        "/v1/push/messages", headers=auth, json={"messages": [morning(phone, NOW_S, "old")]}
+    )
+    push_service.status["phone"] = 503
+    clock = FakeClock()
+    push_service.clock = lambda: clock().timestamp()
+    sender = PushSender(
+        store, load_vapid(store, "", "mailto:ops@example.org"), clock=lambda: clock().timestamp()
+    )
+    assert await sender.run_once() == 1
+
+    await http.put(
+        "/v1/push/messages", headers=auth, json={"messages": [morning(phone, NOW_S, "new")]}
+    )
+    push_service.status["phone"] = 201
+    clock.advance(seconds=3600)
+    assert await sender.run_once() == 1
+    await sender.aclose()
+
+    assert push_service.payloads() == [{"title": "new", "send_at": NOW_S}]
