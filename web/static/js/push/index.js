@@ -8,11 +8,11 @@
  * the server's pending messages: the server holds only endpoints, ciphertext and send times.
  *
  * For Settings: `pushSupport()`, `enablePush(ctx)` (call it from the user's tap: Safari asks for
- * permission only then), `disablePush(ctx)`, `resealMornings(ctx)`.
+ * permission only then), `disablePush(ctx)`, `resealMornings(ctx)`, `pushDevices(ctx)`.
  */
 import { toBase64 } from "../crypto.js";
 import { localDate } from "../dom.js";
-import { get } from "../store.js";
+import * as store from "../store.js";
 import { startSync } from "../sync/index.js";
 import { fromBase64Url, seal, toBase64Url } from "./ece.js";
 
@@ -53,7 +53,10 @@ export async function pushSupport() {
 
 /** This device's id: the one reminders name quiet devices by, else one kept here. @param {PushCtx} ctx */
 async function deviceId(ctx) {
-  const known = await ctx.backend?.deviceId?.().catch(() => null);
+  // store.js `deviceId` (meta `device`, never synced) comes with the reminders; the same id in
+  // every context, with or without a Backend.
+  const shared = /** @type {{deviceId?: () => Promise<string>}} */ (/** @type {unknown} */ (store)).deviceId;
+  const known = await (shared ? shared() : ctx.backend?.deviceId?.())?.catch(() => null);
   if (known) return known;
   let id = localStorage.getItem(LOCAL_DEVICE_KEY);
   if (!id) {
@@ -82,7 +85,7 @@ async function ask(ctx, op, args) {
 
 /** @param {PushCtx} ctx @returns {Promise<PushDevice[]>} */
 async function devices(ctx) {
-  const record = await get("meta", "push_devices").catch(() => null);
+  const record = await store.get("meta", "push_devices").catch(() => null);
   const answer = await ask(ctx, "push_devices", { record: record ?? null });
   return answer.ok ? answer.devices : [];
 }
@@ -93,7 +96,7 @@ async function devices(ctx) {
  * @param {PushCtx} ctx @param {PushSubscription | null} subscription
  */
 async function listThisDevice(ctx, subscription) {
-  const record = await get("meta", "push_devices").catch(() => null);
+  const record = await store.get("meta", "push_devices").catch(() => null);
   const entry = subscription && {
     endpoint: subscription.endpoint,
     p256dh: toBase64Url(/** @type {ArrayBuffer} */ (subscription.getKey("p256dh"))),
@@ -238,5 +241,38 @@ export async function resealMornings(ctx) {
   }
   const answer = await sync.request(found.server, "PUT", "push/messages", { token: found.token, body: { messages } });
   last = { fingerprint, at: now.getTime() };
-  return { sealed: messages.length, stored: answer.stored, unknown: answer.unknown ?? [] };
+  const unknown = answer.unknown ?? [];
+  await keepThisDeviceListed(ctx, found, listed, unknown).catch(() => {});
+  return { sealed: messages.length, stored: answer.stored, unknown };
+}
+
+/**
+ * This device's subscription as the browser has it now: when the browser replaced it, or the
+ * server dropped it (the push service said it is gone), register the current one and list it
+ * again; with no subscription left, unlist this device.
+ * @param {PushCtx} ctx @param {{server: string, token: string}} found @param {PushDevice[]} listed
+ * @param {string[]} unknown endpoints the server does not know
+ */
+async function keepThisDeviceListed(ctx, found, listed, unknown) {
+  if (typeof navigator === "undefined" || !("serviceWorker" in navigator)) return;
+  const id = await deviceId(ctx);
+  const mine = listed.find((d) => d.device === id);
+  if (!mine) return;
+  const reg = await navigator.serviceWorker.getRegistration();
+  const subscription = await reg?.pushManager.getSubscription();
+  if (subscription && subscription.endpoint === mine.endpoint && !unknown.includes(mine.endpoint)) return;
+  if (subscription) {
+    await syncOf(ctx).request(found.server, "POST", "push/subscription", { token: found.token, body: { endpoint: subscription.endpoint } });
+  }
+  await listThisDevice(ctx, subscription ?? null);
+  last = { fingerprint: "", at: 0 };
+}
+
+/**
+ * The devices listed for push, for Settings ("which devices notify").
+ * @param {PushCtx} ctx @returns {Promise<Array<PushDevice & {here: boolean}>>}
+ */
+export async function pushDevices(ctx) {
+  const id = await deviceId(ctx);
+  return (await devices(ctx)).map((d) => ({ ...d, here: d.device === id }));
 }
