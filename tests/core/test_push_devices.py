@@ -9,6 +9,9 @@ from typing import Any
 
 from followup import sync
 from followup.api import call
+from followup.sync import Replica, encode_replica, merge_request
+
+from .sync_builders import NODE_A, NODE_B, NOW, T0, clock
 
 P256DH = base64.urlsafe_b64encode(b"\x04" + bytes(64)).rstrip(b"=").decode()
 AUTH = base64.urlsafe_b64encode(bytes(16)).rstrip(b"=").decode()
@@ -81,3 +84,34 @@ def test_entries_that_cannot_be_used_are_left_out_of_the_list() -> None:
     record = {"id": "push_devices", "good": subscription(), "broken": {"endpoint": 3}, "gone": None}
 
     assert [d["device"] for d in api("push_devices", record=record)["devices"]] == ["good"]
+
+
+def test_two_devices_subscribing_at_once_both_stay_after_sync() -> None:
+    mine = Replica("meta", "push_devices", {"phone": (subscription(1), str(clock(NODE_A, T0)))})
+    theirs = Replica(
+        "meta", "push_devices", {"laptop": (subscription(2), str(clock(NODE_B, T0 + 5)))}
+    )
+
+    result = merge_request(
+        {
+            "op": "merge",
+            "now": NOW,
+            "node": NODE_A,
+            "clock": "",
+            "records": [
+                {
+                    "key": "meta/push_devices",
+                    "local": encode_replica(mine),
+                    "pending": {},
+                    "remote": [encode_replica(theirs)],
+                }
+            ],
+        }
+    )
+
+    stored = result.answer["put"]["meta"][0]
+    assert stored == {"id": "push_devices", "phone": subscription(1), "laptop": subscription(2)}
+    assert [d["device"] for d in api("push_devices", record=stored)["devices"]] == [
+        "laptop",
+        "phone",
+    ]
