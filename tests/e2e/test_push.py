@@ -88,7 +88,7 @@ def push_app(dist_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         yield {"url": url, "data": data}
 
 
-def until(page: Page, check: Callable[[], Any], timeout: float = 30.0) -> Any:
+def until(page: Page, check: Callable[[], Any], timeout: float = 60.0) -> Any:
     deadline = time.monotonic() + timeout
     while True:
         value = check()
@@ -120,7 +120,7 @@ def signed_in(context: BrowserContext, url: str) -> Page:
     return page
 
 
-def deliver(page: Page, cdp: CDPSession, url: str, data: str) -> None:
+def deliver(page: Page, cdp: CDPSession, url: str, data: str) -> str:
     """What the browser does with a push message it decrypted: the worker's `push` event."""
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
     found: list[dict[str, Any]] = []
@@ -137,6 +137,7 @@ def deliver(page: Page, cdp: CDPSession, url: str, data: str) -> None:
         "ServiceWorker.deliverPushMessage",
         {"origin": origin, "registrationId": registration, "data": data},
     )
+    return str(registration)
 
 
 def test_a_morning_sealed_in_the_browser_is_sent_opened_and_shown_and_the_server_reads_none(
@@ -172,11 +173,21 @@ def test_a_morning_sealed_in_the_browser_is_sent_opened_and_shown_and_the_server
     assert delivery.headers["content-encoding"] == "aes128gcm"
 
     cdp = context.new_cdp_session(page)
-    deliver(page, cdp, url, delivery.payload.decode())
+    registration = deliver(page, cdp, url, delivery.payload.decode())
     shown = until(page, lambda: page.evaluate(NOTIFICATIONS))
     assert shown[0]["title"] == payload["notification"]["title"]
     assert shown[0]["body"] == payload["notification"]["body"]
     assert shown[0]["data"]["url"] == payload["notification"]["navigate"]
+    # A push it cannot read still shows something (Safari drops a subscription whose pushes
+    # show nothing), and says where to look.
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": url.rstrip("/"), "registrationId": registration, "data": "not a payload"},
+    )
+    fallback = until(
+        page, lambda: [n for n in page.evaluate(NOTIFICATIONS) if n["title"] == "Followthrough"]
+    )
+    assert fallback[0]["data"]["url"] == "./"
 
     data: Path = push_app["data"]
     stored = b"".join(p.read_bytes() for p in sorted(data.glob("sync.sqlite3*")))
