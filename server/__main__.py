@@ -12,6 +12,7 @@ PostgreSQL for that (FOLLOWTHROUGH_DATABASE_URL=postgresql://…, and a shared p
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import copy
 import logging
@@ -20,41 +21,65 @@ import sys
 from collections.abc import AsyncIterator, Mapping, Sequence
 
 import anyio
+import anyio.to_thread
 import uvicorn
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
 from server.app import create_app
 from server.errors import error
-from server.records import StorageError
+from server.push_api import load_vapid
+from server.push_sender import PushSender
+from server.records import ChangeStore, StorageError
 from server.run import ConnectionLimits, config, run
 from server.settings import Settings, SettingsError
 from server.storage import open_store
 
 
 def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
-    """The app over the store the environment names; the store closes with the app."""
+    """The app over the store the environment names, with the Web Push sender running beside
+    it; the store closes with the app."""
     settings = Settings.from_environ(os.environ if environ is None else environ)
     store = open_store(settings.database_url)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         try:
-            yield
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(run_sender, store, settings)
+                yield
+                tasks.cancel_scope.cancel()
         finally:
             store.close()
 
     return create_app(store, settings, lifespan=lifespan)
 
 
+async def run_sender(store: ChangeStore, settings: Settings) -> None:
+    """The Web Push sender's rounds, for as long as the server runs (none with interval 0)."""
+    if settings.push_interval <= 0:
+        return
+    vapid = await anyio.to_thread.run_sync(
+        load_vapid, store, settings.vapid_key_file, settings.vapid_subject
+    )
+    sender = PushSender(store, vapid, lease=settings.push_lease)
+    try:
+        await sender.run(settings.push_interval)
+    finally:
+        with anyio.CancelScope(shield=True):
+            await sender.aclose()
+
+
 class LazyApp:
     """The API for mounting next to the app (`python build.py serve`): the store is opened on
-    the first request under /v1/, so merely building the app's routes touches no database."""
+    the first request under /v1/, so merely building the app's routes touches no database. The
+    Web Push sender starts then too, as a task of the serving event loop."""
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self._environ = environ
         self._app: Starlette | None = None
         self._lock = anyio.Lock()
+        self._sender: asyncio.Task[None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -67,7 +92,14 @@ class LazyApp:
         if self._app is None:
             async with self._lock:
                 if self._app is None:
-                    self._app = app_from_environ(self._environ)
+                    settings = Settings.from_environ(
+                        os.environ if self._environ is None else self._environ
+                    )
+                    store = open_store(settings.database_url)
+                    self._app = create_app(store, settings)
+                    self._sender = asyncio.get_running_loop().create_task(
+                        run_sender(store, settings)
+                    )
         await self._app(scope, receive, send)
 
 
@@ -99,6 +131,22 @@ FLAGS: tuple[tuple[str, str, str], ...] = (
         "--rate-limit-storage",
         "RATE_LIMIT_STORAGE",
         "where rate-limit counters live (default async+memory://; async+redis://host:port)",
+    ),
+    (
+        "--vapid-key-file",
+        "VAPID_KEY_FILE",
+        "file holding the Web Push (VAPID) private key, created on first start"
+        " (default: kept in the database)",
+    ),
+    (
+        "--vapid-subject",
+        "VAPID_SUBJECT",
+        "contact the push services see: mailto:you@example.org or https://your.site",
+    ),
+    (
+        "--push-interval",
+        "PUSH_INTERVAL",
+        "seconds between rounds of the Web Push sender (default 5; 0 turns it off)",
     ),
     ("--log-level", "LOG_LEVEL", "debug, info, warning or error (default info)"),
     ("--body-timeout", "BODY_TIMEOUT", "seconds for a request body (default 30)"),

@@ -24,6 +24,7 @@ from server.accounts import AccountEndpoints
 from server.credentials import verifier
 from server.errors import client_gone, http_error, internal_error, storage_error
 from server.middleware import AccessLog, BodyLimit, SecurityHeaders
+from server.push_api import PushEndpoints
 from server.records import ChangeStore, StorageError
 from server.settings import Settings
 from server.sync import SyncEndpoints
@@ -37,7 +38,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class _Api(AccountEndpoints, SyncEndpoints):
+class _Api(AccountEndpoints, SyncEndpoints, PushEndpoints):
     async def health(self, request: Request) -> Response:
         await self.read(self.store.ping)
         return JSONResponse({"ok": True, "protocol": PROTOCOL})
@@ -56,6 +57,10 @@ def routes(api: _Api) -> list[BaseRoute]:
         Route("/v1/passphrase", api.passphrase, methods=["POST"]),
         Route("/v1/push", api.push, methods=["POST"]),
         Route("/v1/pull", api.pull, methods=["GET"]),
+        Route("/v1/push/key", api.push_key, methods=["GET"]),
+        Route("/v1/push/subscription", api.add_subscription, methods=["POST"]),
+        Route("/v1/push/subscription", api.drop_subscription, methods=["DELETE"]),
+        Route("/v1/push/messages", api.replace_messages, methods=["PUT"]),
     ]
 
 
@@ -73,7 +78,7 @@ def create_app(
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
-                allow_methods=["GET", "POST", "DELETE"],
+                allow_methods=["GET", "POST", "PUT", "DELETE"],
                 allow_headers=["Authorization", "Content-Type"],
                 expose_headers=["Retry-After", "Date"],
                 max_age=600,

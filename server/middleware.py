@@ -43,7 +43,7 @@ class BodyLimit:
         path: str = scope["path"]
         limit = (
             self.limits.push_body_bytes
-            if path.endswith("/v1/push")
+            if path.endswith(("/v1/push", "/v1/push/messages"))
             else self.limits.other_body_bytes
         )
         declared = _content_length(scope)

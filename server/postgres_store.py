@@ -19,6 +19,7 @@ class PostgresStore(SqlStore):
     assigned; a global sequence would not (sequences commit out of order, SYNC-DESIGN §4)."""
 
     _lock_suffix = " FOR UPDATE"
+    _skip_locked_suffix = " FOR UPDATE SKIP LOCKED"
     fast_reads = False
 
     def __init__(self, url: str, *, max_connections: int = 10) -> None:

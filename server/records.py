@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from server.push_records import PushStore
+
 # --- Values -------------------------------------------------------------------------------------
 
 
@@ -117,7 +119,7 @@ class CursorAheadError(Exception):
     """A pull cursor is beyond the account's last seq."""
 
 
-class ChangeStore(Protocol):
+class ChangeStore(PushStore, Protocol):
     # True when reads are local and take microseconds (SQLite, memory): the app then runs them
     # on the event loop instead of paying a worker-thread hop for each.
     fast_reads: bool

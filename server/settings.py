@@ -17,6 +17,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
 DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_DATA_DIR / 'sync.sqlite3'}"
 DEFAULT_RATE_LIMIT_STORAGE = "async+memory://"
+DEFAULT_VAPID_SUBJECT = "mailto:webpush@followthrough.invalid"
 
 
 class SettingsError(Exception):
@@ -45,6 +46,12 @@ class Limits:
     sessions_per_account: int = 10
     session_days: int = 90
     batch_days: int = 30
+    # Web Push (server/push_api.py): subscriptions and sealed messages kept per account, the
+    # largest message (RFC 8030's 4096 bytes), and how often the messages may be replaced.
+    push_subscriptions_per_account: int = 10
+    push_messages_per_account: int = 200
+    push_message_bytes: int = 4096
+    push_uploads_per_account: str = "30/minute"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +72,12 @@ class Settings:
     header_timeout: float = 10.0  # seconds for them to arrive, from connect or the last answer
     keep_alive_timeout: int = 5  # seconds an idle connection is kept after an answer
     max_connections: int = 1000  # open at once, per process
+    # Web Push: the VAPID key's file (empty: kept in the database), the contact the push
+    # services see in each signature, and the sender's rhythm (seconds).
+    vapid_key_file: str = ""
+    vapid_subject: str = DEFAULT_VAPID_SUBJECT
+    push_interval: float = 5.0
+    push_lease: int = 60
     limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
@@ -97,6 +110,10 @@ class Settings:
             header_timeout=config("HEADER_TIMEOUT", cast=float, default=10.0),
             keep_alive_timeout=config("KEEP_ALIVE_TIMEOUT", cast=int, default=5),
             max_connections=config("MAX_CONNECTIONS", cast=int, default=1000),
+            vapid_key_file=config("VAPID_KEY_FILE", default=""),
+            vapid_subject=config("VAPID_SUBJECT", default=DEFAULT_VAPID_SUBJECT),
+            push_interval=config("PUSH_INTERVAL", cast=float, default=5.0),
+            push_lease=config("PUSH_LEASE", cast=int, default=60),
             limits=_limits(config),
         )
 

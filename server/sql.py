@@ -8,6 +8,7 @@ import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from server.push_sql import PUSH_MIGRATION, PushSql
 from server.records import (
     Account,
     BasedOnFutureError,
@@ -60,6 +61,7 @@ SQLITE_MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX sessions_account ON sessions (account_id, created)",
         "CREATE INDEX sessions_expiry ON sessions (expires_day)",
     ),
+    PUSH_MIGRATION,
 )
 POSTGRES_MIGRATIONS: tuple[tuple[str, ...], ...] = tuple(
     tuple(
@@ -80,7 +82,7 @@ class Cursor(Protocol):
     def rowcount(self) -> int: ...
 
 
-class SqlStore:
+class SqlStore(PushSql):
     """The store's logic in SQL. Subclasses provide transactions and the account lock."""
 
     _lock_suffix = ""  # PostgreSQL: " FOR UPDATE"

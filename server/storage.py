@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from server.postgres_store import PostgresStore
+from server.push_memory import MemoryPush
 from server.records import (
     Account,
     BasedOnFutureError,
@@ -46,12 +47,13 @@ class _FakeAccount:
     bytes_used: int = 0
 
 
-class MemoryStore:
+class MemoryStore(MemoryPush):
     """The whole store in dicts, behind one lock. For unit tests; not durable."""
 
     fast_reads = True
 
     def __init__(self) -> None:
+        super().__init__()
         self._lock = threading.Lock()
         self._accounts: dict[bytes, _FakeAccount] = {}
         self._sessions: dict[bytes, tuple[bytes, int, str, int]] = {}  # hash -> acct, epoch, day, n

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from server.app import routes as api_routes
+from server.sqlite_store import SqliteStore
 from server.storage import MemoryStore
 from tests.server import refclient
 from tests.server.builders import (
@@ -31,7 +32,9 @@ pytestmark = pytest.mark.anyio
 # --- Another account's data (F7) ------------------------------------------------------------------
 
 
-async def test_no_endpoint_lets_one_account_reach_anothers_data(http: httpx.AsyncClient) -> None:
+async def test_no_endpoint_lets_one_account_reach_anothers_data(
+    http: httpx.AsyncClient, sqlite: SqliteStore
+) -> None:
     """F7: account A's token against account B's ids, on every route the app has."""
     alice = await account_a(http)
     bob = device(http, "b")
@@ -104,6 +107,39 @@ async def test_no_endpoint_lets_one_account_reach_anothers_data(http: httpx.Asyn
     revoke = await call(
         "POST", "/v1/sessions/revoke-others", headers=a, json={"account_id": ACCOUNT_B.hex()}
     )
+    # Web Push: B's subscription and sealed message stay B's whatever A sends.
+    bob_endpoint = "https://push.example/bob"
+    bob_message = {"endpoint": bob_endpoint, "send_at": "2026-11-24T08:30:00Z", "blob": b64(b"x")}
+    b = bearer(bob.token)
+    await http.post("/v1/push/subscription", headers=b, json={"endpoint": bob_endpoint})
+    await http.put("/v1/push/messages", headers=b, json={"messages": [bob_message]})
+    key = await call("GET", "/v1/push/key", headers=a)
+    drop = await call(
+        "DELETE",
+        "/v1/push/subscription",
+        headers=a,
+        json={"endpoint": bob_endpoint, "account_id": ACCOUNT_B.hex()},
+    )
+    replaced = await call(
+        "PUT",
+        "/v1/push/messages",
+        headers=a,
+        json={"messages": [], "account_id": ACCOUNT_B.hex()},
+    )
+    added = await call(
+        "POST",
+        "/v1/push/subscription",
+        headers=a,
+        json={"endpoint": "https://push.example/alice", "account_id": ACCOUNT_B.hex()},
+    )
+    assert key.status_code == 200
+    assert drop.json() == {"dropped": False}
+    assert replaced.json() == {"stored": 0, "unknown": []}
+    assert added.status_code == 200
+    assert sqlite.subscriptions(ACCOUNT_B) == [bob_endpoint]
+    assert sqlite.subscriptions(ACCOUNT_A) == ["https://push.example/alice"]
+    due = sqlite.claim_due(now=2**40, lease=60, limit=10)
+    assert [(m.account_id, m.endpoint, m.blob) for m in due] == [(ACCOUNT_B, bob_endpoint, b"x")]
     sign_out = await call("DELETE", "/v1/session", headers=a, json={"account_id": ACCOUNT_B.hex()})
 
     assert health.status_code == 200

@@ -37,6 +37,7 @@ from .model import PersonId, Profile, RoundRecord
 from .owed import OWED_OPS, encode_followup
 from .people import PEOPLE_OPS, initials
 from .pipeline import PIPELINE_OPS
+from .push_devices import PUSH_OPS
 from .rounds import decode_rounds, encode_round
 from .settings import Rule, Settings, encode_settings
 from .settings_ops import SETTINGS_OPS
@@ -294,6 +295,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     **PIPELINE_OPS,  # the Pipeline board (pipeline.py)
     **OWED_OPS,  # drafts, send links, a person, the gratitude round (owed.py)
     **CAPTURE_OPS,  # Capture's pickers (capture.py)
+    **PUSH_OPS,  # devices that get the digest by Web Push (push_devices.py)
 }
 
 

@@ -36,7 +36,7 @@ KEY_OF: Mapping[str, str] = {
     "decisions": "key",
     "meta": "id",
 }
-SYNCED_META = frozenset({"settings", "profile"})
+SYNCED_META = frozenset({"settings", "profile", "push_devices"})
 # Free text where two devices' concurrent versions are both kept rather than one dropped.
 NOTE_FIELDS: Mapping[str, frozenset[str]] = {
     "people": frozenset({"notes"}),

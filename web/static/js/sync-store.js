@@ -28,7 +28,7 @@ export const SYNC_KEY_OF = {
   people: "id", events: "id", introductions: "id", interactions: "id", opportunities: "id",
   decisions: "key", meta: "id",
 };
-const SYNCED_META = new Set(["settings", "profile"]);
+const SYNCED_META = new Set(["settings", "profile", "push_devices"]);
 
 /**
  * Whether a record of this store and key travels between devices.

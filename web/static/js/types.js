@@ -448,4 +448,11 @@
  * @typedef {{key: string, seq: number, error: string, message: string, retry: boolean}} SyncReject
  */
 
+// --- Web Push: what push/ seals from the schedule ------------------------------------------------
+
+/**
+ * The part of one morning of op `schedule` (docs/engine-api.md) that push/ seals into a message.
+ * @typedef {{at: string, title: string, body: string, url: string, tag: string, count: number}} DigestMorningForPush
+ */
+
 export {};

@@ -193,6 +193,8 @@ export class Sync extends EventTarget {
         this.error = null;
         this.backoffMs = 0;
         await this.store("updateMeta", "status", { last_synced_at: new Date().toISOString(), error: null });
+        // Web Push (push/index.js): re-seal the coming mornings for every device, in the background.
+        import("../push/index.js").then((push) => push.resealMornings({ engine: this.engine, sync: this })).catch(() => {});
         const timings = Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(v)]));
         return { pulled, pushed, ms: performance.now() - started, reason, timings };
       } catch (error) {
