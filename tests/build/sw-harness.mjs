@@ -60,6 +60,7 @@ function makeWorld(active) {
   const handlers = {};
   const context = {
     URL,
+    importScripts: () => {}, // the reminders script is tested in a browser (tests/e2e/test_reminders.py)
     console,
     Request: FakeRequest,
     Response: FakeResponse,
