@@ -6,7 +6,8 @@
  *
  * - `periodicsync` ("followthrough-digest"): shows today's entry of the schedule the engine
  *   worker keeps in IndexedDB (meta `schedule`, written after every change), once its time has
- *   passed, once a day (meta `digest-shown`), and never when nothing is due. No Python runs:
+ *   passed, once a day (meta `digest-shown`, which also keeps when it last looked), and never
+ *   when nothing is due. No Python runs:
  *   the words are the engine's. The app badge shows the same count at the same moment.
  * - `notificationclick`: the body (or "Open draft") opens the app, or focuses it, on the first
  *   item's draft. "Done" and "Snooze to tomorrow" act on that first item without opening a
@@ -133,21 +134,23 @@
     if (!db) return;
     try {
       const today = localDate(now);
-      const found = await inTransaction(db, ["meta"], "readwrite", async (tx) => {
+      const [schedule, shown] = await inTransaction(db, ["meta"], "readonly", (tx) => {
         const meta = tx.objectStore("meta");
-        const [schedule, shown] = await Promise.all([read(meta, "schedule"), read(meta, SHOWN_ID)]);
-        if (!schedule?.notifies) return null;
-        const entry = /** @type {Schedule} */ (schedule).mornings.find((m) => m.date === today) ?? null;
-        if (entry && Date.parse(entry.at) > now.getTime()) return null; // later this morning
-        /** @type {string[]} */
-        const dates = Array.isArray(shown?.dates) ? shown.dates : [];
-        if (dates.includes(today)) return null;
-        meta.put({ id: SHOWN_ID, dates: [...dates, today].slice(-KEEP_SHOWN) });
-        return { entry };
+        return Promise.all([read(meta, "schedule"), read(meta, SHOWN_ID)]);
       });
-      if (!found) return;
-      await setBadge(found.entry?.count ?? 0);
-      if (found.entry) await show(found.entry);
+      /** @type {string[]} */
+      const dates = Array.isArray(shown?.dates) ? shown.dates : [];
+      /** @type {Morning | null} */
+      const entry = schedule?.notifies ? schedule.mornings.find((/** @type {Morning} */ m) => m.date === today) ?? null : null;
+      const due = entry !== null && Date.parse(entry.at) <= now.getTime() && !dates.includes(today);
+      if (schedule?.notifies && (due || entry === null)) {
+        await setBadge(due ? /** @type {Morning} */ (entry).count : 0);
+        if (due) await show(/** @type {Morning} */ (entry));
+      }
+      // Written once it is shown: only a digest shown is remembered (something due later
+      // today is still told today), and when the worker last looked.
+      const record = { id: SHOWN_ID, dates: due ? [...dates, today].slice(-KEEP_SHOWN) : dates, checked_at: now.toISOString() };
+      await inTransaction(db, ["meta"], "readwrite", (tx) => { tx.objectStore("meta").put(record); });
     } finally {
       db.close();
     }
