@@ -14,7 +14,14 @@ from urllib.parse import urlsplit
 from playwright.sync_api import BrowserContext, CDPSession, Page, expect
 
 from .builders import interaction, introduction, person
-from .conftest import Launch, idb, put_records, wait_engine_ready, wait_offline_ready
+from .conftest import (
+    Launch,
+    axe_violations,
+    idb,
+    put_records,
+    wait_engine_ready,
+    wait_offline_ready,
+)
 
 TAG = "followthrough-digest"
 
@@ -101,7 +108,7 @@ def schedule_where(page: Page, check: Callable[[dict[str, Any]], bool]) -> dict[
 
 
 def test_the_morning_digest_is_shown_from_indexeddb_and_its_actions_reach_today(
-    launch: Launch, app_url: str
+    launch: Launch, app_url: str, axe_source: str
 ) -> None:
     context = launch()
     page, cdp = installed(context, app_url)
@@ -195,3 +202,26 @@ def test_the_morning_digest_is_shown_from_indexeddb_and_its_actions_reach_today(
     )
     badge = cdp.send("PWA.getOsAppState", {"manifestId": cdp.send("Page.getAppId")["appId"]})
     assert badge["badgeCount"] == 1
+
+    # Tapping it opens the app on the first item's draft.
+    worker.evaluate(
+        """async () => {
+            const [notification] = await self.registration.getNotifications();
+            self.dispatchEvent(new NotificationEvent('notificationclick', { notification, action: '' }));
+        }"""
+    )
+    expect(page.locator("#draft-dialog")).to_be_visible()
+    expect(page.locator("#draft-dialog")).to_contain_text("Sam Okafor")
+    page.keyboard.press("Escape")
+
+    # Settings: this device is registered; keeping it quiet turns the digest off here.
+    page.goto(app_url + "#settings/reminders")
+    section = page.locator("#settings-reminders")
+    expect(section).to_contain_text("This device shows the digest each morning")
+    expect(section.get_by_label("Send me a morning digest")).to_be_checked()
+    assert axe_violations(page, axe_source) == []
+    section.get_by_label("Show it on this device").uncheck()
+    section.get_by_role("button", name="Save reminders").click()
+    schedule_where(page, lambda s: s["notifies"] is False and s["mornings"] == [])
+    tags = "async () => (await navigator.serviceWorker.ready).periodicSync.getTags()"
+    until(page, lambda: page.evaluate(tags) == [])
