@@ -53,7 +53,7 @@ export class RemindersSection {
     const here = !this.quiet.includes(this.device);
     const others = this.quiet.filter((d) => d !== this.device).length;
     const form = /** @type {HTMLFormElement} */ (h("form", { class: "form", novalidate: true, "aria-labelledby": "settings-reminders-heading" },
-      h("p", { class: "subtle", text: "One notification in the morning, naming whom you owe a follow-up and why; tap it to open the draft. Quiet when nothing is due: never a “nothing to do”." }),
+      h("p", { class: "subtle", text: "Quiet when nothing is due: never a “nothing to do”." }),
       h("div", { class: "switch-row" },
         h("input", { type: "checkbox", id: "reminders-enabled", name: "reminders.enabled", checked: r.enabled }),
         h("label", { for: "reminders-enabled", text: "Send me a morning digest" })),
@@ -79,6 +79,7 @@ export class RemindersSection {
     this.form = form;
     const push = h("div", { class: "reminders-push", id: "reminders-push", hidden: true });
     const element = h("div", { class: "reminders" },
+      h("p", { class: "subtle", text: "One notification in the morning, naming whom you owe a follow-up and why; tap it to open the draft." }),
       this.status,
       form,
       this.ask,
