@@ -36,6 +36,9 @@ MAX_OFFSET = 14 * 60
 TAG = "followthrough-digest"
 # The body names this many follow-ups, then says how many more.
 TOP = 2
+# A morning lists at most this many items (the service worker's notification actions go through
+# them in order); `count` is always the whole count. Keeps the stored schedule small.
+MAX_ITEMS = 20
 # The words a digest is made of, for whoever rebuilds one after acting on an item (the service
 # worker drops the items the user settled from the notification and joins the rest).
 WORDS: Mapping[str, Any] = {
@@ -78,11 +81,11 @@ def mornings(
 
 
 def due_at(state: State, m: Morning, now: datetime) -> tuple[int, list[FollowUp]]:
-    """How many follow-ups Today counts as overdue or due at that morning, and those it lists.
+    """How many follow-ups Today counts as overdue or due at that morning, and the first of them.
     A morning whose time has passed (today's, shown late) is computed at `now`."""
     result = agenda(state, max(m.at, now), m.day)
     count = result.counts.overdue + result.counts.due
-    return count, list(result.followups[:count])
+    return count, list(result.followups[: min(count, MAX_ITEMS)])
 
 
 def digest(state: State, m: Morning, now: datetime) -> dict[str, Any] | None:
