@@ -153,19 +153,28 @@ def test_the_morning_digest_is_shown_from_indexeddb_and_its_actions_reach_today(
     assert shown["data"]["url"] == "./#/today/reach-out%3Ai1"
     assert shown["tag"] == TAG
     assert shown["actions"] == ["Done", "Snooze to tomorrow"]  # Chromium allows two
-    badge = cdp.send("PWA.getOsAppState", {"manifestId": cdp.send("Page.getAppId")["appId"]})
-    assert badge["badgeCount"] == 2
+    app_id = cdp.send("Page.getAppId")["appId"]
+    assert cdp.send("PWA.getOsAppState", {"manifestId": app_id})["badgeCount"] == 2
+
+    # Tapping it opens the app on the first item's draft. (There is no CDP command to click a
+    # notification: the worker gets the notificationclick event Chromium would send, with the
+    # real notification.)
+    worker = until(page, lambda: next(iter(context.service_workers), None))
+    click = """async (action) => {
+        const [notification] = await self.registration.getNotifications();
+        self.dispatchEvent(new NotificationEvent('notificationclick', { notification, action }));
+    }"""
+    worker.evaluate(click, "")
+    expect(page.locator("#draft-dialog")).to_be_visible()
+    expect(page.locator("#draft-dialog")).to_contain_text("Wei Chen")
+    page.keyboard.press("Escape")
+    assert page.evaluate(NOTIFICATIONS) == []
 
     # Told once a day: another periodic sync the same morning shows nothing new.
-    page.evaluate(
-        "async () => (await (await navigator.serviceWorker.ready).getNotifications()).forEach((n) => n.close())"
-    )
     periodic_sync(page, cdp, app_url, registration)
     assert page.evaluate(NOTIFICATIONS) == []
 
-    # "Done" on the notification (there is no CDP command to click an action: the worker gets
-    # the notificationclick event Chromium would send, with the real notification).
-    # Forget that it was told (as on the next morning), to be told again.
+    # "Done" on the notification. Forget that it was told (as on the next morning) first.
     page.evaluate(
         """async () => {
             const db = await (await import('./static/js/store.js')).database();
@@ -177,13 +186,7 @@ def test_the_morning_digest_is_shown_from_indexeddb_and_its_actions_reach_today(
         }"""
     )
     periodic_sync(page, cdp, app_url, registration)
-    worker = until(page, lambda: next(iter(context.service_workers), None))
-    worker.evaluate(
-        """async () => {
-            const [notification] = await self.registration.getNotifications();
-            self.dispatchEvent(new NotificationEvent('notificationclick', { notification, action: 'done' }));
-        }"""
-    )
+    worker.evaluate(click, "done")
     until(page, lambda: any(d["key"] == "reach-out:i1" for d in idb(page, "decisions")))
     (decision,) = [d for d in idb(page, "decisions") if d["key"] == "reach-out:i1"]
     assert decision["status"] == "done"
@@ -200,19 +203,17 @@ def test_the_morning_digest_is_shown_from_indexeddb_and_its_actions_reach_today(
         again["mornings"][0]["title"],
         again["mornings"][0]["body"],
     )
-    badge = cdp.send("PWA.getOsAppState", {"manifestId": cdp.send("Page.getAppId")["appId"]})
-    assert badge["badgeCount"] == 1
+    assert cdp.send("PWA.getOsAppState", {"manifestId": app_id})["badgeCount"] == 1
 
-    # Tapping it opens the app on the first item's draft.
-    worker.evaluate(
-        """async () => {
-            const [notification] = await self.registration.getNotifications();
-            self.dispatchEvent(new NotificationEvent('notificationclick', { notification, action: '' }));
-        }"""
-    )
-    expect(page.locator("#draft-dialog")).to_be_visible()
-    expect(page.locator("#draft-dialog")).to_contain_text("Sam Okafor")
-    page.keyboard.press("Escape")
+    # "Snooze to tomorrow" on what is left: back at the next morning's digest, nothing left now.
+    worker.evaluate(click, "snooze")
+    until(page, lambda: any(d["key"] == "thank-you:m1:sam" for d in idb(page, "decisions")))
+    (snoozed,) = [d for d in idb(page, "decisions") if d["key"] == "thank-you:m1:sam"]
+    assert snoozed["status"] == "snoozed"
+    assert snoozed["until"] == rest["data"]["snooze_until"]
+    expect(page.locator("#today-empty")).to_be_visible()
+    assert page.evaluate(NOTIFICATIONS) == []
+    until(page, lambda: cdp.send("PWA.getOsAppState", {"manifestId": app_id})["badgeCount"] == 0)
 
     # Settings: this device is registered; keeping it quiet turns the digest off here.
     page.goto(app_url + "#settings/reminders")
