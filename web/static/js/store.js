@@ -249,8 +249,15 @@ export async function deviceId() {
  * to show each morning's digest without the engine (sw/reminders.worker.js).
  * @param {Record<string, unknown>} schedule
  */
-export function putSchedule(schedule) {
-  return commit({ put: { meta: [{ ...schedule, id: "schedule" }] } }, undefined, { durability: "relaxed" });
+export async function putSchedule(schedule) {
+  const db = await database();
+  // Its own transaction, not `commit`: a shell record needs no sync stores, and must not wake sync.
+  await new Promise((resolve, reject) => {
+    const tx = db.transaction("meta", "readwrite", { durability: "relaxed" });
+    tx.oncomplete = () => resolve(undefined);
+    tx.onabort = () => reject(explain(tx.error));
+    tx.objectStore("meta").put({ ...schedule, id: "schedule" });
+  });
 }
 
 // --- The inbox: commands made before the engine was up ---------------------------------------
