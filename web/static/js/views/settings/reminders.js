@@ -246,7 +246,41 @@ export class RemindersSection {
           }
         } }, "Get reminders through sync")),
       status);
+    if (typeof push.pushDevices === "function") {
+      /** @type {{device: string, name: string, here: boolean}[]} */
+      const listed = await push.pushDevices(this.ctx).catch(() => []);
+      const others = listed.filter((d) => !d.here);
+      if (others.length) box.append(this.otherDevices(others));
+    }
     box.hidden = false;
+  }
+
+  /**
+   * The other devices reached through sync, each shown or kept quiet (`quiet_devices`).
+   * @param {{device: string, name: string}[]} devices
+   */
+  otherDevices(devices) {
+    return h("fieldset", { class: "field" },
+      h("legend", { text: "Your other devices that show it" }),
+      ...devices.map((d, i) => h("div", { class: "switch-row" },
+        h("input", {
+          type: "checkbox", id: `reminders-device-${i}`, checked: !this.quiet.includes(d.device),
+          onchange: (/** @type {Event} */ event) => this.quietDevice(d.device, !(/** @type {HTMLInputElement} */ (event.target)).checked),
+        }),
+        h("label", { for: `reminders-device-${i}`, text: d.name || "A device" }))));
+  }
+
+  /** Keep one device quiet, or not. @param {string} device @param {boolean} quiet */
+  async quietDevice(device, quiet) {
+    const list = this.quiet.filter((d) => d !== device);
+    if (quiet) list.push(device);
+    const answer = await saveSettings(this.ctx, { reminders: { quiet_devices: list } });
+    if (!answer.ok) {
+      this.ctx.toast(answer.message);
+      return;
+    }
+    this.quiet = list;
+    this.ctx.toast(quiet ? "That device will stay quiet." : "That device will show the digest.");
   }
 }
 
