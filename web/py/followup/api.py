@@ -27,6 +27,7 @@ from .codec import (
     encode_stored,
 )
 from .commands import parse_command
+from .digest import DIGEST_OPS
 from .engine import decide
 from .errors import CodecError, EngineError
 from .events import encode_event
@@ -296,6 +297,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     **OWED_OPS,  # drafts, send links, a person, the gratitude round (owed.py)
     **CAPTURE_OPS,  # Capture's pickers (capture.py)
     **PUSH_OPS,  # devices that get the digest by Web Push (push_devices.py)
+    **DIGEST_OPS,  # the morning digest's schedule (digest.py)
 }
 
 

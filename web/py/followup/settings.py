@@ -14,6 +14,7 @@ from typing import Any
 
 from .bounds import clean_text
 from .errors import CodecError
+from .reminder_settings import DEFAULT_REMINDERS, Reminders, decode_reminders, encode_reminders
 from .template import check
 
 
@@ -97,6 +98,7 @@ class Settings:
     horizon_days: int = 7
     max_items: int = 100
     templates: Mapping[Rule, Template] = field(default_factory=dict)
+    reminders: Reminders = DEFAULT_REMINDERS  # the morning digest (reminder_settings.py)
 
 
 DEFAULT_SETTINGS = Settings()
@@ -117,7 +119,9 @@ RANGES: Mapping[str, tuple[int, int]] = {
 
 def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings:
     """Settings from their stored shape; missing keys take the defaults."""
-    _only(raw, {"id", "rules", "keep_in_touch", "gratitude", "today", "templates"}, field)
+    _only(
+        raw, {"id", "rules", "keep_in_touch", "gratitude", "today", "templates", "reminders"}, field
+    )
     settings = DEFAULT_SETTINGS
     if "rules" in raw:
         rules = dict(DEFAULT_TIMINGS)
@@ -166,6 +170,10 @@ def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings
             if template != Template():
                 templates[rule] = template
         settings = replace(settings, templates=templates)
+    if "reminders" in raw:
+        settings = replace(
+            settings, reminders=decode_reminders(raw["reminders"], f"{field}.reminders")
+        )
     return settings
 
 
@@ -193,6 +201,7 @@ def encode_settings(settings: Settings) -> dict[str, Any]:
             str(rule): {"subject": t.subject, "body": t.body, "sms": t.sms}
             for rule, t in sorted(settings.templates.items())
         },
+        "reminders": encode_reminders(settings.reminders),
     }
 
 

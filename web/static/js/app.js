@@ -5,6 +5,7 @@
  */
 import { byId, localDate } from "./dom.js";
 import { Backend } from "./backend.js";
+import { keepDigestRegistered, listenToServiceWorker, notifiesHere } from "./reminders.js";
 import { registerServiceWorker } from "./sw-register.js";
 import { CaptureView } from "./views/capture.js";
 import { TodayView } from "./views/today.js";
@@ -141,7 +142,8 @@ let routeCount = 0;
 async function route() {
   // A sheet left open by the last screen does not follow the user to the next one.
   for (const dialog of document.querySelectorAll("dialog[open]")) /** @type {HTMLDialogElement} */ (dialog).close();
-  const [name, ...params] = (location.hash.slice(1) || "today").split("/").map(decodeURIComponent);
+  // A notification's deep link is `#/today/<key>`: the leading "/" is not part of the name.
+  const [name, ...params] = (location.hash.slice(1).replace(/^\//, "") || "today").split("/").map(decodeURIComponent);
   const dynamic = name in SCREENS;
   const known = dynamic || document.querySelector(`[data-view="${CSS.escape(name)}"]`) ? name : "today";
   const viewName = dynamic ? "screen" : known;
@@ -177,6 +179,7 @@ async function route() {
     /** @type {HTMLInputElement} */ (byId("capture-name")).focus();
     if (routed) capture.refresh();
   }
+  else if (known === "today" && params[0]) today.openKey(params[0]);
   else if (known === "today" && routed) byId("today-heading").focus();
   routed = true;
 }
@@ -208,6 +211,8 @@ function showStage(stage) {
     html.dataset.runtimeMs = String(Math.round(stage.runtime_ms));
     html.dataset.engineMs = String(Math.round(stage.engine_ms));
     refreshToday();
+    // The morning digest's periodic sync follows the reminder settings (reminders.js).
+    notifiesHere(backend).then(keepDigestRegistered).catch(() => {});
     // Records written by an older version that this one cannot read stay on disk untouched
     // and go into every backup; the engine leaves them out (docs/engine-api.md).
     const aside = stage.set_aside ?? [];
@@ -258,6 +263,7 @@ backend.addEventListener("refused", (event) => {
   }
 });
 window.addEventListener("hashchange", route);
+listenToServiceWorker(engine);
 const shared = sharedToCapture();
 route();
 if (!engine.ready) today.showCached(new Date());

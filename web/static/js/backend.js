@@ -65,6 +65,11 @@ export class Backend extends EventTarget {
     return /** @type {Promise<import("./types.js").StoredRecord | undefined>} */ (store.get(name, id)).catch(() => null);
   }
 
+  /** This device's id (meta `device`, never synced): reminders name quiet devices by it. */
+  deviceId() {
+    return store.deviceId();
+  }
+
   get ready() {
     return this.engine.ready;
   }

@@ -41,4 +41,13 @@
  * }} TransferCtx
  */
 
+// --- Reminders ------------------------------------------------------------------------------
+
+/**
+ * What this browser offers for the morning digest (reminders.js `support`).
+ * @typedef {{notifications: boolean, permission: NotificationPermission, periodicSync: boolean,
+ *   periodicPermission: PermissionState | "unknown", registered: boolean, actions: number,
+ *   badge: boolean, installed: boolean, push: boolean}} ReminderSupport
+ */
+
 export {};

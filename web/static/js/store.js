@@ -217,6 +217,49 @@ export function announce(message) {
   }
 }
 
+// --- The morning digest's schedule and this device's id (meta records, never synced) ------
+
+/**
+ * This device's id, made once and kept in meta `device` (never synced): reminder settings name
+ * the devices that stay quiet by it.
+ * @returns {Promise<string>}
+ */
+export async function deviceId() {
+  const db = await database();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction("meta", "readwrite");
+    const meta = tx.objectStore("meta");
+    const found = meta.get("device");
+    /** @type {string} */
+    let id = "";
+    found.onsuccess = () => {
+      id = typeof found.result?.device === "string" ? found.result.device : "";
+      if (!id) {
+        id = crypto.randomUUID();
+        meta.put({ id: "device", device: id });
+      }
+    };
+    tx.oncomplete = () => resolve(id);
+    tx.onabort = () => reject(explain(tx.error));
+  });
+}
+
+/**
+ * Keep the engine's `schedule` answer as meta `schedule` (never synced), for the service worker
+ * to show each morning's digest without the engine (sw/reminders.worker.js).
+ * @param {Record<string, unknown>} schedule
+ */
+export async function putSchedule(schedule) {
+  const db = await database();
+  // Its own transaction, not `commit`: a shell record needs no sync stores, and must not wake sync.
+  await new Promise((resolve, reject) => {
+    const tx = db.transaction("meta", "readwrite", { durability: "relaxed" });
+    tx.oncomplete = () => resolve(undefined);
+    tx.onabort = () => reject(explain(tx.error));
+    tx.objectStore("meta").put({ ...schedule, id: "schedule" });
+  });
+}
+
 // --- The inbox: commands made before the engine was up ---------------------------------------
 
 /**

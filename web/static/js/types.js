@@ -309,6 +309,7 @@
  *   gratitude: {lookback_days: number},
  *   today: {horizon_days: number, max_items: number},
  *   templates: Record<string, Template>,
+ *   reminders: ReminderSettings,
  * }} SettingsRecord
  */
 
@@ -389,6 +390,7 @@
  *   export_json: Ok<ExportFile>, export_vcard: Ok<CountedFile>, export_csv: Ok<CountedFile>,
  *   export_ics: Ok<CountedFile>,
  *   import_preview: Ok<ImportPreview>, import_commit: Ok<ImportDone>,
+ *   schedule: Ok<Schedule>,
  * }} Answers
  */
 
@@ -453,6 +455,23 @@
 /**
  * The part of one morning of op `schedule` (docs/engine-api.md) that push/ seals into a message.
  * @typedef {{at: string, title: string, body: string, url: string, tag: string, count: number}} DigestMorningForPush
+ */
+
+// --- Reminders: the morning digest ------------------------------------------------------------
+
+/**
+ * The `reminders` part of the settings record (reminder_settings.py).
+ * @typedef {{enabled: boolean, time: string, days: string[], quiet_devices: string[]}} ReminderSettings
+ */
+
+/**
+ * Op `schedule`: each coming morning's digest for this device (digest.py, docs/engine-api.md),
+ * kept by the engine worker as meta `schedule` for the service worker.
+ * @typedef {{key: string, who: string, why: string, line: string, url: string}} DigestItem
+ * @typedef {{date: string, at: string, count: number, title: string, body: string, url: string,
+ *   tag: string, snooze_until: string, items: DigestItem[]}} DigestMorning
+ * @typedef {{notifies: boolean, time: string, computed_at: string, mornings: DigestMorning[],
+ *   words: {title_one: string, title_other: string, more: string, join: string, top: number}}} Schedule
  */
 
 export {};

@@ -47,6 +47,8 @@ export class TodayView {
     /** Set once the engine has answered: the cache never replaces a fresh list. */
     this.fresh = false;
     this.lastCache = "";
+    /** A follow-up whose draft to open once the list is fresh (a notification's deep link). @type {string | null} */
+    this.pendingKey = null;
     /** Where the follow-up a sheet settles was in the list, to focus what takes its place. */
     this.settledAt = -1;
     /** @type {DraftHooks} */
@@ -154,6 +156,23 @@ export class TodayView {
       /** @type {HTMLElement | null} */ (document.querySelector(selector))?.focus();
     }
     if (!stale) this.saveCache(agenda, now);
+    if (!stale && this.pendingKey) this.openPending();
+  }
+
+  /** Open a follow-up's draft by its key (`#/today/<key>`), once the list is fresh. @param {string} key */
+  openKey(key) {
+    this.pendingKey = key;
+    if (this.fresh) this.openPending();
+  }
+
+  openPending() {
+    const key = this.pendingKey;
+    this.pendingKey = null;
+    // Back to plain Today, so a reload does not open the draft again.
+    history.replaceState(null, "", "#today");
+    const f = this.agenda?.followups.find((x) => x.key === key);
+    if (f) openDraft(f, this.hooks);
+    else this.toast("That follow-up is no longer due: it was done, snoozed or changed since.");
   }
 
   /** @param {Agenda} agenda @param {Date} now */

@@ -1,13 +1,14 @@
 // @ts-check
 /**
  * Settings: my card, when each follow-up is due, the user's own message templates, keep-in-touch
- * cadences, and how safe the data is on this device. One module per section; this one lays
+ * cadences, the morning digest (reminders), and how safe the data is on this device. One module per section; this one lays
  * them out, asks the engine once for what they show (`settings` and `catalog`), and redraws
  * them when their records change elsewhere (another tab, a sync, an import).
  */
 import { h } from "../../dom.js";
 import { CadencesSection } from "./cadences.js";
 import { CardSection } from "./card.js";
+import { RemindersSection } from "./reminders.js";
 import { StorageSection } from "./storage.js";
 import { TemplatesSection } from "./templates.js";
 import { TimingsSection } from "./timings.js";
@@ -17,7 +18,7 @@ import { TimingsSection } from "./timings.js";
 /**
  * @param {HTMLElement} root
  * @param {Ctx} ctx
- * @param {string[]} [params] an optional section to open at: card, timings, messages, keep, storage
+ * @param {string[]} [params] an optional section to open at: card, timings, messages, keep, reminders, storage
  */
 export async function mount(root, ctx, params = []) {
   await new SettingsScreen(root, ctx).mount(params[0]);
@@ -37,6 +38,7 @@ class SettingsScreen {
     this.timings = new TimingsSection(ctx, root, () => this.heads.get("timings"));
     this.templates = new TemplatesSection(ctx, () => this.settings());
     this.keep = new CadencesSection(ctx);
+    this.reminders = new RemindersSection(ctx);
   }
 
   /** @param {string | undefined} section */
@@ -46,6 +48,7 @@ class SettingsScreen {
       { id: "timings", title: "Follow-up timings", short: "Timings", body: this.pending("timings") },
       { id: "messages", title: "Message templates", short: "Messages", body: this.pending("messages") },
       { id: "keep", title: "Keep in touch", short: "Keep in touch", body: this.pending("keep") },
+      { id: "reminders", title: "Reminders", short: "Reminders", body: this.pending("reminders") },
       { id: "storage", title: "Storage and backup", short: "Storage", body: this.storage.element },
     ];
     this.heading = h("h2", { id: "settings-heading", tabindex: "-1", text: "Settings" });
@@ -109,7 +112,8 @@ class SettingsScreen {
     this.bodies.get("timings")?.replaceChildren(this.timings.build(answer, rules));
     this.bodies.get("messages")?.replaceChildren(this.templates.build(answer, titles));
     this.bodies.get("keep")?.replaceChildren(this.keep.build(answer));
-    await Promise.all([this.timings.restore(), this.keep.restore()]);
+    this.bodies.get("reminders")?.replaceChildren(await this.reminders.build(answer));
+    await Promise.all([this.timings.restore(), this.keep.restore(), this.reminders.restore()]);
     this.root.dataset.settingsReady = "true";
   }
 
