@@ -70,6 +70,7 @@ from .model import (
     FollowUpDecision,
     Interaction,
     InteractionId,
+    InteractionKind,
     Introduction,
     IntroductionStatus,
     Opportunity,
@@ -170,6 +171,10 @@ def _log_interaction(state: State, c: LogInteraction, now: datetime, today: date
         _need(state.people, pid, f"person_ids[{i}]", "person")
     if it.opportunity_id is not None:
         _need(state.opportunities, it.opportunity_id, "opportunity_id", "opportunity")
+    if it.reply is not None and it.kind is not InteractionKind.REPLY:
+        raise ValidationError(
+            "not-a-reply", "Only a reply received says yes, no or later.", "reply"
+        )
     for i, advice in enumerate(it.advice):
         _not_blank(advice.text, f"advice[{i}].text", "Write down what the advice was.")
     for i, promise in enumerate(it.promises):

@@ -39,6 +39,8 @@ _MEETING_WORDS = {
     "coffee": "had coffee with",
     "interview": "had an interview with",
     "informational_interview": "had an informational interview with",
+    "meal": "had a meal with",
+    "video_call": "had a video call with",
 }
 
 
