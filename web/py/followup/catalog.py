@@ -133,6 +133,14 @@ RULES: dict[Rule, RuleWords] = {
         (_E, _C, _S),
         "message",
     ),
+    Rule.LAST_NOTE: RuleWords(
+        "Last note",
+        "Write a last note",
+        "A last, gracious note to someone who never answered",
+        "after you mark them as no reply",
+        (_E, _S),
+        "message",
+    ),
 }
 
 # label: its name; send: the button that hands the draft over; field: what the text box holds.

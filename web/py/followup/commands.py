@@ -53,6 +53,7 @@ KEY_SUBJECTS: Mapping[Rule, int] = {
     Rule.GRATITUDE: 2,
     Rule.COURTESY_NOTE: 1,
     Rule.KEEP_IN_TOUCH: 1,
+    Rule.LAST_NOTE: 2,
 }
 _STAMPS = ("created_at", "updated_at")
 
