@@ -175,7 +175,12 @@ def plan(state: State, now: datetime, today: date) -> list[FollowUp]:
 
 
 def find(state: State, key: str, now: datetime, today: date) -> FollowUp | None:
-    """The open (or snoozed) follow-up with this key, whatever its due time; only its rule runs."""
+    """The open (or snoozed) follow-up with this key, whatever its due time; only its rule runs.
+    A bundle's key (`bundle:<person>`) finds the bundle Today shows for that person."""
+    if key.startswith("bundle:"):
+        from .bundle import find_bundle  # bundle.py builds on this module
+
+        return find_bundle(state, PersonId(key.split(":", 1)[1]), now, today)
     try:
         rule = Rule(key.split(":", 1)[0])
     except ValueError:

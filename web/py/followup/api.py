@@ -14,6 +14,7 @@ from typing import Any
 
 from . import __version__, setaside
 from .agenda import agenda
+from .bundle import bundled_agenda
 from .capture import CAPTURE_OPS
 from .catalog import encode_catalog
 from .codec import (
@@ -192,7 +193,7 @@ def _command(state: State, f: Fields) -> Answer:
 
 def _today(state: State, f: Fields) -> Answer:
     now, today = _clock(f)
-    result = agenda(state, now, today)
+    result = bundled_agenda(state, now, today)
     counts = result.counts
     return state, {
         "followups": [encode_followup(x) for x in result.followups],

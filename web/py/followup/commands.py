@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .bundle import is_bundle_key, person_of
 from .codec import (
     INTERACTION_FIELDS,
     INTRODUCTION_FIELDS,
@@ -238,8 +239,12 @@ def _log_interaction(payload: Mapping[str, Any], now: datetime) -> Command:
     raw = _record(payload, now, INTERACTION_FIELDS, {"created_at": now})
     raw.setdefault("at", now)
     interaction = decode_interaction(raw, "")
-    if interaction.followup_key is not None:
-        split_key(interaction.followup_key, "followup_key")
+    key = interaction.followup_key
+    if key is not None:
+        if is_bundle_key(key):
+            person_of(key, "followup_key")
+        else:
+            split_key(key, "followup_key")
     return LogInteraction(interaction=interaction)
 
 
@@ -272,7 +277,10 @@ def _key_command(make: Callable[[Fields, str], Command], allowed: tuple[str, ...
     def parse(payload: Mapping[str, Any], now: datetime) -> Command:
         f = Fields(payload, "", ("key", *allowed))
         key = f.key("key")
-        split_key(key)
+        if is_bundle_key(key):
+            person_of(key)
+        else:
+            split_key(key)
         return make(f, key)
 
     return parse

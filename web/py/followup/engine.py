@@ -11,6 +11,7 @@ from typing import Any
 
 from .addresses import is_email
 from .agenda import open_followups
+from .bundle import find_bundle, is_bundle_key, parts_of, person_of
 from .capture import fold
 from .codec import decode_introduction, decode_opportunity, decode_person, encode_record
 from .commands import (
@@ -67,6 +68,7 @@ from .model import (
     MEETING_KINDS,
     DecisionStatus,
     Event,
+    FollowUp,
     FollowUpDecision,
     Interaction,
     InteractionId,
@@ -183,13 +185,48 @@ def _log_interaction(state: State, c: LogInteraction, now: datetime, today: date
     events: list[DomainEvent] = [
         InteractionLogged(interaction_id=it.id, person_ids=it.person_ids, kind=it.kind.value)
     ]
+    closed: list[FollowUpDecision] = []
     if it.followup_key is not None:
         events.append(FollowUpAnswered(key=it.followup_key, interaction_id=it.id))
+        if is_bundle_key(it.followup_key):
+            # One message sent for a bundle: it closes each part under the part's own key.
+            for part in _bundle_parts(state, it.followup_key, now, today, "followup_key"):
+                closed.append(
+                    FollowUpDecision(
+                        key=part.key, status=DecisionStatus.DONE, reason=it.followup_key, at=now
+                    )
+                )
+                events.append(FollowUpAnswered(key=part.key, interaction_id=it.id))
     advanced = list(_advance_introductions(state, it))
     events.extend(
         IntroductionAdvanced(introduction_id=i.id, status=i.status.value) for i in advanced
     )
-    return changed(state, events, [it, *advanced])
+    return changed(state, events, [it, *advanced, *closed])
+
+
+def _bundle_parts(
+    state: State, key: str, now: datetime, today: date, field: str = "key"
+) -> tuple[FollowUp, ...]:
+    """The parts of the bundle Today shows under `key` now (one follow-up if only one is left)."""
+    found = find_bundle(state, person_of(key, field), now, today)
+    if found is None:
+        raise NotFoundError("unknown-followup", "Nothing is owed to them now.", field)
+    return parts_of(found)
+
+
+def _each_part(
+    state: State,
+    key: str,
+    now: datetime,
+    today: date,
+    one: Callable[[State, str], Decision],
+) -> Decision:
+    """A decision on a bundle: the same decision on each part, under each part's own key."""
+    parts = _Parts(state)
+    for part in _bundle_parts(state, key, now, today):
+        parts.add(one(parts.state, part.key))
+    puts = {(type(r), _key(r)): r for d in parts.decisions for r in d.put}
+    return changed(state, [e for d in parts.decisions for e in d.events], puts.values())
 
 
 def _advance_introductions(state: State, it: Interaction) -> Iterator[Introduction]:
@@ -257,6 +294,10 @@ def _move_opportunity(state: State, c: MoveOpportunity, now: datetime, today: da
 
 
 def _mark_done(state: State, c: MarkDone, now: datetime, today: date) -> Decision:
+    if is_bundle_key(c.key):
+        return _each_part(
+            state, c.key, now, today, lambda s, k: _mark_done(s, MarkDone(key=k), now, today)
+        )
     rule, subjects = split_key(c.key)
     if rule in (Rule.ACT_ON_ADVICE, Rule.PROMISE):
         it = _need(state.interactions, InteractionId(subjects[0]), "key", "interaction")
@@ -278,11 +319,19 @@ def _mark_done(state: State, c: MarkDone, now: datetime, today: date) -> Decisio
 def _snooze(state: State, c: Snooze, now: datetime, today: date) -> Decision:
     if c.until <= now:
         raise ValidationError("not-in-future", "Snooze until a time after now.", "until")
+    if is_bundle_key(c.key):
+        return _each_part(
+            state, c.key, now, today, lambda s, k: _snooze(s, replace(c, key=k), now, today)
+        )
     decision = FollowUpDecision(key=c.key, status=DecisionStatus.SNOOZED, until=c.until, at=now)
     return changed(state, [FollowUpSnoozed(key=c.key, until=c.until)], [decision])
 
 
 def _skip(state: State, c: Skip, now: datetime, today: date) -> Decision:
+    if is_bundle_key(c.key):
+        return _each_part(
+            state, c.key, now, today, lambda s, k: _skip(s, replace(c, key=k), now, today)
+        )
     decision = FollowUpDecision(key=c.key, status=DecisionStatus.SKIPPED, reason=c.reason, at=now)
     return changed(state, [FollowUpSkipped(key=c.key, reason=c.reason)], [decision])
 

@@ -54,7 +54,7 @@ def stops_for(state: State, pid: PersonId, now: datetime) -> tuple[Stop, ...]:
     found = memo.get(pid)
     if found is None:
         found = memo[pid] = tuple(_stops(state, pid, now))
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _stops(state: State, pid: PersonId, now: datetime) -> Iterator[Stop]:
