@@ -104,11 +104,13 @@ class UpdateOpportunity:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MoveOpportunity:
-    """Move to a stage; `accepted` ("I landed the job") opens the gratitude round."""
+    """Move to a stage; `accepted` ("I landed the job") opens the gratitude round, and
+    withdraws from the other open processes listed in `withdraw` (landing.py)."""
 
     opportunity_id: OpportunityId
     stage: Stage
     at: datetime
+    withdraw: tuple[OpportunityId, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -256,20 +258,35 @@ def _add_opportunity(payload: Mapping[str, Any], now: datetime) -> Command:
 
 
 def _move_opportunity(payload: Mapping[str, Any], now: datetime) -> Command:
-    f = Fields(payload, "", ("id", "stage", "at"))
+    f = Fields(payload, "", ("id", "stage", "at", "withdraw"))
+    stage = f.choice("stage", Stage)
+    withdraw = _withdraw(f)
+    if withdraw and stage is not Stage.ACCEPTED:
+        raise ValidationError(
+            "not-landed", "Only landing the job withdraws from the others.", "withdraw"
+        )
     return MoveOpportunity(
         opportunity_id=OpportunityId(f.ident("id")),
-        stage=f.choice("stage", Stage),
+        stage=stage,
         at=f.instant("at", now),
+        withdraw=withdraw,
     )
 
 
+def _withdraw(f: Fields) -> tuple[OpportunityId, ...]:
+    """The other processes to withdraw from on landing (ids; absent: none)."""
+    if f.raw.get("withdraw") is None:
+        return ()
+    return tuple(dict.fromkeys(OpportunityId(i) for i in f.ids("withdraw")))
+
+
 def _landed(payload: Mapping[str, Any], now: datetime) -> Command:
-    f = Fields(payload, "", ("opportunity_id", "at"))
+    f = Fields(payload, "", ("opportunity_id", "at", "withdraw"))
     return MoveOpportunity(
         opportunity_id=OpportunityId(f.ident("opportunity_id")),
         stage=Stage.ACCEPTED,
         at=f.instant("at", now),
+        withdraw=_withdraw(f),
     )
 
 

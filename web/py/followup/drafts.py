@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from .context import join_names, make_context
 from .graph import chain_people
 from .gratitude import MOST_DOORS
+from .landing import landing_facts
 from .letter import Part, join_bodies, join_sms
 from .model import (
     Draft,
@@ -139,6 +140,7 @@ def facts_for(state: State, f: FollowUp, now: datetime) -> dict[str, str]:
         facts["introduced_names"] = _introduced_around(state, person.id, interaction)
     if f.rule == Rule.CLOSE_LOOP_OUTCOME and intro is not None and not intro.outcome:
         facts["outcome"] = _stage_outcome(opp) if opp else ""
+    facts.update(landing_facts(state, f, now))  # landed, new_job, new_company (landing.py)
     if f.rule in (Rule.GRATITUDE, Rule.KEEP_IN_TOUCH):
         facts.update(_landing_facts(state, f, now))
     return {k: _clean(v) for k, v in facts.items() if _clean(v)}

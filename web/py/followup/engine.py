@@ -61,6 +61,7 @@ from .events import (
     SettingsSaved,
 )
 from .gratitude import gratitude_round
+from .landing import withdrawable
 from .merge import merge_people
 from .model import (
     CONTACT_KINDS,
@@ -258,28 +259,39 @@ def _update_opportunity(state: State, c: UpdateOpportunity, now: datetime, today
 
 def _move_opportunity(state: State, c: MoveOpportunity, now: datetime, today: date) -> Decision:
     opp = _need(state.opportunities, c.opportunity_id, "id", "opportunity")
-    if opp.stage is c.stage:
-        return changed(state, [])
-    moved = replace(opp, stage=c.stage, stage_at=c.at)
+    others = [withdrawable(state, opp, oid, f"withdraw[{i}]") for i, oid in enumerate(c.withdraw)]
+    withdrawn = [replace(o, stage=Stage.WITHDRAWN, stage_at=c.at) for o in others]
     events: list[DomainEvent] = [
-        OpportunityMoved(opportunity_id=opp.id, previous=opp.stage.value, stage=c.stage.value)
+        OpportunityMoved(opportunity_id=o.id, previous=o.stage.value, stage="withdrawn")
+        for o in others
     ]
-    decision = changed(state, events, [moved])
+    if opp.stage is c.stage:
+        return changed(state, events, withdrawn)
+    moved = replace(opp, stage=c.stage, stage_at=c.at)
+    events.insert(
+        0, OpportunityMoved(opportunity_id=opp.id, previous=opp.stage.value, stage=c.stage.value)
+    )
+    decision = changed(state, events, [moved, *withdrawn])
     if c.stage is not Stage.ACCEPTED:
         return decision
     when = max(now, c.at)
     landing = make_context(decision.state, when, today).landing
     if landing is None or landing.opportunity.id != opp.id:
         return decision
-    found = gratitude_round(decision.state, landing)
-    notes = open_followups(decision.state, when, today, [Rule.COURTESY_NOTE])
+    # The employers still considering you, told before the withdrawals close their processes:
+    # each gets one courteous note (withdrawing, as you accepted elsewhere), and no other.
+    candidates = changed(state, [], [moved]).state
+    notes = open_followups(candidates, when, today, [Rule.COURTESY_NOTE])
+    told = tuple(OpportunityId(n.refs.opportunity_id or "") for n in notes)
+    opened = RoundRecord(
+        opportunity_id=opp.id, at=moved.stage_at, person_ids=(), courtesy_notes=told
+    )
+    found = gratitude_round(apply(decision.state, [opened], ()), landing)
     # Who is in the round, and why, is kept: once thanked, they are still listed in it.
-    record = RoundRecord(
-        opportunity_id=opp.id,
-        at=moved.stage_at,
+    record = replace(
+        opened,
         person_ids=tuple(sorted(found.roles)),
         most_doors=found.most_doors,
-        courtesy_notes=tuple(OpportunityId(n.refs.opportunity_id or "") for n in notes),
         roles=tuple(sorted(found.roles.items())),
     )
     events.append(
@@ -290,7 +302,7 @@ def _move_opportunity(state: State, c: MoveOpportunity, now: datetime, today: da
             courtesy_notes=record.courtesy_notes,
         )
     )
-    return changed(state, events, [moved, record])
+    return changed(state, events, [moved, *withdrawn, record])
 
 
 def _mark_done(state: State, c: MarkDone, now: datetime, today: date) -> Decision:
