@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from .codec import encode_record
@@ -40,6 +40,7 @@ from .settings import Rule
 from .state import State
 
 Answer = tuple[State, dict[str, Any]]
+_EVER = datetime.max.replace(tzinfo=UTC)
 
 
 def withdrawable(
@@ -122,13 +123,21 @@ def settled_by_landing(state: State, landing: Landing, intro: Introduction) -> b
     own: landing the job settles it (the introducer hears how it ended, not "I'll keep you
     posted")."""
     return (
-        intro.status is not IntroductionStatus.OFFERED
+        followed_up(state, intro, landing.at)
         and intro.id not in state.index.opp.outcomes
         and intro.introducer_id in state.people
         and intro.introducer_id != intro.introduced_id
         and landing.search_start <= intro.at <= landing.at
         and not on_landing_chain(state, landing, intro)
     )
+
+
+def followed_up(state: State, intro: Introduction, by: datetime) -> bool:
+    """You got in touch with the person introduced (the status says so, or the log does)."""
+    if intro.status is not IntroductionStatus.OFFERED:
+        return True
+    contact = state.index.intro.contact.get(intro.id)
+    return contact is not None and contact[0] <= by
 
 
 def landing_facts(state: State, f: FollowUp, now: datetime) -> dict[str, str]:
@@ -148,8 +157,7 @@ def landing_facts(state: State, f: FollowUp, now: datetime) -> dict[str, str]:
         and not intro.outcome
         and intro.id not in state.index.opp.outcomes
     ):
-        where = f"a position as {job}" if job else f"a position at {opp.organisation}"
-        facts["outcome"] = f"In the end I accepted {where}, so my search is over"
+        facts["outcome"] = "In the end my search took me elsewhere"
     return {k: v for k, v in facts.items() if v}
 
 
@@ -166,7 +174,7 @@ def _landing_preview(state: State, f: Fields) -> Answer:
     others = open_elsewhere(state, landed)
     introducers: dict[PersonId, list[str]] = {}
     for intro in sorted(state.introductions.values(), key=lambda i: (i.at, i.id)):
-        if intro.introducer_id in state.people and intro.status is not IntroductionStatus.OFFERED:
+        if intro.introducer_id in state.people and followed_up(state, intro, _EVER):
             introducers.setdefault(intro.introducer_id, []).append(state.name(intro.introduced_id))
     notes = sum(1 for o in others if o.stage in CANDIDATE_STAGES)
     return state, {
