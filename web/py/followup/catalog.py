@@ -248,6 +248,11 @@ def encode_catalog() -> dict[str, Any]:
         # The kinds that are meetings (they earn a thank-you), in the order a form offers them.
         "meeting_kinds": [k.value for k in INTERACTION_LABELS if k.value in MEETING_KINDS],
         "timeline_words": {k.value: words for k, words in TIMELINE_WORDS.items()},
+        # A bundle (key `bundle:<person>`): several things owed to one person, one message.
+        "bundle": {
+            "verb": "Write one message",
+            "answered": "Answered several follow-ups in one message",
+        },
         # The answers a reply received can carry (its `reply` field).
         "reply_kinds": [{"id": r.value, "label": label} for r, label in REPLY_LABELS.items()],
         "advice_kinds": {k.value: label for k, label in ADVICE_LABELS.items()},
