@@ -94,10 +94,7 @@ def test_the_landing_preview_lists_the_other_open_processes_and_the_introducers(
         ("Globex", True),
         ("Initech", False),
     ]
-    assert (
-        preview["question"]
-        == "You landed the job at Acme? Withdraw from the other 2 processes too?"
-    )
+    assert preview["legend"] == "Withdraw from the other 2 open processes too"
     assert [i["name"] for i in preview["introducers"]] == ["Ana Lima"]
     assert "Globex, Initech" in preview["detail"]
 

@@ -197,20 +197,18 @@ def _landing_preview(state: State, f: Fields) -> Answer:
             {"person_id": pid, "name": state.name(pid), "introduced": names}
             for pid, names in sorted(introducers.items(), key=lambda kv: state.name(kv[0]))
         ],
-        "question": _question(landed, others),
+        "legend": _legend(others),
         "detail": _detail(others, notes, len(introducers)),
     }
 
 
-def _question(landed: Opportunity, others: list[Opportunity]) -> str:
-    where = landed.organisation or "this organisation"
+def _legend(others: list[Opportunity]) -> str:
+    """The heading of the processes to withdraw from ("" when there are none)."""
     if not others:
-        return f"You landed the job at {where}?"
-    count = len(others)
-    return (
-        f"You landed the job at {where}? Withdraw from the other "
-        f"{'process' if count == 1 else f'{count} processes'} too?"
-    )
+        return ""
+    if len(others) == 1:
+        return "Withdraw from the other open process too"
+    return f"Withdraw from the other {len(others)} open processes too"
 
 
 def _detail(others: list[Opportunity], notes: int, introducers: int) -> str:

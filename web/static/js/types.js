@@ -466,7 +466,7 @@
  */
 
 /** What landing a job does, for its one confirmation (op `landing_preview`).
- * @typedef {{opportunity: OpportunityRecord, question: string, detail: string,
+ * @typedef {{opportunity: OpportunityRecord, legend: string, detail: string,
  *   others: {id: string, organisation: string, role: string, stage: string, note: boolean, people: string[]}[],
  *   introducers: {person_id: string, name: string, introduced: string[]}[]}} LandingPreview
  */

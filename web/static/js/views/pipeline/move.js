@@ -79,6 +79,7 @@ export function confirmLanding(board, opp) {
   const titleId = "opp-landed-title";
   const yes = h("button", { type: "button", class: "button primary" }, "Yes, I landed the job");
   const title = h("h2", { id: titleId, text: `Did you accept ${opp.title}?` });
+  // Filled in once the engine has listed the other open processes.
   const others = h("div", { class: "landing-others" },
     h("p", { class: "loading", role: "status", text: "Looking for your other open processes…" }));
   const dialog = makeDialog(titleId, [
@@ -96,7 +97,6 @@ export function confirmLanding(board, opp) {
       others.replaceChildren(h("p", { class: "hint error", text: preview.message }));
       return;
     }
-    title.textContent = preview.question;
     others.replaceChildren(...landingChoices(preview));
   });
   yes.addEventListener("click", async () => {
@@ -121,7 +121,7 @@ function landingChoices(preview) {
   if (preview.others.length === 0) return preview.detail ? [h("p", { class: "subtle", text: preview.detail })] : [];
   return [
     h("fieldset", { class: "field plain landing-withdraw" },
-      h("legend", { text: "Withdraw from" }),
+      h("legend", { text: preview.legend }),
       ...preview.others.map((o) => h("div", { class: "switch-row" },
         h("input", { type: "checkbox", name: "withdraw", id: `withdraw-${o.id}`, value: o.id, checked: true }),
         h("label", { for: `withdraw-${o.id}`, text: [o.organisation, o.role].filter(Boolean).join(" · ") }),
