@@ -56,8 +56,9 @@ def test_landing_gives_a_prolific_introducer_one_message_that_closes_every_loop(
     # Today: one card for Ana, naming each thing the one message covers.
     go(page, "#today")
     today = page.locator("#view-today")
-    ana = today.get_by_role("listitem").filter(has_text="Ana Alves")
+    ana = today.locator("[data-key='bundle:p-ana']")
     expect(ana).to_have_count(1)
+    expect(today.locator("[data-key^='gratitude:o-initech:p-ana']")).to_have_count(0)
     expect(ana).to_contain_text("2 things for Ana: Cy's introduction · news and dinner")
     ana.get_by_role("button", name="Write to Ana Alves").click()
 
@@ -68,14 +69,14 @@ def test_landing_gives_a_prolific_introducer_one_message_that_closes_every_loop(
     expect(message).to_have_value(
         re.compile(r"withdrew from the process for the UX lead role at Globex")
     )
-    expect(message).to_have_value(re.compile(r"(?s)Globex.*Product designer at Initech"))
+    expect(message).to_have_value(re.compile(r"Globex[\s\S]*Product designer at Initech"))
     draft.get_by_role("button", name="Already sent").click()
     page.get_by_role("dialog", name="Did you send it to Ana?").get_by_role(
         "button", name="Yes, it\u2019s sent"
     ).click()
 
     # One interaction, and every part closed under its own key.
-    expect(today.get_by_role("listitem").filter(has_text="Ana Alves")).to_have_count(0)
+    expect(ana).to_have_count(0)
     [sent] = [i for i in idb(page, "interactions") if i.get("followup_key")]
     assert sent["followup_key"] == "bundle:p-ana"
     assert sent["person_ids"] == ["p-ana"]
