@@ -190,3 +190,36 @@ def test_only_landing_withdraws_from_the_others() -> None:
 
     assert answer["ok"] is False
     assert answer["field"] == "withdraw"
+
+
+def test_a_prolific_introducer_is_one_item_ranked_by_its_most_urgent_part() -> None:
+    """Ten introductions, each to a process withdrawn at landing: one item, not eleven."""
+    people = [person("ana", "Ana Lima"), person("wei", "Wei Chen")]
+    records: list[Any] = [
+        introduction("i1", "ana", "wei", at=NOW - 30 * DAY),
+        opportunity("o1", "Acme", stage="offer", at=NOW - 3 * DAY, introduction_id="i1"),
+    ]
+    for n in range(10):
+        people.append(person(f"p{n}", f"Pat{n} Doe"))
+        records += [
+            introduction(f"j{n}", "ana", f"p{n}", at=NOW - (20 - n) * DAY),
+            interaction(f"c{n}", f"p{n}", kind="call", at=NOW - (19 - n) * DAY),
+            interaction(f"t{n}", f"p{n}", kind="thank_you_email", at=NOW - (19 - n) * DAY + HOUR),
+            interaction(f"u{n}", "ana", kind="introducer_update", at=NOW - (19 - n) * DAY + HOUR),
+            opportunity(f"q{n}", f"Org{n}", stage="applied", at=NOW - 10 * DAY,
+                        introduction_id=f"j{n}"),
+        ]  # fmt: skip
+    state = state_of(*people, *records, profile=Profile(name="Sam Seeker"))
+    assert call(op="load", data=encode_state(state))["ok"]
+    _land([f"q{n}" for n in range(10)])
+
+    items = _today()
+    ana = [f for f in items if "ana" in f["person_ids"]]
+
+    assert [f["key"] for f in ana] == ["bundle:ana"]
+    assert len(ana[0]["parts"]) == 11
+    gratitude = [f for f in items if f["group"] == "gratitude" and f["rule"] != "courtesy-note"]
+    assert gratitude[0]["key"] == "bundle:ana"  # the dinner invitation comes first
+    body = call(op="draft", key="bundle:ana", **CLOCK)["draft"]["body"]
+    assert all(f"Pat{n} Doe" in body for n in range(10))
+    assert body.count("Hi Ana") == 1
