@@ -87,6 +87,10 @@ from .settings import Rule, merge_settings
 from .state import State, Stored, apply
 
 
+# The reason on each part's decision when a bundle is sent as one message.
+SENT_IN_ONE = "Sent in one message"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Decision:
     """The outcome of a command: the new state, and the changes the shell must store."""
@@ -194,7 +198,7 @@ def _log_interaction(state: State, c: LogInteraction, now: datetime, today: date
             for part in _bundle_parts(state, it.followup_key, now, today, "followup_key"):
                 closed.append(
                     FollowUpDecision(
-                        key=part.key, status=DecisionStatus.DONE, reason=it.followup_key, at=now
+                        key=part.key, status=DecisionStatus.DONE, reason=SENT_IN_ONE, at=now
                     )
                 )
                 events.append(FollowUpAnswered(key=part.key, interaction_id=it.id))
