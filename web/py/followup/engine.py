@@ -86,7 +86,6 @@ from .model import (
 from .settings import Rule, merge_settings
 from .state import State, Stored, apply
 
-
 # The reason on each part's decision when a bundle is sent as one message.
 SENT_IN_ONE = "Sent in one message"
 

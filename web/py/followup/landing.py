@@ -141,15 +141,17 @@ def followed_up(state: State, intro: Introduction, by: datetime) -> bool:
 
 
 def landing_facts(state: State, f: FollowUp, now: datetime) -> dict[str, str]:
-    """The facts every draft can use once you have landed: `landed` ("yes"), `new_job`
-    ("Sales Lead at Acme"), `new_company`, and for an introduction the landing settled, its
-    `outcome`."""
+    """The facts every draft can use once you have landed: `landed` and `is_landed` ("yes"),
+    `new_job` ("Sales Lead at Acme"), `new_company`, and for an introduction the landing
+    settled, its `outcome`."""
     ctx = make_context(state, now, now.date())
     if ctx.landing is None or not ctx.is_landed:
         return {}
     opp = ctx.landing.opportunity
     job = f"{opp.role} at {opp.organisation}" if opp.role and opp.organisation else opp.role
-    facts = {"landed": "yes", "new_job": job, "new_company": opp.organisation}
+    # `is_landed` is the flag user templates already know (template.PLACEHOLDERS); `landed`
+    # the same, as the built-ins of every rule may use it.
+    facts = {"landed": "yes", "is_landed": "yes", "new_job": job, "new_company": opp.organisation}
     intro = state.introductions.get(f.refs.introduction_id) if f.refs.introduction_id else None
     if (
         f.rule == Rule.CLOSE_LOOP_OUTCOME
