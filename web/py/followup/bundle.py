@@ -16,13 +16,23 @@ from datetime import date, datetime
 
 from .agenda import Agenda, agenda
 from .bounds import check_id
-from .errors import ValidationError
-from .model import FollowUp, FollowUpStatus, IntroductionKind, PersonId, first_name
+from .errors import NotFoundError, ValidationError
+from .model import (
+    DecisionStatus,
+    FollowUp,
+    FollowUpDecision,
+    FollowUpStatus,
+    IntroductionKind,
+    PersonId,
+    first_name,
+)
 from .schedule import DAY
 from .settings import Rule
 from .state import State
 
 BUNDLE = "bundle"
+# The reason on each part's decision when a bundle is sent as one message.
+SENT_IN_ONE = "Sent in one message"
 _PREFIX = BUNDLE + ":"
 # A bundle's parts in the order one message tells them: thanks first, then what you did with
 # their advice and promises, then how each of their introductions went, then the news.
@@ -163,6 +173,25 @@ def find_bundle(state: State, person_id: PersonId, now: datetime, today: date) -
         if f.person_ids == (person_id,) and (f.parts or f.status is FollowUpStatus.OPEN):
             return f
     return None
+
+
+def bundle_parts(
+    state: State, key: str, now: datetime, today: date, field: str = "key"
+) -> tuple[FollowUp, ...]:
+    """The parts of the bundle Today shows under `key` now (one follow-up if only one is left);
+    `unknown-followup` naming `field` when nothing is owed to them now."""
+    found = find_bundle(state, person_of(key, field), now, today)
+    if found is None:
+        raise NotFoundError("unknown-followup", "Nothing is owed to them now.", field)
+    return parts_of(found)
+
+
+def sent_parts(state: State, key: str, now: datetime, today: date) -> list[FollowUpDecision]:
+    """A bundle sent as one message: each part done, under its own key."""
+    return [
+        FollowUpDecision(key=p.key, status=DecisionStatus.DONE, reason=SENT_IN_ONE, at=now)
+        for p in bundle_parts(state, key, now, today, "followup_key")
+    ]
 
 
 def parts_of(f: FollowUp) -> tuple[FollowUp, ...]:

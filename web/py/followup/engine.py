@@ -10,8 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .addresses import is_email
-from .agenda import open_followups
-from .bundle import find_bundle, is_bundle_key, parts_of, person_of
+from .bundle import bundle_parts, is_bundle_key, sent_parts
 from .capture import fold
 from .codec import decode_introduction, decode_opportunity, decode_person, encode_record
 from .commands import (
@@ -60,8 +59,8 @@ from .events import (
     PromiseKept,
     SettingsSaved,
 )
-from .gratitude import gratitude_round
 from .landing import withdrawable
+from .landing_round import open_round
 from .merge import merge_people
 from .model import (
     CONTACT_KINDS,
@@ -69,7 +68,6 @@ from .model import (
     MEETING_KINDS,
     DecisionStatus,
     Event,
-    FollowUp,
     FollowUpDecision,
     Interaction,
     InteractionId,
@@ -77,17 +75,12 @@ from .model import (
     Introduction,
     IntroductionStatus,
     Opportunity,
-    OpportunityId,
     Person,
     PersonId,
-    RoundRecord,
     Stage,
 )
 from .settings import Rule, merge_settings
 from .state import State, Stored, apply
-
-# The reason on each part's decision when a bundle is sent as one message.
-SENT_IN_ONE = "Sent in one message"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -194,28 +187,13 @@ def _log_interaction(state: State, c: LogInteraction, now: datetime, today: date
         events.append(FollowUpAnswered(key=it.followup_key, interaction_id=it.id))
         if is_bundle_key(it.followup_key):
             # One message sent for a bundle: it closes each part under the part's own key.
-            for part in _bundle_parts(state, it.followup_key, now, today, "followup_key"):
-                closed.append(
-                    FollowUpDecision(
-                        key=part.key, status=DecisionStatus.DONE, reason=SENT_IN_ONE, at=now
-                    )
-                )
-                events.append(FollowUpAnswered(key=part.key, interaction_id=it.id))
+            closed = sent_parts(state, it.followup_key, now, today)
+            events.extend(FollowUpAnswered(key=d.key, interaction_id=it.id) for d in closed)
     advanced = list(_advance_introductions(state, it))
     events.extend(
         IntroductionAdvanced(introduction_id=i.id, status=i.status.value) for i in advanced
     )
     return changed(state, events, [it, *advanced, *closed])
-
-
-def _bundle_parts(
-    state: State, key: str, now: datetime, today: date, field: str = "key"
-) -> tuple[FollowUp, ...]:
-    """The parts of the bundle Today shows under `key` now (one follow-up if only one is left)."""
-    found = find_bundle(state, person_of(key, field), now, today)
-    if found is None:
-        raise NotFoundError("unknown-followup", "Nothing is owed to them now.", field)
-    return parts_of(found)
 
 
 def _each_part(
@@ -227,7 +205,7 @@ def _each_part(
 ) -> Decision:
     """A decision on a bundle: the same decision on each part, under each part's own key."""
     parts = _Parts(state)
-    for part in _bundle_parts(state, key, now, today):
+    for part in bundle_parts(state, key, now, today):
         parts.add(one(parts.state, part.key))
     puts = {(type(r), _key(r)): r for d in parts.decisions for r in d.put}
     return changed(state, [e for d in parts.decisions for e in d.events], puts.values())
@@ -281,22 +259,9 @@ def _move_opportunity(state: State, c: MoveOpportunity, now: datetime, today: da
     landing = make_context(decision.state, when, today).landing
     if landing is None or landing.opportunity.id != opp.id:
         return decision
-    # The employers still considering you, told before the withdrawals close their processes:
-    # each gets one courteous note (withdrawing, as you accepted elsewhere), and no other.
-    candidates = changed(state, [], [moved]).state
-    notes = open_followups(candidates, when, today, [Rule.COURTESY_NOTE])
-    told = tuple(OpportunityId(n.refs.opportunity_id or "") for n in notes)
-    opened = RoundRecord(
-        opportunity_id=opp.id, at=moved.stage_at, person_ids=(), courtesy_notes=told
-    )
-    found = gratitude_round(apply(decision.state, [opened], ()), landing)
-    # Who is in the round, and why, is kept: once thanked, they are still listed in it.
-    record = replace(
-        opened,
-        person_ids=tuple(sorted(found.roles)),
-        most_doors=found.most_doors,
-        roles=tuple(sorted(found.roles.items())),
-    )
+    # The employers still considering you are told before the withdrawals close their processes.
+    before = changed(state, [], [moved]).state
+    record = open_round(before, decision.state, moved, landing, when, today)
     events.append(
         GratitudeRoundOpened(
             opportunity_id=opp.id,
