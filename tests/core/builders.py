@@ -267,6 +267,14 @@ def scenario(rule: str) -> tuple[State, str]:
             ],
             "keep-in-touch:bea",
         ),
+        "last-note": (
+            [
+                bea,
+                interaction("s1", "bea", kind="message_sent", at=NOW - 9 * DAY),
+                interaction("nr", "bea", kind="no_reply", at=NOW - HOUR),
+            ],
+            "last-note:nr:bea",
+        ),
     }
     records, key = table[rule]
     return state_of(*records), key

@@ -42,8 +42,11 @@ def test_today_lists_follow_ups_with_everything_the_ui_shows() -> None:
     assert set(first) == {
         "key", "rule", "person_ids", "who", "why", "since", "due", "all_day", "overdue",
         "overdue_hours", "priority", "channels", "group", "mark", "roles", "refs", "status",
-        "snoozed_until",
+        "snoozed_until", "label", "parts",
     }  # fmt: skip
+    # Everything owed to p1 is one bundle: its parts are follow-ups like any other.
+    assert first["key"] == "bundle:p1"
+    assert set(first["parts"][0]) == set(first) - {"label", "parts"}
     assert set(answer["counts"]) == {"overdue", "due", "upcoming", "snoozed", "hidden", "resting"}
 
 

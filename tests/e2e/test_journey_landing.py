@@ -97,6 +97,8 @@ def test_landing_opens_one_gratitude_checklist_with_exactly_the_right_people(
     offers.get_by_role("button", name="I landed the job at Initech").click()
     confirm = page.get_by_role("dialog", name="Did you accept Product designer at Initech?")
     expect(confirm.get_by_role("button", name="Yes, I landed the job")).to_be_focused()
+    # The other open process, ticked to withdraw from in the same confirmation.
+    expect(confirm.get_by_role("checkbox", name="Globex · UX lead")).to_be_checked()
     confirm.get_by_role("button", name="Yes, I landed the job").click()
 
     # The gratitude round: one checklist.
@@ -138,7 +140,8 @@ def test_landing_opens_one_gratitude_checklist_with_exactly_the_right_people(
 
     # On disk: the offer is accepted, and the round is remembered.
     stages = {o["id"]: o["stage"] for o in idb(page, "opportunities")}
-    assert stages == {"o-initech": "accepted", "o-globex": "interviewing", "o-umbrella": "rejected"}
+    # The confirmation withdrew from Globex, still interviewing: one courteous note is owed there.
+    assert stages == {"o-initech": "accepted", "o-globex": "withdrawn", "o-umbrella": "rejected"}
     [round_] = [m for m in idb(page, "meta") if str(m["id"]).startswith("gratitude-round:")]
     assert round_["opportunity_id"] == "o-initech"
     assert sorted(round_["person_ids"]) == ["p-ana", "p-ben", "p-cleo", "p-dev", "p-rita"]

@@ -29,6 +29,7 @@ from .rules import (
 from .schedule import DAY, hours_late
 from .settings import Rule
 from .state import State
+from .stop import is_stopped, last_note, nudge_stopped
 
 RULES: Mapping[Rule, Callable[[Context], Iterable[Owed]]] = MappingProxyType(
     {
@@ -44,6 +45,7 @@ RULES: Mapping[Rule, Callable[[Context], Iterable[Owed]]] = MappingProxyType(
         Rule.GRATITUDE: gratitude,
         Rule.COURTESY_NOTE: courtesy_note,
         Rule.KEEP_IN_TOUCH: keep_in_touch,
+        Rule.LAST_NOTE: last_note,
     }
 )
 # Done or skipped ends these only until the next round (the decision resets the count).
@@ -80,6 +82,8 @@ def owed_now(
             continue
         recurring = rule in RECURRING
         for owed in RULES[rule](ctx):
+            if is_stopped(state, owed, now):
+                continue
             decision = decisions.get(owed.key)
             if decision is None:
                 found.append((owed, None))
@@ -131,7 +135,7 @@ def agenda(state: State, now: datetime, today: date) -> Agenda:
     resting = cadence = 0
     for note in sorted(due_notes(ctx)):
         pid = note[2]
-        if pid in busy:
+        if pid in busy or nudge_stopped(state, pid, now):
             continue
         if snoozes.get(pid, now) > now:
             snoozed += 1
@@ -171,7 +175,12 @@ def plan(state: State, now: datetime, today: date) -> list[FollowUp]:
 
 
 def find(state: State, key: str, now: datetime, today: date) -> FollowUp | None:
-    """The open (or snoozed) follow-up with this key, whatever its due time; only its rule runs."""
+    """The open (or snoozed) follow-up with this key, whatever its due time; only its rule runs.
+    A bundle's key (`bundle:<person>`) finds the bundle Today shows for that person."""
+    if key.startswith("bundle:"):
+        from .bundle import find_bundle  # bundle.py builds on this module
+
+        return find_bundle(state, PersonId(key.split(":", 1)[1]), now, today)
     try:
         rule = Rule(key.split(":", 1)[0])
     except ValueError:

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import __version__, setaside
 from .agenda import agenda
+from .bundle import bundled_agenda
 from .capture import CAPTURE_OPS
 from .catalog import encode_catalog
 from .codec import (
@@ -34,6 +35,7 @@ from .events import encode_event
 from .fields import REQUIRED, Fields, parse_day, parse_instant
 from .graph import doors, most_doors
 from .insights import LOOP_RULES, THANKED_GOAL, insights
+from .landing import LANDING_OPS
 from .model import PersonId, Profile, RoundRecord
 from .owed import OWED_OPS, encode_followup
 from .people import PEOPLE_OPS, initials
@@ -194,7 +196,7 @@ def _command(state: State, f: Fields) -> Answer:
 
 def _today(state: State, f: Fields) -> Answer:
     now, today = _clock(f)
-    result = agenda(state, now, today)
+    result = bundled_agenda(state, now, today)
     counts = result.counts
     return state, {
         "followups": [encode_followup(x) for x in result.followups],
@@ -298,6 +300,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     **CAPTURE_OPS,  # Capture's pickers (capture.py)
     **PUSH_OPS,  # devices that get the digest by Web Push (push_devices.py)
     **DIGEST_OPS,  # the morning digest's schedule (digest.py)
+    **LANDING_OPS,  # what landing the job does, before it is confirmed (landing.py)
 }
 
 

@@ -18,6 +18,7 @@ from .model import (
     InteractionKind,
     IntroductionKind,
     OpportunityRole,
+    Reply,
     Stage,
 )
 from .settings import Rule
@@ -132,6 +133,14 @@ RULES: dict[Rule, RuleWords] = {
         (_E, _C, _S),
         "message",
     ),
+    Rule.LAST_NOTE: RuleWords(
+        "Last note",
+        "Write a last note",
+        "A last, gracious note to someone who never answered",
+        "after you mark them as no reply",
+        (_E, _S),
+        "message",
+    ),
 }
 
 # label: its name; send: the button that hands the draft over; field: what the text box holds.
@@ -149,16 +158,27 @@ CHANNELS: dict[Channel, dict[str, str]] = {
 INTERACTION_LABELS: dict[InteractionKind, str] = {
     InteractionKind.MEETING: "Meeting",
     InteractionKind.CALL: "Call",
+    InteractionKind.VIDEO_CALL: "Video call",
     InteractionKind.COFFEE: "Coffee",
+    InteractionKind.MEAL: "Lunch or dinner",
     InteractionKind.INTERVIEW: "Interview",
     InteractionKind.INFORMATIONAL_INTERVIEW: "Informational interview",
     InteractionKind.MESSAGE_SENT: "Message sent",
     InteractionKind.MESSAGE_RECEIVED: "Message received",
+    InteractionKind.REPLY: "Reply received",
     InteractionKind.THANK_YOU_EMAIL: "Thank-you email",
     InteractionKind.THANK_YOU_CARD: "Thank-you card",
     InteractionKind.THANK_YOU_CALL: "Thank-you call",
     InteractionKind.INTRODUCER_UPDATE: "Update to an introducer",
     InteractionKind.NOTE: "Note",
+    InteractionKind.NO_REPLY: "No reply",
+}
+
+# What a reply received said (model.Reply), in the order a form offers them.
+REPLY_LABELS: dict[Reply, str] = {
+    Reply.YES: "Yes",
+    Reply.LATER: "Later",
+    Reply.NO: "No",
 }
 
 
@@ -168,6 +188,7 @@ TIMELINE_WORDS: dict[InteractionKind, str] = {
     InteractionKind.MEETING: "Met",
     InteractionKind.THANK_YOU_CARD: "Handwritten card",
     InteractionKind.INTRODUCER_UPDATE: "Update sent",
+    InteractionKind.NO_REPLY: "Marked as no reply",
 }
 
 ADVICE_LABELS: dict[AdviceKind, str] = {
@@ -227,6 +248,13 @@ def encode_catalog() -> dict[str, Any]:
         # The kinds that are meetings (they earn a thank-you), in the order a form offers them.
         "meeting_kinds": [k.value for k in INTERACTION_LABELS if k.value in MEETING_KINDS],
         "timeline_words": {k.value: words for k, words in TIMELINE_WORDS.items()},
+        # A bundle (key `bundle:<person>`): several things owed to one person, one message.
+        "bundle": {
+            "verb": "Write one message",
+            "answered": "Answered several follow-ups in one message",
+        },
+        # The answers a reply received can carry (its `reply` field).
+        "reply_kinds": [{"id": r.value, "label": label} for r, label in REPLY_LABELS.items()],
         "advice_kinds": {k.value: label for k, label in ADVICE_LABELS.items()},
         "introduction_kinds": {k.value: label for k, label in INTRODUCTION_LABELS.items()},
         **encode_pipeline_words(),

@@ -37,6 +37,7 @@ from .model import (
     PersonId,
     Profile,
     Promise,
+    Reply,
     Stage,
 )
 from .quick import quick_interaction, quick_person
@@ -151,6 +152,7 @@ def strict_interaction(raw: object, where: str) -> Interaction:
         promises=f.objects("promises", decode_promise),
         opportunity_id=_maybe(OpportunityId, f.ref("opportunity_id")),
         followup_key=f.ref_key("followup_key"),
+        reply=None if f.raw.get("reply") is None else f.choice("reply", Reply),
         created_at=f.instant("created_at", at),
     )
 
@@ -427,6 +429,7 @@ def encode_record(record: Record) -> dict[str, Any]:
                 for p in record.promises
             ],
             "opportunity_id": record.opportunity_id, "followup_key": record.followup_key,
+            "reply": record.reply.value if record.reply is not None else None,
             "created_at": iso(record.created_at),
         }  # fmt: skip
     if isinstance(record, Opportunity):

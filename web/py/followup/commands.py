@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .bundle import is_bundle_key, person_of
 from .codec import (
     INTERACTION_FIELDS,
     INTRODUCTION_FIELDS,
@@ -53,6 +54,7 @@ KEY_SUBJECTS: Mapping[Rule, int] = {
     Rule.GRATITUDE: 2,
     Rule.COURTESY_NOTE: 1,
     Rule.KEEP_IN_TOUCH: 1,
+    Rule.LAST_NOTE: 2,
 }
 _STAMPS = ("created_at", "updated_at")
 
@@ -102,11 +104,13 @@ class UpdateOpportunity:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MoveOpportunity:
-    """Move to a stage; `accepted` ("I landed the job") opens the gratitude round."""
+    """Move to a stage; `accepted` ("I landed the job") opens the gratitude round, and
+    withdraws from the other open processes listed in `withdraw` (landing.py)."""
 
     opportunity_id: OpportunityId
     stage: Stage
     at: datetime
+    withdraw: tuple[OpportunityId, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -237,8 +241,12 @@ def _log_interaction(payload: Mapping[str, Any], now: datetime) -> Command:
     raw = _record(payload, now, INTERACTION_FIELDS, {"created_at": now})
     raw.setdefault("at", now)
     interaction = decode_interaction(raw, "")
-    if interaction.followup_key is not None:
-        split_key(interaction.followup_key, "followup_key")
+    key = interaction.followup_key
+    if key is not None:
+        if is_bundle_key(key):
+            person_of(key, "followup_key")
+        else:
+            split_key(key, "followup_key")
     return LogInteraction(interaction=interaction)
 
 
@@ -250,20 +258,35 @@ def _add_opportunity(payload: Mapping[str, Any], now: datetime) -> Command:
 
 
 def _move_opportunity(payload: Mapping[str, Any], now: datetime) -> Command:
-    f = Fields(payload, "", ("id", "stage", "at"))
+    f = Fields(payload, "", ("id", "stage", "at", "withdraw"))
+    stage = f.choice("stage", Stage)
+    withdraw = _withdraw(f)
+    if withdraw and stage is not Stage.ACCEPTED:
+        raise ValidationError(
+            "not-landed", "Only landing the job withdraws from the others.", "withdraw"
+        )
     return MoveOpportunity(
         opportunity_id=OpportunityId(f.ident("id")),
-        stage=f.choice("stage", Stage),
+        stage=stage,
         at=f.instant("at", now),
+        withdraw=withdraw,
     )
 
 
+def _withdraw(f: Fields) -> tuple[OpportunityId, ...]:
+    """The other processes to withdraw from on landing (ids; absent: none)."""
+    if f.raw.get("withdraw") is None:
+        return ()
+    return tuple(dict.fromkeys(OpportunityId(i) for i in f.ids("withdraw")))
+
+
 def _landed(payload: Mapping[str, Any], now: datetime) -> Command:
-    f = Fields(payload, "", ("opportunity_id", "at"))
+    f = Fields(payload, "", ("opportunity_id", "at", "withdraw"))
     return MoveOpportunity(
         opportunity_id=OpportunityId(f.ident("opportunity_id")),
         stage=Stage.ACCEPTED,
         at=f.instant("at", now),
+        withdraw=_withdraw(f),
     )
 
 
@@ -271,7 +294,10 @@ def _key_command(make: Callable[[Fields, str], Command], allowed: tuple[str, ...
     def parse(payload: Mapping[str, Any], now: datetime) -> Command:
         f = Fields(payload, "", ("key", *allowed))
         key = f.key("key")
-        split_key(key)
+        if is_bundle_key(key):
+            person_of(key)
+        else:
+            split_key(key)
         return make(f, key)
 
     return parse

@@ -42,6 +42,7 @@ PRIORITIES: Mapping[Rule, tuple[int, int]] = MappingProxyType(
         Rule.REPORT_BACK: (50, 52),
         Rule.ACT_ON_ADVICE: (40, 42),
         Rule.KEEP_IN_TOUCH: (10, 10),
+        Rule.LAST_NOTE: (20, 20),
     }
 )
 MAX_REFERRAL_RISE = 20

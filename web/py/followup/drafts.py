@@ -5,11 +5,15 @@ rule (from settings) or the built-in one. A part that renders empty falls back t
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .context import join_names, make_context
 from .graph import chain_people
 from .gratitude import MOST_DOORS
+from .landing import landing_facts
+from .letter import Part, join_bodies, join_sms
 from .model import (
     Draft,
     FollowUp,
@@ -45,9 +49,57 @@ _CONTACT_WORDS = {
 }
 
 
-def draft(state: State, followup: FollowUp, now: datetime) -> Draft:
+def draft(state: State, followup: FollowUp, now: datetime, *, tone: str | None = None) -> Draft:
     """The message for one follow-up, as of `now`: subject, body and a short SMS form, with its
-    recipient."""
+    recipient. The same as `compose` with that one part."""
+    return compose(state, [followup], now, tone=tone)
+
+
+def compose(
+    state: State, followups: Sequence[FollowUp], now: datetime, *, tone: str | None = None
+) -> Draft:
+    """One message covering several follow-ups owed to the same person, in the given order:
+    the greeting once, each part's middle, the last part's closing words, one sign-off and one
+    signature. The subject is the first part's."""
+    if not followups:
+        raise ValueError("compose needs at least one follow-up")
+    written = [_written(state, f, now) for f in followups]
+    first = followups[0]
+    person = state.people.get(first.person_ids[0]) if first.person_ids else None
+    to = Recipient(
+        name=person.name if person else first.who,
+        email=person.emails[0] if person and person.emails else "",
+        phone=person.phones[0] if person and person.phones else "",
+    )
+    channels = tuple(dict.fromkeys(c for f in followups for c in f.channels))
+    if len(written) == 1:
+        only = written[0]
+        return Draft(
+            subject=only.subject,
+            body=only.body,
+            sms=_shorten(only.sms, SMS_LIMIT),
+            channels=channels,
+            to=to,
+        )
+    return Draft(
+        subject=written[0].subject,
+        body=join_bodies([Part(w.body, has_closing=w.built_in) for w in written]),
+        sms=_shorten(join_sms([w.sms for w in written], state.profile.name), SMS_LIMIT),
+        channels=channels,
+        to=to,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    subject: str
+    body: str
+    sms: str
+    built_in: bool  # the body is the built-in template's
+
+
+def _written(state: State, followup: FollowUp, now: datetime) -> _Written:
+    """One follow-up poured into the user's template for its rule, or the built-in one."""
     facts = facts_for(state, followup, now)
     rule = Rule(followup.rule)
     own = state.settings.templates.get(rule, Template())
@@ -57,19 +109,11 @@ def draft(state: State, followup: FollowUp, now: datetime) -> Draft:
         for part in ("subject", "body", "sms")
     }
     # A subject is one line, whatever line breaks the user's template has.
-    parts["subject"] = one_line(parts["subject"])
-    person = state.people.get(followup.person_ids[0]) if followup.person_ids else None
-    to = Recipient(
-        name=person.name if person else followup.who,
-        email=person.emails[0] if person and person.emails else "",
-        phone=person.phones[0] if person and person.phones else "",
-    )
-    return Draft(
-        subject=parts["subject"],
+    return _Written(
+        subject=one_line(parts["subject"]),
         body=parts["body"],
-        sms=_shorten(parts["sms"], SMS_LIMIT),
-        channels=followup.channels,
-        to=to,
+        sms=parts["sms"],
+        built_in=not render(own.body, facts),
     )
 
 
@@ -96,6 +140,7 @@ def facts_for(state: State, f: FollowUp, now: datetime) -> dict[str, str]:
         facts["introduced_names"] = _introduced_around(state, person.id, interaction)
     if f.rule == Rule.CLOSE_LOOP_OUTCOME and intro is not None and not intro.outcome:
         facts["outcome"] = _stage_outcome(opp) if opp else ""
+    facts.update(landing_facts(state, f, now))  # landed, new_job, new_company (landing.py)
     if f.rule in (Rule.GRATITUDE, Rule.KEEP_IN_TOUCH):
         facts.update(_landing_facts(state, f, now))
     return {k: _clean(v) for k, v in facts.items() if _clean(v)}

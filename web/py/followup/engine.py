@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .addresses import is_email
-from .agenda import open_followups
+from .bundle import bundle_parts, is_bundle_key, sent_parts
 from .capture import fold
 from .codec import decode_introduction, decode_opportunity, decode_person, encode_record
 from .commands import (
@@ -59,7 +59,8 @@ from .events import (
     PromiseKept,
     SettingsSaved,
 )
-from .gratitude import gratitude_round
+from .landing import withdrawable
+from .landing_round import open_round
 from .merge import merge_people
 from .model import (
     CONTACT_KINDS,
@@ -70,13 +71,12 @@ from .model import (
     FollowUpDecision,
     Interaction,
     InteractionId,
+    InteractionKind,
     Introduction,
     IntroductionStatus,
     Opportunity,
-    OpportunityId,
     Person,
     PersonId,
-    RoundRecord,
     Stage,
 )
 from .settings import Rule, merge_settings
@@ -170,6 +170,10 @@ def _log_interaction(state: State, c: LogInteraction, now: datetime, today: date
         _need(state.people, pid, f"person_ids[{i}]", "person")
     if it.opportunity_id is not None:
         _need(state.opportunities, it.opportunity_id, "opportunity_id", "opportunity")
+    if it.reply is not None and it.kind is not InteractionKind.REPLY:
+        raise ValidationError(
+            "not-a-reply", "Only a reply received says yes, no or later.", "reply"
+        )
     for i, advice in enumerate(it.advice):
         _not_blank(advice.text, f"advice[{i}].text", "Write down what the advice was.")
     for i, promise in enumerate(it.promises):
@@ -178,13 +182,33 @@ def _log_interaction(state: State, c: LogInteraction, now: datetime, today: date
     events: list[DomainEvent] = [
         InteractionLogged(interaction_id=it.id, person_ids=it.person_ids, kind=it.kind.value)
     ]
+    closed: list[FollowUpDecision] = []
     if it.followup_key is not None:
         events.append(FollowUpAnswered(key=it.followup_key, interaction_id=it.id))
+        if is_bundle_key(it.followup_key):
+            # One message sent for a bundle: it closes each part under the part's own key.
+            closed = sent_parts(state, it.followup_key, now, today)
+            events.extend(FollowUpAnswered(key=d.key, interaction_id=it.id) for d in closed)
     advanced = list(_advance_introductions(state, it))
     events.extend(
         IntroductionAdvanced(introduction_id=i.id, status=i.status.value) for i in advanced
     )
-    return changed(state, events, [it, *advanced])
+    return changed(state, events, [it, *advanced, *closed])
+
+
+def _each_part(
+    state: State,
+    key: str,
+    now: datetime,
+    today: date,
+    one: Callable[[State, str], Decision],
+) -> Decision:
+    """A decision on a bundle: the same decision on each part, under each part's own key."""
+    parts = _Parts(state)
+    for part in bundle_parts(state, key, now, today):
+        parts.add(one(parts.state, part.key))
+    puts = {(type(r), _key(r)): r for d in parts.decisions for r in d.put}
+    return changed(state, [e for d in parts.decisions for e in d.events], puts.values())
 
 
 def _advance_introductions(state: State, it: Interaction) -> Iterator[Introduction]:
@@ -216,30 +240,28 @@ def _update_opportunity(state: State, c: UpdateOpportunity, now: datetime, today
 
 def _move_opportunity(state: State, c: MoveOpportunity, now: datetime, today: date) -> Decision:
     opp = _need(state.opportunities, c.opportunity_id, "id", "opportunity")
-    if opp.stage is c.stage:
-        return changed(state, [])
-    moved = replace(opp, stage=c.stage, stage_at=c.at)
+    others = [withdrawable(state, opp, oid, f"withdraw[{i}]") for i, oid in enumerate(c.withdraw)]
+    withdrawn = [replace(o, stage=Stage.WITHDRAWN, stage_at=c.at) for o in others]
     events: list[DomainEvent] = [
-        OpportunityMoved(opportunity_id=opp.id, previous=opp.stage.value, stage=c.stage.value)
+        OpportunityMoved(opportunity_id=o.id, previous=o.stage.value, stage="withdrawn")
+        for o in others
     ]
-    decision = changed(state, events, [moved])
+    if opp.stage is c.stage:
+        return changed(state, events, withdrawn)
+    moved = replace(opp, stage=c.stage, stage_at=c.at)
+    events.insert(
+        0, OpportunityMoved(opportunity_id=opp.id, previous=opp.stage.value, stage=c.stage.value)
+    )
+    decision = changed(state, events, [moved, *withdrawn])
     if c.stage is not Stage.ACCEPTED:
         return decision
     when = max(now, c.at)
     landing = make_context(decision.state, when, today).landing
     if landing is None or landing.opportunity.id != opp.id:
         return decision
-    found = gratitude_round(decision.state, landing)
-    notes = open_followups(decision.state, when, today, [Rule.COURTESY_NOTE])
-    # Who is in the round, and why, is kept: once thanked, they are still listed in it.
-    record = RoundRecord(
-        opportunity_id=opp.id,
-        at=moved.stage_at,
-        person_ids=tuple(sorted(found.roles)),
-        most_doors=found.most_doors,
-        courtesy_notes=tuple(OpportunityId(n.refs.opportunity_id or "") for n in notes),
-        roles=tuple(sorted(found.roles.items())),
-    )
+    # The employers still considering you are told before the withdrawals close their processes.
+    before = changed(state, [], [moved]).state
+    record = open_round(before, decision.state, moved, landing, when, today)
     events.append(
         GratitudeRoundOpened(
             opportunity_id=opp.id,
@@ -248,10 +270,14 @@ def _move_opportunity(state: State, c: MoveOpportunity, now: datetime, today: da
             courtesy_notes=record.courtesy_notes,
         )
     )
-    return changed(state, events, [moved, record])
+    return changed(state, events, [moved, *withdrawn, record])
 
 
 def _mark_done(state: State, c: MarkDone, now: datetime, today: date) -> Decision:
+    if is_bundle_key(c.key):
+        return _each_part(
+            state, c.key, now, today, lambda s, k: _mark_done(s, MarkDone(key=k), now, today)
+        )
     rule, subjects = split_key(c.key)
     if rule in (Rule.ACT_ON_ADVICE, Rule.PROMISE):
         it = _need(state.interactions, InteractionId(subjects[0]), "key", "interaction")
@@ -273,11 +299,19 @@ def _mark_done(state: State, c: MarkDone, now: datetime, today: date) -> Decisio
 def _snooze(state: State, c: Snooze, now: datetime, today: date) -> Decision:
     if c.until <= now:
         raise ValidationError("not-in-future", "Snooze until a time after now.", "until")
+    if is_bundle_key(c.key):
+        return _each_part(
+            state, c.key, now, today, lambda s, k: _snooze(s, replace(c, key=k), now, today)
+        )
     decision = FollowUpDecision(key=c.key, status=DecisionStatus.SNOOZED, until=c.until, at=now)
     return changed(state, [FollowUpSnoozed(key=c.key, until=c.until)], [decision])
 
 
 def _skip(state: State, c: Skip, now: datetime, today: date) -> Decision:
+    if is_bundle_key(c.key):
+        return _each_part(
+            state, c.key, now, today, lambda s, k: _skip(s, replace(c, key=k), now, today)
+        )
     decision = FollowUpDecision(key=c.key, status=DecisionStatus.SKIPPED, reason=c.reason, at=now)
     return changed(state, [FollowUpSkipped(key=c.key, reason=c.reason)], [decision])
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from .catalog import channels_of
 from .context import MOST_DOORS_BONUS, Context, Landing, Owed, join_names
 from .graph import chain_people, most_doors
+from .landing import people_told_elsewhere, withdrawn_at_landing
 from .model import (
     CANDIDATE_STAGES,
     OUTBOUND_KINDS,
@@ -96,6 +97,9 @@ def _gratitude_round(state: State, landing: Landing) -> GratitudeRound:
     lo, hi = bisect_left(by_time, (start,)), bisect_right(by_time, (end, "\uffff"))
     for _, intro_id in by_time[lo:hi]:
         helpers.add(state.introductions[intro_id].introducer_id)
+    # Someone at an organisation told you accepted elsewhere is not also sent the good news
+    # as a helper: one organisation, one note (landing.py).
+    helpers -= people_told_elsewhere(state, landing) - roles.keys()
     for pid in helpers:
         roles.setdefault(pid, set()).add("helper")
     members = {
@@ -196,7 +200,7 @@ def courtesy_note(ctx: Context) -> Iterator[Owed]:
     for opp in state.opportunities.values():
         if (
             opp.id == landing.opportunity.id
-            or opp.stage not in CANDIDATE_STAGES
+            or (opp.stage not in CANDIDATE_STAGES and not withdrawn_at_landing(state, landing, opp))
             or opp.created_at > landing.at
         ):
             continue

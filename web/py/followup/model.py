@@ -29,20 +29,34 @@ class InteractionKind(StrEnum):
     THANK_YOU_CALL = "thank_you_call"
     INTRODUCER_UPDATE = "introducer_update"
     NOTE = "note"
+    MEAL = "meal"  # lunch or dinner
+    VIDEO_CALL = "video_call"
+    REPLY = "reply"  # a reply received from them, with its answer (`Reply`)
+    NO_REPLY = "no_reply"  # the user gave up waiting: ends the chase (stop.py)
+
+
+class Reply(StrEnum):
+    """What a reply received said, for the stop rules: a "no" ends the nudges."""
+
+    YES = "yes"
+    NO = "no"
+    LATER = "later"
 
 
 # The sets below hold plain strings, not members: hashing a member runs Python code in 3.11,
 # and Today tests these sets tens of thousands of times.
 # Someone gave you their time: a thank-you is owed (seed 001).
 MEETING_KINDS: frozenset[str] = frozenset(
-    {"meeting", "call", "coffee", "interview", "informational_interview"}
+    {"meeting", "call", "coffee", "interview", "informational_interview", "meal", "video_call"}
 )
 # A handwritten card counts as much as an email (seed 002).
 THANK_YOU_KINDS: frozenset[str] = frozenset({"thank_you_email", "thank_you_card", "thank_you_call"})
 # Any exchange at all, whoever started it: you are "in touch".
-CONTACT_KINDS: frozenset[str] = frozenset(k.value for k in InteractionKind) - {"note"}
+CONTACT_KINDS: frozenset[str] = frozenset(k.value for k in InteractionKind) - {"note", "no_reply"}
 # Something you said or sent to them: what "reporting back" and "telling them" need.
-OUTBOUND_KINDS: frozenset[str] = CONTACT_KINDS - {"message_received"}
+OUTBOUND_KINDS: frozenset[str] = CONTACT_KINDS - {"message_received", "reply"}
+# They answered: a message or reply from them, or time spent together.
+INBOUND_KINDS: frozenset[str] = MEETING_KINDS | {"message_received", "reply"}
 UPDATE_KINDS: frozenset[str] = frozenset({"introducer_update"})
 
 
@@ -182,6 +196,8 @@ class Interaction:
     opportunity_id: OpportunityId | None = None
     # Set when the interaction was the answer to a follow-up (a sent draft): it closes that key.
     followup_key: str | None = None
+    # For a reply received (`InteractionKind.REPLY`): what they said.
+    reply: Reply | None = None
     created_at: datetime
 
 
@@ -266,6 +282,9 @@ class FollowUp:
     refs: Refs = NO_REFS
     status: FollowUpStatus = FollowUpStatus.OPEN
     snoozed_until: datetime | None = None
+    # A bundle (key `bundle:<person>`): everything owed to one person, as one item (bundle.py).
+    parts: tuple[FollowUp, ...] = ()
+    label: str = ""  # a bundle's summary: "3 things for Ana: thanks · Wei's introduction · news"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,10 +10,11 @@ from datetime import date, datetime
 from typing import Any
 
 from .agenda import find, for_person
+from .bundle import find_bundle, is_bundle_key, parts_of, person_of
 from .catalog import channels_of
 from .checklist import Item, checklist
 from .codec import encode_record
-from .drafts import draft
+from .drafts import compose
 from .errors import NotFoundError
 from .fields import Fields, iso, parse_day, parse_instant
 from .graph import chain_to, doors
@@ -21,6 +22,7 @@ from .model import Channel, Draft, FollowUp, OpportunityId, Person, PersonId
 from .outreach import send_link, send_links
 from .settings import Rule
 from .state import State
+from .stop import stops_for, suggest_no_reply
 
 Answer = tuple[State, dict[str, Any]]
 
@@ -37,10 +39,14 @@ def _draft(state: State, f: Fields) -> Answer:
     """The draft for one follow-up, with its send links as written."""
     now, today = _clock(f)
     key = f.key("key")
-    followup = find(state, key, now, today)
+    if is_bundle_key(key):
+        followup = find_bundle(state, person_of(key), now, today)
+    else:
+        followup = find(state, key, now, today)
     if followup is None:
         raise NotFoundError("unknown-followup", "Nothing is owed under this key now.", "key")
-    written = draft(state, followup, now)
+    # A bundle is one message covering each part, in its natural order.
+    written = compose(state, parts_of(followup), now)
     offer = offered(followup, written)
     return state, {
         "followup": encode_followup(followup),
@@ -108,6 +114,7 @@ def _person(state: State, f: Fields) -> Answer:
     ]
     log = state.log(pid)
     event = state.events.get(person.event_id) if person.event_id else None
+    bundle = find_bundle(state, pid, now, today)
     return state, {
         "person": encode_record(person),
         "event": encode_record(event) if event else None,
@@ -130,6 +137,20 @@ def _person(state: State, f: Fields) -> Answer:
             if other != pid and other in state.people
         },
         "followups": [encode_followup(x) for x in for_person(state, pid, now, today)],
+        # What Today shows for them: one bundle when several things are owed (else null).
+        "bundle": encode_followup(bundle) if bundle is not None and bundle.parts else None,
+        # Why nudges are no longer suggested (stop.py), and whether to offer "No reply".
+        "stopped": [
+            {
+                "code": s.code,
+                "reason": s.reason,
+                "rules": [r.value for r in s.rules],
+                "opportunity_id": s.opportunity_id,
+                "since": iso(s.since),
+            }
+            for s in stops_for(state, pid, now)
+        ],
+        "suggest_no_reply": suggest_no_reply(state, pid, now),
     }
 
 
@@ -214,6 +235,8 @@ def encode_followup(f: FollowUp) -> dict[str, Any]:
         },
         "status": f.status.value,
         "snoozed_until": iso(f.snoozed_until),
+        # A bundle (key `bundle:<person>`) carries its parts and its one-line summary.
+        **({"label": f.label, "parts": [encode_followup(p) for p in f.parts]} if f.parts else {}),
     }
 
 

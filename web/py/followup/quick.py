@@ -35,9 +35,11 @@ _PERSON_WITHOUT_CADENCE = _PERSON - {"cadence_days"}
 _INTERACTION = frozenset(
     (
         "id", "person_ids", "kind", "at", "notes", "advice", "promises", "opportunity_id",
-        "followup_key", "created_at",
+        "followup_key", "reply", "created_at",
     )
 )  # fmt: skip
+# Written before `reply` existed.
+_INTERACTION_WITHOUT_REPLY = _INTERACTION - {"reply"}
 _KINDS: dict[Any, InteractionKind] = {k.value: k for k in InteractionKind}
 _parse = datetime.fromisoformat
 
@@ -88,7 +90,11 @@ def quick_person(raw: object) -> Person | None:
 
 def quick_interaction(raw: object) -> Interaction | None:
     try:
-        if type(raw) is not dict or raw.keys() != _INTERACTION:
+        if type(raw) is not dict or (
+            raw.keys() != _INTERACTION and raw.keys() != _INTERACTION_WITHOUT_REPLY
+        ):
+            return None
+        if raw.get("reply") is not None:  # a reply received: the strict reader checks it
             return None
         ident, people, notes = raw["id"], raw["person_ids"], raw["notes"]
         kind = _KINDS.get(raw["kind"])

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from .catalog import channels_of
-from .context import Context, Owed, ago, span
+from .context import Context, Landing, Owed, ago, span
+from .landing import on_landing_chain, settled_by_landing
 from .model import (
     CONTACT_KINDS,
     MEETING_KINDS,
@@ -19,6 +20,7 @@ from .model import (
     THANK_YOU_KINDS,
     UPDATE_KINDS,
     Introduction,
+    IntroductionId,
     IntroductionKind,
     IntroductionStatus,
     Opportunity,
@@ -39,6 +41,8 @@ _MEETING_WORDS = {
     "coffee": "had coffee with",
     "interview": "had an interview with",
     "informational_interview": "had an informational interview with",
+    "meal": "had a meal with",
+    "video_call": "had a video call with",
 }
 
 
@@ -50,9 +54,13 @@ def reach_out(ctx: Context) -> Iterator[Owed]:
     state, index = ctx.state, ctx.state.index
     oldest = ctx.now - timedelta(days=timing.expire_days, hours=timing.due_hours)
     by_time = index.intro.by_time
+    # Once landed, the search is over: no reaching out as a job seeker to names from it.
+    retired = ctx.landing.at if ctx.landing is not None and ctx.is_landed else None
     for at, intro_id in by_time[bisect_left(by_time, (oldest,)) :]:
         if at > ctx.now:
             break
+        if retired is not None and at <= retired:
+            continue
         intro = state.introductions[intro_id]
         contact = index.intro.contact.get(intro_id)
         due = deadline(at, timing.due_hours)
@@ -225,6 +233,7 @@ def close_loop(ctx: Context) -> Iterator[Owed]:
     state, index = ctx.state, ctx.state.index
     oldest = ctx.now - timedelta(days=timing.expire_days, hours=timing.due_hours)
     contacts = index.intro.contacts
+    landing = ctx.landing if ctx.is_landed else None
     for at, intro_id in contacts[bisect_left(contacts, (oldest,)) :]:
         if at > ctx.now:
             break
@@ -232,6 +241,13 @@ def close_loop(ctx: Context) -> Iterator[Owed]:
         due = deadline(at, timing.due_hours)
         key = f"close-loop:{intro_id}"
         if (
+            # Landed: the round tells the introducer of the job, the outcome update the rest.
+            landing is not None
+            and at <= landing.at
+            and (
+                on_landing_chain(state, landing, intro) or settled_by_landing(state, landing, intro)
+            )
+        ) or (
             intro_id in index.opp.outcomes
             or intro.introducer_id not in state.people
             or intro.introducer_id == intro.introduced_id
@@ -270,7 +286,10 @@ def close_loop_outcome(ctx: Context) -> Iterator[Owed]:
     gratitude round instead."""
     timing = ctx.timing(Rule.CLOSE_LOOP_OUTCOME)
     state = ctx.state
-    for intro_id, (at, opp_id) in sorted(state.index.opp.outcomes.items()):
+    settled = dict(state.index.opp.outcomes)
+    if ctx.landing is not None and ctx.is_landed:
+        settled.update(_settled_by_landing(ctx, ctx.landing))
+    for intro_id, (at, opp_id) in sorted(settled.items()):
         intro = state.introductions[intro_id]
         if at > ctx.now or intro.introducer_id not in state.people:
             continue
@@ -294,10 +313,28 @@ def close_loop_outcome(ctx: Context) -> Iterator[Owed]:
         )
 
 
+def _settled_by_landing(
+    ctx: Context, landing: Landing
+) -> dict[IntroductionId, tuple[datetime, OpportunityId | None]]:
+    """Introductions followed up during the search with no outcome of their own: landing the
+    job settles them (landing.settled_by_landing)."""
+    by_time = ctx.state.index.intro.by_time
+    lo = bisect_left(by_time, (landing.search_start,))
+    found: dict[IntroductionId, tuple[datetime, OpportunityId | None]] = {}
+    for at, intro_id in by_time[lo:]:
+        if at > landing.at:
+            break
+        if settled_by_landing(ctx.state, landing, ctx.state.introductions[intro_id]):
+            found[intro_id] = (landing.at, None)
+    return found
+
+
 def _why_close_loop_outcome(ctx: Context, owed: Owed) -> str:
     intro = ctx.state.introductions[owed.refs.introduction_id]  # type: ignore[index]
     opp = ctx.state.opportunities.get(OpportunityId(owed.refs.opportunity_id or ""))
     what = f"{opp.organisation}: {opp.stage.value}" if opp else "the outcome is final"
+    if opp is None and ctx.landing is not None and owed.since == ctx.landing.at:
+        what = f"you landed the job at {ctx.landing.opportunity.organisation or 'your new place'}"
     return (
         f"What {ctx.name(intro.introducer_id)}'s introduction to "
         f"{ctx.name(intro.introduced_id)} led to is settled ({what}). Tell them how it ended: "

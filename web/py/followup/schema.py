@@ -23,6 +23,7 @@ TIME = "time"  # an ISO 8601 time with an offset
 MAYBE_TIME = "maybe-time"  # a time, or null
 DAY = "day"  # an ISO 8601 date
 CHOICE = "choice"  # one of a fixed set of words
+MAYBE_CHOICE = "maybe-choice"  # one of a fixed set of words, or null
 NUMBER = "number"  # a whole number in a range, or null
 
 # A field's kind, or the schema of the objects in its list.
@@ -45,7 +46,8 @@ INTRODUCTION: Schema = {
 }  # fmt: skip
 INTERACTION: Schema = {
     "id": ID, "person_ids": IDS, "kind": CHOICE, "at": TIME, "notes": TEXT, "advice": ADVICE,
-    "promises": PROMISE, "opportunity_id": REF, "followup_key": REF_KEY, "created_at": TIME,
+    "promises": PROMISE, "opportunity_id": REF, "followup_key": REF_KEY, "reply": MAYBE_CHOICE,
+    "created_at": TIME,
 }  # fmt: skip
 OPPORTUNITY: Schema = {
     "id": ID, "organisation": LINE, "role": LINE, "stage": CHOICE, "stage_at": TIME,

@@ -33,6 +33,7 @@ class Rule(StrEnum):
     GRATITUDE = "gratitude"
     COURTESY_NOTE = "courtesy-note"
     KEEP_IN_TOUCH = "keep-in-touch"
+    LAST_NOTE = "last-note"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,6 +86,7 @@ DEFAULT_TIMINGS: Mapping[Rule, RuleTiming] = MappingProxyType(
         Rule.GRATITUDE: RuleTiming(due_hours=72, expire_days=60),
         Rule.COURTESY_NOTE: RuleTiming(due_hours=24, expire_days=60),
         Rule.KEEP_IN_TOUCH: RuleTiming(due_hours=0, expire_days=0),
+        Rule.LAST_NOTE: RuleTiming(due_hours=48, expire_days=14),
     }
 )
 
@@ -97,6 +99,8 @@ class Settings:
     gratitude_lookback_days: int = 180
     horizon_days: int = 7
     max_items: int = 100
+    # Stop rules (stop.py): stop nudging someone who has not answered this many messages.
+    stop_after_unanswered: int = 2
     templates: Mapping[Rule, Template] = field(default_factory=dict)
     reminders: Reminders = DEFAULT_REMINDERS  # the morning digest (reminder_settings.py)
 
@@ -114,13 +118,16 @@ RANGES: Mapping[str, tuple[int, int]] = {
     "lookback_days": (1, 3650),
     "horizon_days": (0, 90),
     "max_items": (1, 1000),
+    "after_unanswered": (1, 20),
 }
 
 
 def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings:
     """Settings from their stored shape; missing keys take the defaults."""
     _only(
-        raw, {"id", "rules", "keep_in_touch", "gratitude", "today", "templates", "reminders"}, field
+        raw,
+        {"id", "rules", "keep_in_touch", "gratitude", "today", "stop", "templates", "reminders"},
+        field,
     )
     settings = DEFAULT_SETTINGS
     if "rules" in raw:
@@ -155,6 +162,13 @@ def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings
                 obj.get("horizon_days", settings.horizon_days), f"{field}.today.horizon_days"
             ),
             max_items=_int(obj.get("max_items", settings.max_items), f"{field}.today.max_items"),
+        )
+    if "stop" in raw:
+        obj = _mapping(raw["stop"], f"{field}.stop")
+        _only(obj, {"after_unanswered"}, f"{field}.stop")
+        after = obj.get("after_unanswered", settings.stop_after_unanswered)
+        settings = replace(
+            settings, stop_after_unanswered=_int(after, f"{field}.stop.after_unanswered")
         )
     if "templates" in raw:
         templates: dict[Rule, Template] = {}
@@ -197,6 +211,7 @@ def encode_settings(settings: Settings) -> dict[str, Any]:
         },
         "gratitude": {"lookback_days": settings.gratitude_lookback_days},
         "today": {"horizon_days": settings.horizon_days, "max_items": settings.max_items},
+        "stop": {"after_unanswered": settings.stop_after_unanswered},
         "templates": {
             str(rule): {"subject": t.subject, "body": t.body, "sms": t.sms}
             for rule, t in sorted(settings.templates.items())

@@ -43,6 +43,7 @@ def _settings(state: State, f: Fields) -> Answer:
         "timing_defaults": {
             "rules": {k: v for k, v in defaults["rules"].items() if k != Rule.KEEP_IN_TOUCH},
             "today": defaults["today"],
+            "stop": defaults["stop"],
             "gratitude": defaults["gratitude"],
         },
         "ranges": {name: list(bounds) for name, bounds in RANGES.items()},

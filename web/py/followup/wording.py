@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from .settings import Rule, Template
+from .wording_more import MORE_BUILT_IN
 
 _SIGN = "\n\n{sign_off},\n[{my_name}]"
 
@@ -156,5 +157,6 @@ BUILT_IN: Mapping[Rule, Template] = MappingProxyType(
             "[Hi {first_name}, |Hello, ]it's been a while! How are you? I'd love to catch up "
             "soon.[ {my_name}]",
         ),
+        **MORE_BUILT_IN,  # the rules of bundles, landing and stop rules (wording_more.py)
     }
 )

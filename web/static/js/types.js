@@ -103,6 +103,7 @@
  *   refs: {introduction_id: string | null, interaction_id: string | null,
  *     opportunity_id: string | null, event_id: string | null, item: number | null},
  *   words?: RuleWords,
+ *   parts?: FollowUp[], label?: string,
  * }} FollowUp
  */
 
@@ -140,7 +141,8 @@
  * @typedef {{rules: Record<string, RuleWords>, channels: Record<string, ChannelWords>,
  *   interaction_kinds: Record<string, string>, meeting_kinds: string[],
  *   timeline_words: Record<string, string>, advice_kinds: Record<string, string>,
- *   introduction_kinds: Record<string, string>}} Catalog
+ *   introduction_kinds: Record<string, string>,
+ *   bundle?: BundleWords, reply_kinds?: {id: string, label: string}[]}} Catalog
  */
 
 /**
@@ -161,14 +163,16 @@
  * @typedef {{id: string, person_ids: string[], kind: string, at: string, notes: string,
  *   advice: {text: string, kind: string, done_at: string | null}[],
  *   promises: {text: string, due: string, done_at: string | null}[],
- *   opportunity_id: string | null, followup_key: string | null, created_at: string}} InteractionRecord
+ *   opportunity_id: string | null, followup_key: string | null, reply?: string | null,
+ *   created_at: string}} InteractionRecord
  */
 
 /** One person, all the Person screen shows (op `person`).
  * @typedef {{person: PersonRecord, event: EventRecord | null, events: EventRecord[],
  *   contact: {channel: string, value: string, href: string}[], doors: number,
  *   chain: PersonRecord[], introduced: PersonRecord[], introduced_by: PersonRecord[],
- *   timeline: InteractionRecord[], names: Record<string, string>, followups: FollowUp[]}} PersonAnswer
+ *   timeline: InteractionRecord[], names: Record<string, string>, followups: FollowUp[],
+ *   bundle?: FollowUp | null, stopped?: StopReason[], suggest_no_reply?: boolean}} PersonAnswer
  */
 
 // --- Backend and worker -------------------------------------------------------------------------
@@ -308,6 +312,7 @@
  *   keep_in_touch: {searching: Cadences, landed: Cadences, max_per_day: number},
  *   gratitude: {lookback_days: number},
  *   today: {horizon_days: number, max_items: number},
+ *   stop?: {after_unanswered: number},
  *   templates: Record<string, Template>,
  *   reminders: ReminderSettings,
  * }} SettingsRecord
@@ -391,6 +396,7 @@
  *   export_ics: Ok<CountedFile>,
  *   import_preview: Ok<ImportPreview>, import_commit: Ok<ImportDone>,
  *   schedule: Ok<Schedule>,
+ *   landing_preview: Ok<LandingPreview>,
  * }} Answers
  */
 
@@ -472,6 +478,22 @@
  *   tag: string, snooze_until: string, items: DigestItem[]}} DigestMorning
  * @typedef {{notifies: boolean, time: string, computed_at: string, mornings: DigestMorning[],
  *   words: {title_one: string, title_other: string, more: string, join: string, top: number}}} Schedule
+
+// --- Bundles, landing and stop rules ------------------------------------------------------------
+
+/** A bundle's words (op `catalog`, `bundle`): its button, and how the timeline names its answer.
+ * @typedef {{verb: string, answered: string}} BundleWords
+ */
+
+/** Why nudges to a person are no longer suggested (op `person`, `stopped`).
+ * @typedef {{code: "unanswered" | "no-reply" | "said-no", reason: string, rules: string[],
+ *   opportunity_id: string | null, since: string | null}} StopReason
+ */
+
+/** What landing a job does, for its one confirmation (op `landing_preview`).
+ * @typedef {{opportunity: OpportunityRecord, legend: string, detail: string,
+ *   others: {id: string, organisation: string, role: string, stage: string, note: boolean, people: string[]}[],
+ *   introducers: {person_id: string, name: string, introduced: string[]}[]}} LandingPreview
  */
 
 export {};

@@ -7,8 +7,9 @@
  * which closes it. Edits are kept (`drafts`, on every input) until the follow-up is settled.
  */
 import { h, byId } from "../dom.js";
-import { loadCatalog, wordsOf } from "../catalog.js";
+import { loadCatalog } from "../catalog.js";
 import { closeSheets, isIOS, sheet } from "./sheet.js";
+import { itemWords } from "./today/bundle.js";
 
 /** @typedef {import("../types.js").FollowUp} FollowUp */
 /** @typedef {import("../types.js").Draft} Draft */
@@ -75,8 +76,9 @@ const firstWord = (name) => name.trim().split(/\s+/)[0] || name;
  */
 export async function openDraft(f, hooks, options = {}) {
   const catalogAnswer = loadCatalog(hooks.backend).catch(() => null);
-  const title = options.title ?? `${wordsOf(f).verb}: ${f.who}`;
-  const { dialog, body } = sheet("draft-dialog", title, f.why);
+  const title = options.title ?? `${itemWords(f).verb}: ${f.who}`;
+  // A bundle's sheet says what the one message covers ("3 things for Ana: …").
+  const { dialog, body } = sheet("draft-dialog", title, f.parts?.length ? f.label : f.why);
   body.replaceChildren(h("p", { class: "loading with-spinner", role: "status" },
     h("span", { class: "spinner", "aria-hidden": "true" }),
     hooks.backend.ready ? "Writing the draft…" : "Waiting for the follow-up engine to start…"));

@@ -5,9 +5,9 @@
  * person's page). Each is an engine command.
  */
 import { h, localDate } from "../dom.js";
-import { wordsOf } from "../catalog.js";
 import { logSent } from "./draft-sheet.js";
 import { sheet } from "./sheet.js";
+import { itemWords } from "./today/bundle.js";
 import { dayOf, morning, snoozeChoices, timeOf } from "./today/when.js";
 
 /** @typedef {import("../types.js").FollowUp} FollowUp */
@@ -69,7 +69,7 @@ async function snooze(f, hooks, until, words, dialog) {
 
 /** @param {FollowUp} f @param {Hooks} hooks */
 export function openMore(f, hooks) {
-  const { dialog, body } = sheet("more-dialog", f.who, wordsOf(f).label);
+  const { dialog, body } = sheet("more-dialog", f.who, itemWords(f).label);
   body.replaceChildren(
     h("div", { class: "stack" },
       f.channels.includes("card")
@@ -121,7 +121,7 @@ const SKIP_REASONS = [
 /** @param {FollowUp} f @param {Hooks} hooks */
 export function openSkip(f, hooks) {
   const { dialog, body } = sheet("skip-dialog", "Skip this follow-up?",
-    `Followthrough will not ask about it again. ${f.who}: ${wordsOf(f).label}.`);
+    `Followthrough will not ask about it again. ${f.who}: ${itemWords(f).label}.`);
   const own = /** @type {HTMLInputElement} */ (h("input", { type: "text", id: "skip-own", maxlength: "200" }));
   const form = /** @type {HTMLFormElement} */ (h("form", { class: "form skip-form", novalidate: true },
     h("fieldset", { class: "field plain" },

@@ -13,6 +13,7 @@ import { initials, roleLine } from "./people.js";
 import { openDraft } from "./draft-sheet.js";
 import { openMore, openSnooze } from "./followup-sheets.js";
 import { openEdit, openIntroduction, openMeeting } from "./person/edit.js";
+import { openNoReply, openReply, stopsAndBundle } from "./person/reply.js";
 import { isIOS } from "./sheet.js";
 import { dueText } from "./today/when.js";
 
@@ -165,6 +166,10 @@ class PersonScreen {
           ...QUICK.map((q) => h("button", { type: "button", class: "button", onclick: (/** @type {Event} */ e) => this.quickLog(q, /** @type {HTMLButtonElement} */ (e.currentTarget)) }, q.label)),
         ),
         h("button", { type: "button", class: "button primary wide", onclick: () => openMeeting(this) }, "Log a meeting with notes…"),
+        h("div", { class: "person-quick" },
+          h("button", { type: "button", class: "button", "aria-haspopup": "dialog", onclick: () => openReply(this) }, "Reply received…"),
+          h("button", { type: "button", class: "button", "aria-haspopup": "dialog", onclick: () => openNoReply(this) }, "No reply…"),
+        ),
       ),
       h("section", { class: "person-block", "aria-labelledby": "person-intros" },
         h("h3", { id: "person-intros" }, "Introductions"),
@@ -186,6 +191,7 @@ class PersonScreen {
     this.events = response.events;
     this.renderHeader();
     this.renderOwed(response.followups, now);
+    this.owed.append(...stopsAndBundle(this, response));
     this.renderChain(response);
     this.renderTimeline(response.timeline, response.names ?? {}, now);
   }
@@ -334,7 +340,10 @@ class PersonScreen {
           h("time", { class: "subtle", datetime: it.at }, when(it.at, now)),
         ),
         withWhom.length ? h("p", { class: "subtle", text: `With ${withWhom.join(", ")}` }) : null,
-        it.followup_key ? h("p", { class: "subtle", text: `Answered the follow-up: ${wordsOf({ rule: it.followup_key.split(":")[0] }).label.toLowerCase()}` }) : null,
+        it.followup_key ? h("p", { class: "subtle", text: it.followup_key.startsWith("bundle:")
+          ? catalogNow()?.bundle?.answered ?? ""
+          : `Answered the follow-up: ${wordsOf({ rule: it.followup_key.split(":")[0] }).label.toLowerCase()}` }) : null,
+        it.reply ? h("p", { class: "subtle", text: `They said: ${(catalogNow()?.reply_kinds ?? []).find((k) => k.id === it.reply)?.label ?? it.reply}` }) : null,
         it.notes ? h("p", { class: "person-event-notes", text: it.notes }) : null,
         it.advice?.length ? h("ul", { class: "person-items", "aria-label": "Advice" }, ...it.advice.map((a) =>
           h("li", {}, h("span", { class: "person-item-kind" }, a.done_at ? "Advice, acted on: " : "Advice: "), h("span", { text: a.text })))) : null,

@@ -17,9 +17,10 @@ import { openDraft as openDraftSheet } from "./draft-sheet.js";
  * Land the job: the `landed` command (the engine records the round as it opens).
  * @param {ScreenContext} ctx @param {Opportunity} opp
  */
-export async function landed(ctx, opp) {
+export async function landed(ctx, opp, withdraw = /** @type {string[]} */ ([])) {
   const { iso } = clock();
-  const response = await ctx.command("landed", { opportunity_id: opp.id, at: iso });
+  // `withdraw`: the other open processes to withdraw from in the same confirmation.
+  const response = await ctx.command("landed", { opportunity_id: opp.id, at: iso, withdraw });
   if (!response) return false;
   ctx.toast(`Congratulations on ${jobTitle(opp)}!`);
   return true;

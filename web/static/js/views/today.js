@@ -12,6 +12,7 @@ import { catalogNow, loadCatalog, wordsOf } from "../catalog.js";
 import { openDraft } from "./draft-sheet.js";
 import { openMore, openSnooze } from "./followup-sheets.js";
 import { dueText, isSoon } from "./today/when.js";
+import { itemWords, whyOf } from "./today/bundle.js";
 
 export { dueText, snoozeChoices } from "./today/when.js";
 
@@ -187,7 +188,7 @@ export class TodayView {
   /** @param {FollowUp} f @param {Date} now */
   card(f, now) {
     const id = `fu-${domId(f.key)}`;
-    const rule = wordsOf(f);
+    const rule = itemWords(f);
     return h("li", {
       class: `card today-card${f.overdue ? " overdue" : ""}`,
       "data-key": f.key, "data-rule": f.rule, "aria-labelledby": id,
@@ -197,7 +198,7 @@ export class TodayView {
         h("span", { class: f.overdue ? "badge danger" : "badge", text: dueText(f, now) }),
       ),
       h("p", { class: "rule-label", text: rule.label }),
-      h("p", { class: "why", text: f.why }),
+      ...whyOf(f),
       h("div", { class: "card-actions" },
         h("button", {
           type: "button", class: "button primary", "data-action": "draft", "aria-haspopup": "dialog",
@@ -231,7 +232,11 @@ export class TodayView {
         h("label", { for: id, text: f.who }),
         f.mark === "most-doors" ? h("span", { class: "badge star", text: "Opened the most doors" }) : null,
       ),
-      h("p", { class: "subtle check-why", id: why, text: `${f.why} ${f.overdue ? dueText(f, now) : ""}`.trim() }),
+      f.parts?.length
+        ? h("div", { class: "subtle check-why", id: why },
+          h("p", { class: "bundle-label", text: `${f.label}${f.overdue ? `. ${dueText(f, now)}` : ""}` }),
+          ...whyOf(f))
+        : h("p", { class: "subtle check-why", id: why, text: `${f.why} ${f.overdue ? dueText(f, now) : ""}`.trim() }),
       h("button", {
         type: "button", class: "button", "data-action": "draft", "aria-haspopup": "dialog",
         "aria-label": `Write to ${f.who}`, onclick: () => openDraft(f, this.hooks),

@@ -69,27 +69,64 @@ export function openMove(board, opp) {
   /** @type {HTMLInputElement | null} */ (form.querySelector("input[name=stage]:checked"))?.focus();
 }
 
-/** "I landed the job": confirm, then the `landed` command and the gratitude round. @param {Board} board @param {PipelineCard} opp */
+/**
+ * "I landed the job": one confirmation that also withdraws from the other open processes (each
+ * ticked by default; the engine's `landing_preview` lists them and says what follows), then the
+ * `landed` command and the gratitude round.
+ * @param {Board} board @param {PipelineCard} opp
+ */
 export function confirmLanding(board, opp) {
   const titleId = "opp-landed-title";
   const yes = h("button", { type: "button", class: "button primary" }, "Yes, I landed the job");
+  const title = h("h2", { id: titleId, text: `Did you accept ${opp.title}?` });
+  // Filled in once the engine has listed the other open processes.
+  const others = h("div", { class: "landing-others" },
+    h("p", { class: "loading", role: "status", text: "Looking for your other open processes…" }));
   const dialog = makeDialog(titleId, [
-    h("h2", { id: titleId, text: `Did you accept ${opp.title}?` }),
+    title,
     h("p", { text: "Congratulations! Followthrough then opens your gratitude round: one checklist with everyone who helped you get here, to thank, and every other employer where you are still a candidate, to tell." }),
+    others,
     h("div", { class: "opp-dialog-actions" },
       h("button", { type: "button", class: "button", onclick: () => dialog.close() }, "Not yet"),
       yes,
     ),
   ]);
+  board.ctx.backend.send("landing_preview", { opportunity_id: opp.id }).then((preview) => {
+    if (!dialog.open) return;
+    if (!preview.ok) {
+      others.replaceChildren(h("p", { class: "hint error", text: preview.message }));
+      return;
+    }
+    others.replaceChildren(...landingChoices(preview));
+  });
   yes.addEventListener("click", async () => {
     yes.setAttribute("disabled", "");
     yes.textContent = "Opening your gratitude round…";
+    const withdraw = [...others.querySelectorAll("input[name=withdraw]:checked")].map((box) => /** @type {HTMLInputElement} */ (box).value);
     // `landed` reads only the id (round.js types it as the stored record).
-    const ok = await landed(board.ctx, /** @type {Opportunity} */ (/** @type {unknown} */ ({ id: opp.id })));
+    const ok = await landed(board.ctx, /** @type {Opportunity} */ (/** @type {unknown} */ ({ id: opp.id })), withdraw);
     dialog.close();
     if (ok) board.ctx.navigate(`#opportunities/thanks/${encodeURIComponent(opp.id)}`);
   });
   board.root.append(dialog);
   dialog.showModal();
   yes.focus();
+}
+
+/**
+ * The other open processes, each a box ticked to withdraw from it, and what follows.
+ * @param {import("../../types.js").LandingPreview} preview
+ */
+function landingChoices(preview) {
+  if (preview.others.length === 0) return preview.detail ? [h("p", { class: "subtle", text: preview.detail })] : [];
+  return [
+    h("fieldset", { class: "field plain landing-withdraw" },
+      h("legend", { text: preview.legend }),
+      ...preview.others.map((o) => h("div", { class: "switch-row" },
+        h("input", { type: "checkbox", name: "withdraw", id: `withdraw-${o.id}`, value: o.id, checked: true }),
+        h("label", { for: `withdraw-${o.id}`, text: [o.organisation, o.role].filter(Boolean).join(" · ") }),
+      )),
+    ),
+    h("p", { class: "subtle", text: preview.detail }),
+  ];
 }
