@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from followup import api
-from followup.agenda import agenda
+from followup.bundle import bundled_agenda
 from followup.digest import MAX_ITEMS, _schedule
 from followup.errors import CodecError
 from followup.fields import Fields
@@ -187,7 +187,7 @@ def test_for_unchanged_data_each_morning_is_today_computed_at_that_morning(
     for n in range(14):
         day = TODAY + timedelta(days=n)
         at = datetime.combine(day, r.at, UTC) - timedelta(minutes=offset)
-        today = agenda(state, max(at, NOW), day)
+        today = bundled_agenda(state, max(at, NOW), day)  # Today, bundles and all
         due = today.counts.overdue + today.counts.due
         entry = entries.get(day.isoformat())
         if due == 0:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from .agenda import agenda
+from .bundle import bundled_agenda, part_label
 from .catalog import RULES as RULE_WORDS
 from .errors import CodecError
 from .fields import Fields, iso, parse_day, parse_instant
@@ -83,7 +83,7 @@ def mornings(
 def due_at(state: State, m: Morning, now: datetime) -> tuple[int, list[FollowUp]]:
     """How many follow-ups Today counts as overdue or due at that morning, and the first of them.
     A morning whose time has passed (today's, shown late) is computed at `now`."""
-    result = agenda(state, max(m.at, now), m.day)
+    result = bundled_agenda(state, max(m.at, now), m.day)
     count = result.counts.overdue + result.counts.due
     return count, list(result.followups[: min(count, MAX_ITEMS)])
 
@@ -152,7 +152,11 @@ _SAY: Mapping[str, Callable[[str], str]] = {
 
 
 def _line(state: State, f: FollowUp, m: Morning) -> str:
-    """ "Reach out to Wei Chen: Ana's referral, due 10:00"."""
+    """ "Reach out to Wei Chen: Ana's referral, due 10:00"; a bundle: "Write to Ana Alves: thanks,
+    Wei's introduction, news"."""
+    if f.parts:
+        words = list(dict.fromkeys(part_label(state, part) for part in f.parts))
+        return f"Write to {f.who}: {', '.join(words)}"
     say = _SAY.get(f.rule)
     if say is None:
         words = RULE_WORDS.get(Rule(f.rule)) if f.rule in Rule._value2member_map_ else None
