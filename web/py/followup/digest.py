@@ -155,8 +155,8 @@ def _line(state: State, f: FollowUp, m: Morning) -> str:
     """ "Reach out to Wei Chen: Ana's referral, due 10:00"; a bundle: "Write to Ana Alves: thanks,
     Wei's introduction, news"."""
     if f.parts:
-        words = list(dict.fromkeys(part_label(state, part) for part in f.parts))
-        return f"Write to {f.who}: {', '.join(words)}"
+        parts = list(dict.fromkeys(part_label(state, part) for part in f.parts))
+        return f"Write to {f.who}: {', '.join(parts)}"
     say = _SAY.get(f.rule)
     if say is None:
         words = RULE_WORDS.get(Rule(f.rule)) if f.rule in Rule._value2member_map_ else None
