@@ -34,8 +34,12 @@ def head(device: str, *, previous: Any = None, edits: Any = (), seen: Any = None
     return answer
 
 
+def counted(device: str, counter: int) -> dict[str, Any]:
+    return {"i": device, "f": {"counter": [counter, S1]}}
+
+
 def check(**request: Any) -> dict[str, Any]:
-    args = {"device": B, "heads": [], "served": {}, "full": False, "seen": {}, "stamps": {}}
+    args = {"device": B, "heads": [], "served": [], "full": False, "seen": {}, "stamps": {}}
     answer = call(op="heads_check", **{**args, **request})
     assert answer["ok"], answer
     return answer
@@ -94,7 +98,7 @@ def test_a_counter_another_device_saw_but_this_one_did_not_is_an_omission() -> N
 
 
 def test_a_head_served_older_than_one_seen_before_is_a_rollback() -> None:
-    answer = check(served={A: 2}, seen={A: 5})
+    answer = check(served=[counted(A, 1), counted(A, 2)], seen={A: 5})
 
     assert [p["kind"] for p in answer["problems"]] == ["rollback"]
     assert "change 2, after change 5" in answer["problems"][0]["message"]
@@ -102,13 +106,13 @@ def test_a_head_served_older_than_one_seen_before_is_a_rollback() -> None:
 
 
 def test_this_devices_own_head_served_older_is_a_rollback_too() -> None:
-    answer = check(served={B: 1}, seen={B: 3})
+    answer = check(served=[counted(B, 1)], seen={B: 3})
 
     assert "this device's changes" in answer["problems"][0]["message"]
 
 
 def test_after_reading_everything_a_device_heard_from_before_but_absent_is_withheld() -> None:
-    answer = check(full=True, served={}, seen={A: 2})
+    answer = check(full=True, served=[], seen={A: 2})
 
     assert [p["kind"] for p in answer["problems"]] == ["withheld"]
 

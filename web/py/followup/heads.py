@@ -119,18 +119,19 @@ def _head_next(state: State, f: Fields) -> Answer:
 
 
 def _heads_check(state: State, f: Fields) -> Answer:
-    """Check the heads after a sync: `{device, heads: [{i, f}], served: {device: counter},
+    """Check the heads after a sync: `{device, heads: [{i, f}], served: [{i, f}] (the heads the
+    server sent this run),
     full, seen: {device: counter}, stamps: {key: {field: clock}}}` answers `{seen, heard,
     problems: [{kind, device, message}], repair}`; `repair` says a read of the whole log is
     worth trying (an omission or a rollback)."""
     me = _device(f.value("device"), "device")
     heads = f.value("heads") if f.has("heads") else []
-    served = f.value("served") if f.has("served") else {}
+    served = f.value("served") if f.has("served") else []
     before = f.value("seen") if f.has("seen") else {}
     stamps = f.value("stamps") if f.has("stamps") else {}
     full = bool(f.value("full")) if f.has("full") else False
-    if not isinstance(heads, list) or not isinstance(served, Mapping):
-        raise CodecError("wrong-type", "'heads' should be a list and 'served' a map.", "heads")
+    if not isinstance(heads, list) or not isinstance(served, list):
+        raise CodecError("wrong-type", "'heads' and 'served' should be lists.", "heads")
     if not isinstance(before, Mapping) or not isinstance(stamps, Mapping):
         raise CodecError("wrong-type", "'seen' and 'stamps' should be maps.", "seen")
     by_device: dict[str, Mapping[str, Any]] = {}
@@ -142,7 +143,13 @@ def _heads_check(state: State, f: Fields) -> Answer:
     labels = {d: str(_value(h, "label", "") or f"device {d[:4]}") for d, h in by_device.items()}
     seen_before = _counters(before)
     problems: list[dict[str, Any]] = []
-    for device, counter in sorted(_counters(served).items()):
+    served_max: dict[str, int] = {}
+    for head in served:
+        if isinstance(head, Mapping) and isinstance(head.get("f"), Mapping):
+            device = head.get("i")
+            if isinstance(device, str) and hlc.is_node(device):
+                served_max[device] = max(served_max.get(device, 0), _counter(head["f"]))
+    for device, counter in sorted(served_max.items()):
         if counter < seen_before.get(device, 0):
             name = "this device" if device == me else labels.get(device, f"device {device[:4]}")
             problems.append(
@@ -159,7 +166,7 @@ def _heads_check(state: State, f: Fields) -> Answer:
             )
     if full:
         for device in sorted(seen_before):
-            if device not in served and device != me and seen_before[device] > 0:
+            if device not in served_max and device != me and seen_before[device] > 0:
                 name = labels.get(device, f"device {device[:4]}")
                 problems.append(
                     {

@@ -5,6 +5,7 @@
  * crypto.js; what is kept on this device is written by the engine worker (`sync.store`).
  */
 import * as cc from "../crypto.js";
+import { checkKdfCost, checkKeyList } from "./bounds.js";
 import { SyncError } from "./errors.js";
 
 /** @typedef {import("./loop.js").Sync} Sync */
@@ -98,6 +99,8 @@ export async function unlock(sync, passphrase, { onStage = () => {} } = {}) {
   const account = await sync.store("readMeta", "account");
   if (!account) throw new SyncError("not-set-up");
   const login = await logIn(sync, account.server, cc.fromHex(account.account_id), passphrase, onStage, account.token);
+  // heads (#19): a key list that drops a key this device holds is refused, not saved.
+  checkKeyList(login.deks, (account.deks ?? []).map((/** @type {any} */ k) => k.key_id));
   const { log_id: _, ...fields } = login;
   await sync.store("updateMeta", "account", { ...fields, state: "ok" });
   sync.error = null;
@@ -122,6 +125,7 @@ async function logIn(sync, base, accountId, passphrase, onStage, session = null)
   } catch {
     throw new SyncError("weak-kdf");
   }
+  checkKdfCost(kdf); // heads (#19): a huge round count would freeze the device
   onStage("deriving");
   const { authKey, kek } = await cc.deriveLoginKeys(passphrase, accountId, kdf);
   onStage("server");
