@@ -56,7 +56,7 @@ def test_each_push_makes_a_head_whose_counter_grows_and_lists_the_latest_edits()
     assert second["f"]["counter"][1] > first["f"]["counter"][1]
 
 
-def test_a_head_lists_at_most_twenty_edits_the_latest_first() -> None:
+def test_a_head_lists_the_latest_edit_of_each_of_its_last_twenty_records() -> None:
     edits = [[f"people/p{i}", "name", f"2026-11-23T08:00:{i:02d}.000Z-0000-{A}"] for i in range(30)]
 
     made = head(A, edits=edits)
@@ -64,6 +64,9 @@ def test_a_head_lists_at_most_twenty_edits_the_latest_first() -> None:
     recent = made["f"]["recent"][0]
     assert len(recent) == 20
     assert recent[0][0] == "people/p29"
+    again = head(A, previous=made["f"], edits=[["people/p29", "notes", S2]])
+    assert again["f"]["recent"][0][0] == ["people/p29", "notes", S2]
+    assert len(again["f"]["recent"][0]) == 20
 
 
 def test_an_edit_another_device_listed_but_missing_here_is_an_omission() -> None:

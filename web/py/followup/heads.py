@@ -34,6 +34,12 @@ NAMED = 3
 
 Answer = tuple[State, dict[str, Any]]
 
+# Told when a check failed and reading everything again found what was missing.
+REPAIRED = (
+    "The sync server had not shown this device some changes from your other devices. Sync read "
+    "everything again and they are all here now. If this happens often, the server is unreliable."
+)
+
 
 def _device(raw: object, field: str) -> str:
     if not isinstance(raw, str) or not hlc.is_node(raw):
@@ -91,12 +97,13 @@ def _head_next(state: State, f: Fields) -> Answer:
     if not isinstance(seen, Mapping):
         raise CodecError("wrong-type", "'seen' should map devices to counters.", "seen")
     label = f.value("label") if f.has("label") else ""
-    listed: dict[tuple[str, str], str] = {}
+    # One entry per record (its latest field), so a head names its last RECENT records.
+    listed: dict[str, tuple[str, str]] = {}
     for item in [*_recent(old), *(e for e in edits if isinstance(e, list) and len(e) == 3)]:
         key, name, at = str(item[0]), str(item[1]), str(item[2])
-        if at > listed.get((key, name), ""):
-            listed[(key, name)] = at
-    recent = sorted(listed.items(), key=lambda kv: kv[1], reverse=True)[:RECENT]
+        if at > listed.get(key, ("", ""))[1]:
+            listed[key] = (name, at)
+    recent = sorted(listed.items(), key=lambda kv: kv[1][1], reverse=True)[:RECENT]
     last = max(
         (hlc.parse(e[1]) for e in old.values() if isinstance(e, list) and len(e) == 2),
         key=lambda c: c or hlc.Clock(0, 0, device),
@@ -110,7 +117,7 @@ def _head_next(state: State, f: Fields) -> Answer:
     values: dict[str, Any] = {
         "counter": counter,
         "label": str(label)[:60],
-        "recent": [[k, n, s] for (k, n), s in recent],
+        "recent": [[k, n, at] for k, (n, at) in recent],
         "seen": {k: v for k, v in sorted(_counters(seen).items()) if k != device},
         "wall": now.isoformat(),
     }
@@ -222,7 +229,13 @@ def _heads_check(state: State, f: Fields) -> Answer:
         if device != me
     ]
     repair = any(p["kind"] in ("omission", "rollback") for p in problems)
-    return state, {"seen": seen, "heard": heard, "problems": problems, "repair": repair}
+    return state, {
+        "seen": seen,
+        "heard": heard,
+        "problems": problems,
+        "repair": repair,
+        "repaired": {"kind": "repaired", "device": me, "message": REPAIRED},
+    }
 
 
 def _stamp_of(stamps: Mapping[str, Any], key: str, name: str) -> str:

@@ -38,6 +38,20 @@ export class Run extends RunBudget {
     this.full = false;
   }
 
+  /**
+   * Count a page's records that failed their check; past the threshold, only they are kept
+   * (listed on the Sync screen; the cursor stays) and the run stops (bounds.js).
+   * @param {Array<{error: string}>} rejected @param {() => Promise<unknown>} keep
+   */
+  async guard(rejected, keep) {
+    try {
+      this.failures(rejected);
+    } catch (error) {
+      await keep();
+      throw error;
+    }
+  }
+
   /** Note the heads among a page's records. @param {Array<{state: any}>} ok */
   observe(ok) {
     for (const { state } of ok) if (state?.t === "heads") this.served.push({ i: state.i, f: state.f });
@@ -140,7 +154,12 @@ export async function runChecked(sync, account, keys) {
       run.full = true;
       run.served = [];
       pulled += await sync.pullPages(account, keys, 0);
+      const first = result;
       result = await check(sync, meta, run);
+      // Found on the second read: the user is told the server had held something back.
+      if (!result.problems.length && first.problems.some((/** @type {any} */ p) => p.kind === "omission")) {
+        result = { ...result, problems: [result.repaired] };
+      }
     }
     await sync.store("updateMeta", "heads", {
       seen: result.seen, heard: result.heard, problems: result.problems,

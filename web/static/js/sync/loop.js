@@ -277,10 +277,10 @@ export class Sync extends EventTarget {
       }
       next = page.more ? this.fetchPage(account, keys, page.next_since) : Promise.resolve(null);
       next.catch(() => {});
+      await this.run?.guard(states.rejected, () => this.applyPage({ ok: [], rejected: states.rejected }, cursor));
       cursor = { id: "cursor", since: page.next_since, log_id: page.log_id ?? cursor.log_id };
       this.run?.observe(states.ok);
       await this.applyPage(states, cursor);
-      this.run?.failures(states.rejected);
       total += states.ok.length;
       if (!page.more) return total;
     }
