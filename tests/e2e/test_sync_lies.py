@@ -102,6 +102,8 @@ def synced(page: Page, result: dict[str, Any] | None = None) -> None:
 
 def shows(page: Page, testid: str, text: str, *, present: bool = True) -> None:
     """The Sync screen shows (or no longer shows) these words, once it has redrawn."""
+    if "#sync" not in page.url:
+        page.goto(page.url.split("#")[0] + "#sync")
     page.evaluate(f"async () => (await ({SYNC})()).emit()")
     where = expect(page.get_by_test_id(testid).first)
     if present:

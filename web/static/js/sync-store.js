@@ -191,7 +191,8 @@ export async function resetCursor(db, logId) {
   const all = await done(tx.objectStore("sync_records").getAllKeys());
   const outbox = tx.objectStore("sync_outbox");
   const queued = new Set(await done(outbox.getAllKeys()));
-  for (const key of all) if (!queued.has(key)) outbox.put({ key, pending: {} });
+  // Heads are pushed by their own device only, each new one with its next batch (sync/heads.js).
+  for (const key of all) if (!queued.has(key) && !String(key).startsWith("heads/")) outbox.put({ key, pending: {} });
   tx.objectStore("sync_meta").put({ id: "cursor", since: 0, log_id: logId });
   tx.objectStore("sync_meta").delete("batch");
   await result;
