@@ -141,6 +141,7 @@ export async function verifyPush(sync, account, batch, answer) {
 export async function runChecked(sync, account, keys) {
   const meta = await headsMeta(sync, account);
   const run = new Run();
+  const drift = sync.drift;
   sync.run = run;
   try {
     const { rejected } = await sync.store("readStatus");
@@ -165,8 +166,10 @@ export async function runChecked(sync, account, keys) {
       seen: result.seen, heard: result.heard, problems: result.problems,
       ...(run.full ? { full_at: new Date().toISOString() } : {}),
     });
+    // A new finding is told on every screen once (the Sync screen keeps showing it).
     const alert = result.problems[0]?.message;
-    if (alert) sync.dispatchEvent(new CustomEvent("alert", { detail: alert }));
+    if (alert && alert !== meta.problems?.[0]?.message) sync.dispatchEvent(new CustomEvent("alert", { detail: alert }));
+    if (sync.drift && sync.drift !== drift) sync.dispatchEvent(new CustomEvent("alert", { detail: sync.drift }));
     return { pulled, pushed };
   } catch (error) {
     // A lie caught in the act is told on every screen, not only on the Sync screen.
@@ -175,6 +178,20 @@ export async function runChecked(sync, account, keys) {
   } finally {
     sync.run = null;
   }
+}
+
+/**
+ * "Try again" on set-aside records: a full read of the log now, which may bring whole copies
+ * of damaged ones (each then leaves the list). Resolves with how many left it.
+ * @param {Sync} sync
+ */
+export async function readAgain(sync) {
+  const before = (await sync.store("readStatus")).rejected;
+  await sync.store("updateMeta", "heads", { full_at: null }, { ifExists: true });
+  await sync.syncNow({ reason: "retry" }).catch(() => {});
+  const after = (await sync.store("readStatus")).rejected;
+  sync.emit();
+  return Math.max(0, before - after);
 }
 
 /** @param {Sync} sync @param {HeadsMeta} meta @param {Run} run */

@@ -10,7 +10,7 @@ import * as cc from "../crypto.js";
 import * as account from "./account.js";
 import { REJECTS_KEPT, checkPage, checkPushAnswer } from "./bounds.js";
 import { MESSAGES, SyncError } from "./errors.js";
-import { headItem, runChecked, verifyPush } from "./heads.js";
+import { headItem, readAgain, runChecked, verifyPush } from "./heads.js";
 import { request, retrying } from "./http.js";
 
 const LOCK = "followthrough-sync";
@@ -441,8 +441,7 @@ export class Sync extends EventTarget {
   /** Try the set-aside records again (one sync at a time: a retry writes the cursor). */
   async retryRejects() {
     const read = await this.withLock(() => account.retryRejects(this));
-    this.emit();
-    return read;
+    return read + await readAgain(this); // a damaged record may come whole in a full read
   }
   /** Forget set-aside records: the user gave up on them. @param {string[]} keys */
   async forgetRejects(keys) {

@@ -18,7 +18,7 @@ export function renderHeads(card, status) {
   card.replaceChildren(
     h("h3", { id: "heads-heading" }, "Your devices"),
     ...alerts.map((text) => h("p", { class: "hint sync-warning", "data-testid": "sync-alert" }, String(text))),
-    h("ul", { class: "sync-heard" }, ...heard.map((d) => h("li", { "data-testid": "sync-heard" }, heardText(d)))),
+    h("ul", { class: "plain-list sync-heard" }, ...heard.map((d) => h("li", { "data-testid": "sync-heard" }, heardText(d)))),
   );
 }
 
