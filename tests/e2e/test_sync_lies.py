@@ -200,9 +200,12 @@ def test_a_server_clock_ten_years_ahead_or_at_9999_only_warns(world: dict[str, A
     world["laptop_liar"].lie(
         "clock", time="2036-12-05T12:00:00.000Z", date="Fri, 05 Dec 2036 12:00:00 GMT"
     )
+    # The lie is heard first (an old client took it as its clock), in three answers or more.
+    for _ in range(3):
+        synced(laptop, run(laptop))
+    shows(laptop, "sync-heads", "differ by about 3,")
     edit_person(laptop, world["ada"], role="Engineer")
     synced(laptop, run(laptop))
-    shows(laptop, "sync-heads", "differ by about 3,")
     edit_person(phone, world["ada"], role="Countess")
     synced(phone, run(phone))
     synced(laptop, run(laptop))
@@ -211,6 +214,7 @@ def test_a_server_clock_ten_years_ahead_or_at_9999_only_warns(world: dict[str, A
     world["laptop_liar"].lie(
         "clock", time="9999-12-31T23:59:59.999Z", date="Fri, 31 Dec 9999 23:59:59 GMT"
     )
+    synced(laptop, run(laptop))
     edit_person(laptop, world["ada"], organisation="Analytical Engines")
     synced(laptop, run(laptop))
     clock = next(r for r in idb(laptop, "sync_meta") if r["id"] == "clock")

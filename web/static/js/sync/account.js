@@ -85,6 +85,8 @@ export async function pair(sync, { server = defaultServer(), code, passphrase, o
   // A device re-pairing with its own account shows its session (a stale one counts).
   const session = previous?.account_id === cc.toHex(accountId) && previous.server === base ? previous.token : null;
   const login = await logIn(sync, base, accountId, passphrase, onStage, session);
+  // heads (#19): the server's key list must keep the keys this device holds (and name one).
+  checkKeyList(login.deks, previous?.account_id === cc.toHex(accountId) ? (previous.deks ?? []).map((/** @type {any} */ k) => k.key_id) : []);
   await saveAccount(sync, { server: base, ...login, recovery_sealed: null }, login.log_id);
   onStage("syncing");
   return sync.syncNow({ reason: "pair" });
