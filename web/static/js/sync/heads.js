@@ -58,6 +58,9 @@ export class Run extends RunBudget {
   }
 }
 
+/** How many of a page's records are data (heads are bookkeeping). @param {Array<{state: any}>} ok */
+export const dataCount = (ok) => ok.filter(({ state }) => state?.t !== "heads").length;
+
 /** A short name for this device, for the other devices' "last heard from". */
 function deviceLabel() {
   const nav = /** @type {any} */ (typeof navigator === "undefined" ? {} : navigator);

@@ -10,7 +10,7 @@ import * as cc from "../crypto.js";
 import * as account from "./account.js";
 import { REJECTS_KEPT, checkPage, checkPushAnswer } from "./bounds.js";
 import { MESSAGES, SyncError } from "./errors.js";
-import { headItem, readAgain, runChecked, verifyPush } from "./heads.js";
+import { dataCount, headItem, readAgain, runChecked, verifyPush } from "./heads.js";
 import { request, retrying } from "./http.js";
 
 const LOCK = "followthrough-sync";
@@ -281,7 +281,7 @@ export class Sync extends EventTarget {
       cursor = { id: "cursor", since: page.next_since, log_id: page.log_id ?? cursor.log_id };
       this.run?.observe(states.ok);
       await this.applyPage(states, cursor);
-      total += states.ok.length;
+      total += dataCount(states.ok);
       if (!page.more) return total;
     }
   }
@@ -374,7 +374,7 @@ export class Sync extends EventTarget {
       if (batch.head) await verifyPush(this, account, batch, answer);
       const fastForward = await this.store("acknowledge", batch, answer);
       if (!fastForward) needPull = true;
-      pushed += batch.items.length;
+      pushed += batch.items.length - (batch.head ? 1 : 0); // the head is bookkeeping
     }
   }
 
