@@ -128,7 +128,8 @@ export async function verifyPush(sync, account, batch, answer) {
   try {
     page = await sync.request(account.server, "GET", `pull?since=${answer.last_seq - 1}&limit=1`, { token: account.token });
   } catch (error) {
-    if (!(error instanceof SyncError) || error.retry) throw error;
+    // "Your cursor is past the end of the log": the rows were never stored. Other errors stand.
+    if (!(error instanceof SyncError) || error.code !== "cursor-ahead") throw error;
   }
   const item = Array.isArray(page?.items) ? page.items[0] : null;
   if (item && item.seq === answer.last_seq && item.record_id === head.record_id && item.envelope === head.envelope) return;
