@@ -3,6 +3,7 @@ increasing whatever the wall clock does."""
 
 from __future__ import annotations
 
+import pytest
 from followup import hlc
 from followup.sync import (
     Replica,
@@ -111,7 +112,7 @@ def test_seventy_thousand_edits_under_a_frozen_clock_carry_instead_of_raising() 
     assert c.counter == 70_000 - 0x10000
 
 
-def test_a_record_from_the_year_2999_is_merged_and_a_later_edit_still_wins() -> None:
+def test_a_record_from_the_year_2999_is_merged_not_adopted_and_a_later_edit_still_wins() -> None:
     future = hlc.Clock(32_503_680_000_000, 0, NODE_B)  # 3000-01-01
     theirs = Replica("people", "p1", {"name": ("From the future", str(future))})
     ours, pending = edit(None, person(name="Ada"))
@@ -124,4 +125,74 @@ def test_a_record_from_the_year_2999_is_merged_and_a_later_edit_still_wins() -> 
 
     assert later.fields["name"][0] == "Ada again"
     assert later.fields["name"][1] > str(future)
-    assert hlc.is_drifting(applied.clock, T0)
+    # The far-future time is not adopted into this device's clock; the merge reports it.
+    assert applied.future
+    assert applied.clock.millis == T0
+    assert not hlc.is_drifting(applied.clock, T0)
+
+
+# --- The server's (or another device's) clock advises, never commands ----------------------------
+
+DAY = hlc.FUTURE_LIMIT_MS
+MAX_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=MAX_MS),
+            st.integers(min_value=0, max_value=0xFFFF),
+            st.booleans(),
+            st.integers(min_value=-5_000, max_value=5_000),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_whatever_remote_stamps_arrive_local_stamps_increase_and_stay_within_a_day(
+    events: list[tuple[int, int, bool, int]],
+) -> None:
+    now = latest = T0
+    c = clock(millis=T0)
+    previous = c
+    for millis, counter, is_remote, tick in events:
+        now = max(0, now + tick)  # a wall clock that stutters and regresses
+        latest = max(latest, now)
+        remote = hlc.Clock(millis, counter, NODE_B)
+        c = hlc.recv(c, remote, now) if is_remote else hlc.send(c, now)
+        assert c > previous
+        # Never past a day after the latest wall-clock reading this device has made.
+        assert c.millis <= latest + DAY
+        previous = c
+
+
+def test_a_remote_stamp_from_the_year_9999_is_not_adopted() -> None:
+    remote = hlc.Clock(MAX_MS, 0xFFFF, NODE_B)
+
+    after = hlc.recv(clock(millis=T0), remote, T0)
+
+    assert hlc.is_future(remote, T0)
+    assert after.millis == T0
+
+
+def test_a_remote_stamp_within_a_day_is_adopted() -> None:
+    remote = hlc.Clock(T0 + DAY - 1, 4, NODE_B)
+
+    after = hlc.recv(clock(millis=T0), remote, T0)
+
+    assert (after.millis, after.counter) == (T0 + DAY - 1, 5)
+
+
+def test_at_the_largest_time_the_counter_saturates_and_never_wraps() -> None:
+    c = hlc.Clock(MAX_MS, 0xFFFE, NODE_A)
+    for _ in range(5):
+        c = hlc.send(c, MAX_MS)
+        assert str(c) == "9999-12-31T23:59:59.999Z-ffff-" + NODE_A
+    assert hlc.overtake(c, NODE_A) == hlc.Clock(MAX_MS, 0xFFFF, NODE_A)
+
+
+def test_a_wall_clock_the_format_cannot_write_is_refused_with_a_clear_error() -> None:
+    for bad in (MAX_MS + 1, -1):
+        with pytest.raises(hlc.ClockError, match="after 9999"):
+            hlc.send(clock(millis=T0), bad)

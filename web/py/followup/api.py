@@ -34,6 +34,7 @@ from .errors import CodecError, EngineError
 from .events import encode_event
 from .fields import REQUIRED, Fields, parse_day, parse_instant
 from .graph import doors, most_doors
+from .heads import HEADS_OPS
 from .insights import LOOP_RULES, THANKED_GOAL, insights
 from .landing import LANDING_OPS
 from .model import PersonId, Profile, RoundRecord
@@ -292,6 +293,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     "version": ((), _version),
     "catalog": ((), _catalog),
     **SYNC_OPS,  # sync (sync_ops.py)
+    **HEADS_OPS,  # device heads: freshness checks (heads.py)
     **TRANSFER_OPS,  # import and export (transfer.py)
     **SETTINGS_OPS,  # Settings and My card (settings_ops.py)
     **PEOPLE_OPS,  # the People list and merge preview (people.py)

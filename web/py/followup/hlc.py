@@ -2,8 +2,11 @@
 
 A timestamp is 46 characters that sort as they compare: ISO millis, a 4-hex counter and a
 16-hex node id, `2025-01-01T00:00:00.000Z-0000-a1b2c3d4e5f60718` (Actual's format). Skewed
-clocks are tolerated rather than refused: a remote time far in the future is adopted (so later
-edits still win over it), and a counter that would overflow carries into the milliseconds.
+clocks are tolerated rather than refused, but never obeyed: a remote time more than a day ahead
+of this device's clock still merges by its own order, but is not adopted into the local clock
+(`recv` reports it, the app warns); a counter that would overflow carries into the
+milliseconds, and at the largest time the format can write the clock saturates instead of
+wrapping. A wall clock the format cannot write is refused with a clear error (`ClockError`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 COUNTER_MAX = 0xFFFF
 # A local clock ahead of the wall clock by more than this is worth a warning, never a failure.
 DRIFT_WARNING_MS = 5 * 60 * 1000
+# A remote time further ahead of this device's clock than this is not adopted into the clock.
+FUTURE_LIMIT_MS = 24 * 60 * 60 * 1000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The format has four year digits: the latest millisecond it can write.
 _MAX_MS = 253_402_300_799_999
@@ -25,6 +30,18 @@ _NODE = re.compile(r"[0-9a-f]{16}")
 
 # Sorts below every timestamp a device makes: what an unparseable or missing stamp counts as.
 ZERO = "1970-01-01T00:00:00.000Z-0000-0000000000000000"
+
+
+UNWRITABLE = (
+    "This device's clock reads a date sync cannot write (before 1970 or after 9999). "
+    "Set the date right; nothing was changed."
+)
+
+
+class ClockError(ValueError):
+    """A wall clock time the timestamp format cannot write (before 1970 or after 9999)."""
+
+    code = "bad-clock"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -86,22 +103,40 @@ def millis_of(now: datetime) -> int:
 
 
 def _carry(millis: int, counter: int) -> tuple[int, int]:
-    # 65,536 edits within one millisecond (or under a frozen clock) move time on by one.
+    # 65,536 edits within one millisecond (or under a frozen clock) move time on by one; at
+    # the largest writable time the clock saturates (the same stamp again), never wraps.
     if counter > COUNTER_MAX:
         millis, counter = millis + counter // (COUNTER_MAX + 1), counter % (COUNTER_MAX + 1)
-    return min(millis, _MAX_MS), counter
+    if millis > _MAX_MS:
+        return _MAX_MS, COUNTER_MAX
+    return millis, counter
+
+
+def checked_now(now_ms: int) -> int:
+    """The wall clock, if the format can write it; else a ClockError that says so."""
+    if not 0 <= now_ms <= _MAX_MS:
+        raise ClockError(UNWRITABLE)
+    return now_ms
+
+
+def is_future(remote: Clock, now_ms: int) -> bool:
+    """Whether a remote time is too far ahead of this device's clock to adopt."""
+    return remote.millis > now_ms + FUTURE_LIMIT_MS
 
 
 def send(last: Clock, now_ms: int) -> Clock:
     """The timestamp of a local event: after `last` and not before the wall clock."""
-    millis = max(last.millis, now_ms)
+    millis = max(last.millis, checked_now(now_ms))
     counter = last.counter + 1 if millis == last.millis else 0
     millis, counter = _carry(millis, counter)
     return Clock(millis, counter, last.node)
 
 
 def recv(last: Clock, remote: Clock, now_ms: int) -> Clock:
-    """The local clock after seeing `remote`: after both, whatever the remote's time says."""
+    """The local clock after seeing `remote`: after both, unless the remote time is more than a
+    day ahead of this device's clock; such a time is not adopted (a local event instead)."""
+    if is_future(remote, checked_now(now_ms)):
+        return send(last, now_ms)
     millis = max(last.millis, remote.millis, now_ms)
     if millis == last.millis == remote.millis:
         counter = max(last.counter, remote.counter) + 1
@@ -113,6 +148,13 @@ def recv(last: Clock, remote: Clock, now_ms: int) -> Clock:
         counter = 0
     millis, counter = _carry(millis, counter)
     return Clock(millis, counter, last.node)
+
+
+def overtake(stamp: Clock, node: str) -> Clock:
+    """The first clock after another (for one field whose stamp is ahead of the local clock:
+    a user's edit of it must still win, without moving the clock itself forward)."""
+    millis, counter = _carry(stamp.millis, stamp.counter + 1)
+    return Clock(millis, counter, node)
 
 
 def is_drifting(last: Clock, now_ms: int) -> bool:

@@ -85,6 +85,8 @@ class Applied:
     pending: Mapping[str, str]
     conflict: bool
     clock: hlc.Clock
+    # A remote stamp more than a day ahead of this device's clock: merged, not adopted.
+    future: bool = False
 
 
 def is_synced(store: str, key: str) -> bool:
@@ -189,7 +191,7 @@ def stamp(
             return
         clock = hlc.send(clock, now_ms)
         pending_out.setdefault(name, old[1] if old else hlc.ZERO)
-        fields[name] = (value, str(clock))
+        fields[name] = (value, _after(clock, old[1] if old else None))
 
     if record is None:
         put(DELETED, True)
@@ -204,6 +206,15 @@ def stamp(
                 if name.startswith(TAG_PREFIX) and value is True and name not in flat:
                     put(name, False)
     return Replica(store, key, dict(sorted(fields.items()))), pending_out, clock
+
+
+def _after(clock: hlc.Clock, above: str | None) -> str:
+    """A new local stamp: the clock's, or, for a field stamped ahead of the clock (by a device
+    whose clock ran fast), the first stamp after that one, so the edit still wins everywhere
+    while the clock itself stays where it is (remote times are not adopted, hlc.recv)."""
+    new = str(clock)
+    ahead = hlc.parse(above) if above is not None and above >= new else None
+    return str(hlc.overtake(ahead, clock.node)) if ahead else new
 
 
 def _combine(winner: str, loser: str) -> str:
@@ -234,10 +245,12 @@ def apply_remote(
     merged = local if local is not None else remotes[0]
     for remote in remotes if local is not None else remotes[1:]:
         merged = merge(merged, remote)
+    future = False
     for remote in remotes:
         latest = max((s for _, s in remote.fields.values()), default=None)
         seen = hlc.parse(latest) if latest is not None else None
         if seen is not None:  # a clock after the latest one seen is after all of them
+            future = future or hlc.is_future(seen, now_ms)
             clock = hlc.recv(clock, seen, now_ms)
     mine = local.fields if local else {}
     fields = dict(merged.fields)
@@ -261,14 +274,15 @@ def apply_remote(
             winner, loser = (ours, rival) if _wins(ours, rival) else (rival, ours)
             if isinstance(winner[0], str) and isinstance(loser[0], str) and loser[0].strip():
                 clock = hlc.send(clock, now_ms)
-                fields[name] = (_combine(winner[0], loser[0]), str(clock))
+                top = max(e[1] for e in [*rivals, ours, fields[name]])
+                fields[name] = (_combine(winner[0], loser[0]), _after(clock, top))
                 pending_out[name] = max(e[1] for e in [*rivals, (None, base)])
                 conflict = True
                 continue
         if fields[name] == ours:
             pending_out[name] = max([base, *(r[1] for r in rivals)])
     replica = Replica(merged.store, merged.id, dict(sorted(fields.items())))
-    return Applied(replica, pending_out, conflict, clock)
+    return Applied(replica, pending_out, conflict, clock, future)
 
 
 # --- JSON forms ---------------------------------------------------------------------------------
@@ -388,6 +402,7 @@ def merge_request(raw: Mapping[str, Any]) -> MergeResult:
     delete: dict[str, list[str]] = {}
     engine_put: list[Stored] = []
     engine_delete: list[tuple[str, str]] = []
+    future = False
     for index, item in enumerate(items):
         key = item.get("key") if isinstance(item, Mapping) else None
         try:
@@ -398,6 +413,7 @@ def merge_request(raw: Mapping[str, Any]) -> MergeResult:
             continue
         applied = apply_remote(local, pending, remotes, clock, now_ms)
         clock = applied.clock
+        future = future or applied.future
         replica = applied.replica
         changed = local is None or local.fields != replica.fields
         record = materialise(replica)
@@ -433,7 +449,8 @@ def merge_request(raw: Mapping[str, Any]) -> MergeResult:
                 engine_put.append(shown[1])
     answer = {
         "clock": str(clock),
-        "drifting": hlc.is_drifting(clock, now_ms),
+        "drifting": future or hlc.is_drifting(clock, now_ms),
+        "future": future,
         "records": records,
         "put": put,
         "delete": delete,
@@ -463,9 +480,14 @@ def _now_ms(raw: object) -> int:
         now = datetime.fromisoformat(raw) if isinstance(raw, str) else None
     except ValueError:
         now = None
+    if now is None and isinstance(raw, str) and raw[:1] in "+-":
+        raise CodecError("out-of-range", hlc.UNWRITABLE, "now")
     if now is None or now.tzinfo is None:
         raise CodecError("bad-time", "'now' should be a time with an offset.", "now")
-    return hlc.millis_of(now)
+    try:
+        return hlc.checked_now(hlc.millis_of(now))
+    except hlc.ClockError as error:
+        raise CodecError("out-of-range", str(error), "now") from error
 
 
 def _clock(raw: object, node: str) -> hlc.Clock:

@@ -41,7 +41,13 @@ def _stamp(state: State, f: Fields) -> Answer:
     """Stamp local writes: `{now, node, clock, known: {key: {f, pending}}, writes: [{store, key,
     record | null}]}` answers `{clock, stamped: [{key, store, id, f, pending}]}`, one entry per
     record whose fields changed (`f` as canonical JSON text, the plaintext's `f` as is)."""
-    now_ms = hlc.millis_of(parse_instant(f.value("now"), "now"))
+    raw_now = f.value("now")
+    if isinstance(raw_now, str) and raw_now[:1] in "+-":
+        raise CodecError("out-of-range", hlc.UNWRITABLE, "now")
+    try:
+        now_ms = hlc.checked_now(hlc.millis_of(parse_instant(raw_now, "now")))
+    except hlc.ClockError as error:
+        raise CodecError("out-of-range", str(error), "now") from error
     node = f.text("node")
     if not hlc.is_node(node):
         raise CodecError("bad-node", "'node' should be 16 lowercase hex digits.", "node")

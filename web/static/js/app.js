@@ -291,4 +291,7 @@ registerServiceWorker({
 // Sync (optional, end-to-end encrypted) starts after the shell, off the critical path: on open,
 // on edits, when the network returns; it does nothing until the user turns it on.
 // What it writes reaches the screens as the Backend's `changed` (source "sync").
-import("./sync/index.js").then(({ startSync }) => startSync(engine));
+// Its warnings (clock skew, tampering, a server holding changes back) show on every screen.
+import("./sync/index.js").then(({ startSync }) => {
+  startSync(engine).addEventListener("alert", (event) => toast(String(/** @type {CustomEvent} */ (event).detail)));
+});

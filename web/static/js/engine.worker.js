@@ -297,7 +297,7 @@ const NOT_COMMITTED = new Set(["merge"]);
 const SYNC_STORE = new Set([
   "readMeta", "updateMeta", "readStatus", "setClockOffset", "resetCursor", "readOutbox",
   "saveBatch", "acknowledge", "forgetAccount", "readRejects", "listRejects", "dropRejects",
-  "requeueAll",
+  "requeueAll", "readHeads", "putHead",
 ]);
 
 /** What a worker tells the other tabs' workers after each commit. */

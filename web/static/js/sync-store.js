@@ -158,11 +158,11 @@ export async function updateMeta(db, id, fields, { ifExists = false } = {}) {
 export async function readStatus(db) {
   const tx = db.transaction(["sync_meta", "sync_outbox", "sync_rejects"]);
   const meta = tx.objectStore("sync_meta");
-  const [account, status, waiting, rejected] = await Promise.all([
+  const [account, status, waiting, rejected, heads] = await Promise.all([
     done(meta.get("account")), done(meta.get("status")), done(tx.objectStore("sync_outbox").count()),
-    done(tx.objectStore("sync_rejects").count()),
+    done(tx.objectStore("sync_rejects").count()), done(meta.get("heads")),
   ]);
-  return { account: account ?? null, status: status ?? null, waiting, rejected };
+  return { account: account ?? null, status: status ?? null, waiting, rejected, heads: heads ?? null };
 }
 
 /**
@@ -191,7 +191,8 @@ export async function resetCursor(db, logId) {
   const all = await done(tx.objectStore("sync_records").getAllKeys());
   const outbox = tx.objectStore("sync_outbox");
   const queued = new Set(await done(outbox.getAllKeys()));
-  for (const key of all) if (!queued.has(key)) outbox.put({ key, pending: {} });
+  // Heads are pushed by their own device only, each new one with its next batch (sync/heads.js).
+  for (const key of all) if (!queued.has(key) && !String(key).startsWith("heads/")) outbox.put({ key, pending: {} });
   tx.objectStore("sync_meta").put({ id: "cursor", since: 0, log_id: logId });
   tx.objectStore("sync_meta").delete("batch");
   await result;
@@ -322,7 +323,7 @@ export async function dropRejects(db, keys) {
  * called synchronously, so the transaction stays open) merges them, and what it answers is
  * written. Nothing can change between the read and the write, so a page never merges twice.
  * @param {IDBDatabase} db
- * @param {{ok: Array<{seq: number, key: string, state: any}>, rejected: any[]}} page
+ * @param {{ok: Array<{seq: number, key: string, state: any, rid?: string}>, rejected: any[]}} page
  * @param {{id: string, since: number, log_id: string | null}} cursor
  * @param {(request: Record<string, any>) => any} merge the engine's `merge` op
  * @param {string[]} recordStores every store a merge may write
@@ -391,6 +392,8 @@ export function applyPage(db, page, cursor, merge, recordStores) {
     // Set aside small: the key, the seq and why; an envelope only when a retry can use it
     // (one that could not be opened may open with a key learnt later).
     const rejects = tx.objectStore("sync_rejects");
+    // A record that now opened is no longer set aside (a tampered copy was replaced).
+    for (const item of page.ok) if (item.rid) rejects.delete(item.rid);
     for (const item of page.rejected) rejects.put(small(item));
     for (const r of answer.rejected ?? []) rejects.put(small({ ...r, seq: seqOf.get(r.key) ?? 0, merge: true, states: byKey.get(r.key) }));
     const last = [clock?.last ?? NO_CLOCK, answer.clock ?? NO_CLOCK].sort().at(-1);
@@ -428,6 +431,46 @@ export function applyPage(db, page, cursor, merge, recordStores) {
   );
 }
 
+// --- Device heads (sync/heads.js, followup/heads.py) --------------------------------------------
+
+/**
+ * Every device's head held here (`sync_records` under `heads/`), and the local clock of each
+ * field their recent edits name: what the engine's `heads_check` compares.
+ * @param {IDBDatabase} db
+ * @returns {Promise<{heads: Array<{i: string, f: any}>, stamps: Record<string, Record<string, string>>}>}
+ */
+export async function readHeads(db) {
+  const tx = db.transaction("sync_records");
+  const records = tx.objectStore("sync_records");
+  const found = await done(records.getAll(IDBKeyRange.bound("heads/", "heads/\uffff")));
+  const heads = found.map((/** @type {any} */ r) => ({ i: String(r.id), f: fieldsOf(r) }));
+  const keys = new Set();
+  for (const head of heads) {
+    const recent = head.f.recent?.[0];
+    if (Array.isArray(recent)) for (const entry of recent) if (Array.isArray(entry)) keys.add(String(entry[0]));
+  }
+  /** @type {Record<string, Record<string, string>>} */
+  const stamps = {};
+  await Promise.all([...keys].map(async (key) => {
+    const replica = await done(records.get(key));
+    if (replica) stamps[key] = Object.fromEntries(Object.entries(fieldsOf(replica)).map(([k, v]) => [k, v[1]]));
+  }));
+  return { heads, stamps };
+}
+
+/**
+ * Keep this device's new head (before the batch carrying it is sent).
+ * @param {IDBDatabase} db @param {{key: string, id: string, f: any}} head
+ */
+export async function putHead(db, head) {
+  const tx = db.transaction("sync_records", "readwrite", { durability: "strict" });
+  const result = finished(tx);
+  const records = tx.objectStore("sync_records");
+  const old = await done(records.get(head.key));
+  records.put({ key: head.key, store: "heads", id: head.id, f: canonical(head.f), rev: (old?.rev ?? 0) + 1 });
+  await result;
+}
+
 /** @param {any} replica a `sync_records` entry @returns the plaintext form followup/sync.py reads */
 function toState(replica) {
   return { f: fieldsOf(replica), i: replica.id, t: replica.store, v: 1 };
@@ -448,7 +491,8 @@ function small(item) {
     message: String(item.message ?? "").slice(0, 300),
   };
   if (!item.merge) {
-    const retryable = typeof item.envelope === "string" && item.envelope.length <= RETRY_LIMIT;
+    // Only a record locked with a key this device lacks may open later: only its envelope is kept.
+    const retryable = item.error === "unknown-key" && typeof item.envelope === "string" && item.envelope.length <= RETRY_LIMIT;
     return retryable ? { ...kept, envelope: item.envelope } : kept;
   }
   const states = Array.isArray(item.states) && JSON.stringify(item.states).length <= RETRY_LIMIT ? item.states : null;

@@ -5,6 +5,7 @@
  * crypto.js; what is kept on this device is written by the engine worker (`sync.store`).
  */
 import * as cc from "../crypto.js";
+import { checkKdfCost, checkKeyList } from "./bounds.js";
 import { SyncError } from "./errors.js";
 
 /** @typedef {import("./loop.js").Sync} Sync */
@@ -152,6 +153,8 @@ export async function pair(sync, { server = defaultServer(), code, passphrase, o
   const session = same ? previous.token : null;
   const known = secretKey ?? (same && previous.secret_key ? cc.fromHex(previous.secret_key) : null);
   let login = await logIn(sync, base, accountId, passphrase, onStage, session, known);
+  // heads (#19): the server's key list must keep the keys this device holds (and name one).
+  checkKeyList(login.saved.deks, same ? (previous.deks ?? []).map((/** @type {any} */ k) => k.key_id) : []);
   if (!known) login = await upgrade(sync, base, accountId, passphrase, login, onStage);
   await saveAccount(sync, { server: base, ...login.saved, recovery_sealed: null }, login.logId);
   onStage("syncing");
@@ -177,6 +180,8 @@ export async function unlock(sync, passphrase, { onStage = () => {}, code = "" }
     secretKey = typed.secretKey ?? secretKey;
   }
   let login = await logIn(sync, account.server, accountId, passphrase, onStage, account.token, secretKey);
+  // heads (#19): a key list that drops a key this device holds is refused, not saved.
+  checkKeyList(login.saved.deks, (account.deks ?? []).map((/** @type {any} */ k) => k.key_id));
   if (!secretKey) login = await upgrade(sync, account.server, accountId, passphrase, login, onStage);
   await sync.store("updateMeta", "account", { ...login.saved, state: "ok" });
   // The account got its secret key (here or on another device): send every record again under
@@ -210,6 +215,7 @@ async function logIn(sync, base, accountId, passphrase, onStage, session = null,
   }
   if (kdf.v === 2 && !secretKey) throw new SyncError("need-secret-key");
   if (kdf.v !== 2 && secretKey) throw new SyncError("downgrade");
+  checkKdfCost(kdf); // heads (#19): a huge round count would freeze the device
   onStage("deriving");
   const { authKey, kek } = await cc.deriveLoginKeys(passphrase, accountId, kdf, cc.LABEL, secretKey);
   onStage("server");

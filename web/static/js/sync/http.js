@@ -2,11 +2,19 @@
 /**
  * Talking to the sync server: one request (errors become SyncErrors with the protocol's
  * codes), quick retries with backoff, and the server's clock compared with this device's.
+ * The server's clock advises, never commands: a skew only produces a warning (after several
+ * answers agree), and no offset is applied to this device's clock.
  */
+import { RETRY_IN_LOCK_MAX_S, retryAfterSeconds, unknownRefusal } from "./bounds.js";
 import { MESSAGES, SyncError } from "./errors.js";
 
 const QUICK_RETRIES = 3;
 const SKEW_WARNING_MS = 5 * 60_000;
+/** Answers in a row that must agree (within SKEW_AGREE_MS) before a skew is told. */
+const SKEW_ANSWERS = 3;
+const SKEW_AGREE_MS = 2 * 60_000;
+/** The last few offsets between the server's clock and this device's. @type {number[]} */
+const offsets = [];
 
 /** @param {number} ms */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,27 +52,41 @@ export async function request(hooks, server, method, path, { body, token } = {})
   if (response.ok) return data;
   const code = typeof data.error === "string" ? data.error : response.status >= 500 ? "server-error" : `http-${response.status}`;
   const retry = response.status >= 500 || response.status === 429;
-  const retryAfter = Number(response.headers.get("retry-after")) || 0;
+  const retryAfter = retryAfterSeconds(response.headers.get("retry-after"));
   const known = MESSAGES[/** @type {keyof typeof MESSAGES} */ (code)];
-  const error = new SyncError(code, known ?? data.message ?? `The sync server refused the request (${response.status}).`, { retry, retryAfter, status: response.status });
+  // The server's words stay out of the app: an unknown code gets a fixed sentence of ours.
+  const error = new SyncError(code, known ?? unknownRefusal(code, response.status, data.message), { retry, retryAfter, status: response.status });
   if (code === "key-epoch-mismatch") Object.assign(error, { keyEpoch: data.key_epoch });
   throw error;
 }
 
 /**
- * Warn (never fail) when this device's clock is far from the server's; the offset then
- * corrects new clocks' physical time (§6.2).
+ * Warn (never fail, never correct) when this device's clock is far from the server's: only
+ * once several answers in a row agree, so one odd answer says nothing. New stamps always use
+ * this device's own clock (the offset passed on is always 0).
  * @param {HttpHooks} hooks @param {string | null | undefined} serverTime @param {number} sent
  */
-function checkSkew(hooks, serverTime, sent) {
-  const server = serverTime ? Date.parse(serverTime) : NaN;
+export function checkSkew(hooks, serverTime, sent) {
+  const server = typeof serverTime === "string" ? Date.parse(serverTime) : NaN;
   if (Number.isNaN(server)) return;
-  const offset = server - (sent + Date.now()) / 2;
-  const skewed = Math.abs(offset) > SKEW_WARNING_MS;
-  const warning = skewed
-    ? `This device's clock is about ${Math.round(Math.abs(offset) / 60_000)} minutes ${offset > 0 ? "behind" : "ahead"}. Sync still works; set the clock right when you can.`
-    : null;
-  hooks.onSkew(skewed ? Math.round(offset) : 0, warning);
+  offsets.push(server - (sent + Date.now()) / 2);
+  if (offsets.length > SKEW_ANSWERS) offsets.shift();
+  const agree = offsets.length === SKEW_ANSWERS && Math.max(...offsets) - Math.min(...offsets) <= SKEW_AGREE_MS;
+  const offset = offsets[offsets.length - 1];
+  const skewed = agree && Math.abs(offset) > SKEW_WARNING_MS;
+  if (!skewed && offsets.length < SKEW_ANSWERS) return;
+  hooks.onSkew(0, skewed
+    ? `This device's clock and the sync server's differ by ${sizeOf(Math.abs(offset))} (the server's is ${offset > 0 ? "ahead" : "behind"}). Sync uses this device's clock; if it is wrong, set the date and time right.`
+    : null);
+}
+
+/** @param {number} ms */
+function sizeOf(ms) {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `about ${minutes} minutes`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `about ${hours} hours`;
+  return `about ${Math.round(hours / 24).toLocaleString("en")} days`;
 }
 
 /**
@@ -77,6 +99,8 @@ export async function retrying(send) {
       return await send();
     } catch (error) {
       if (!(error instanceof SyncError) || !error.retry || attempt + 1 >= QUICK_RETRIES) throw error;
+      // A long wait is not slept holding the sync lock: the run ends and is scheduled again.
+      if (error.retryAfter > RETRY_IN_LOCK_MAX_S) throw error;
       await sleep(Math.max(error.retryAfter * 1000, 1000 * 2 ** attempt) * (0.8 + Math.random() * 0.4));
     }
   }

@@ -8,7 +8,9 @@
  */
 import * as cc from "../crypto.js";
 import * as account from "./account.js";
+import { REJECTS_KEPT, checkPage, checkPushAnswer } from "./bounds.js";
 import { MESSAGES, SyncError } from "./errors.js";
+import { dataCount, headItem, readAgain, runChecked, verifyPush } from "./heads.js";
 import { request, retrying } from "./http.js";
 
 const LOCK = "followthrough-sync";
@@ -24,7 +26,7 @@ const PUSH_BYTES = 900_000; // under the server's 1 MiB body limit, with room fo
  *   recordId: (store: string, key: string) => Promise<Uint8Array<ArrayBuffer>>,
  *   isRecordId: (recordId: string, store: string, key: string) => Promise<boolean>}} Keys
  */
-/** @typedef {{ok: Array<{seq: number, key: string, state: any}>, rejected: any[]}} DecryptedPage */
+/** @typedef {{ok: Array<{seq: number, key: string, state: any, rid?: string}>, rejected: any[]}} DecryptedPage */
 
 export class Sync extends EventTarget {
   /** @param {{call: (request: any) => Promise<any>}} engine */
@@ -40,6 +42,12 @@ export class Sync extends EventTarget {
     this.error = null;
     /** @type {string | null} */
     this.warning = null;
+    /** The server's clock differs from this device's (a warning only). @type {string | null} */
+    this.skew = null;
+    /** Records carry clocks far ahead of this device's (a warning only). @type {string | null} */
+    this.drift = null;
+    /** The checks of the run under way (heads.js). @type {import("./heads.js").Run | null} */
+    this.run = null;
     this.offline = typeof navigator !== "undefined" && navigator.onLine === false;
     /** Local fallback when Web Locks are missing: runs chain one after another in this tab. */
     this.chain = Promise.resolve();
@@ -47,14 +55,15 @@ export class Sync extends EventTarget {
     this.channel = null;
     /** Records per pulled page (the server caps it at 500; tests use smaller pages). */
     this.pageLimit = PAGE_LIMIT;
-    /** Milliseconds spent per stage in the current run (for benchmarks and the console). */
-    /** @type {Record<string, number>} */
+    /** Milliseconds spent per stage in the current run (benchmarks, console). @type {Record<string, number>} */
     this.timings = {};
     /** What each server answer tells the loop. @type {import("./http.js").HttpHooks} */
     this.hooks = {
       onReachable: () => { this.offline = false; },
       onSkew: (offset, warning) => {
-        this.warning = warning;
+        // Advice only, told on every screen once: no offset is applied (an old one is cleared).
+        if (warning && !this.skew) this.dispatchEvent(new CustomEvent("alert", { detail: warning }));
+        this.skew = warning;
         this.store("setClockOffset", offset).catch(() => {});
       },
     };
@@ -147,7 +156,7 @@ export class Sync extends EventTarget {
 
   /** Everything the UI shows about sync. */
   async status() {
-    const { account, status: meta, waiting, rejected } = await this.store("readStatus");
+    const { account, status: meta, waiting, rejected, heads } = await this.store("readStatus");
     return {
       enabled: Boolean(account),
       state: account?.state ?? "off",
@@ -163,7 +172,11 @@ export class Sync extends EventTarget {
       rejected: /** @type {number} */ (rejected ?? 0),
       last_synced_at: meta?.last_synced_at ?? null,
       error: this.error ?? meta?.error ?? null,
-      warning: this.warning,
+      warning: this.warning ?? heads?.problems?.[0]?.message ?? this.drift ?? this.skew,
+      /** Freshness (heads.js): what the checks found; when each other device was last heard. */
+      problems: /** @type {import("./heads.js").HeadsMeta["problems"]} */ (heads?.problems ?? []),
+      heard: /** @type {import("./heads.js").HeadsMeta["heard"]} */ (heads?.heard ?? []),
+      skew: this.skew, drift: this.drift,
     };
   }
 
@@ -187,9 +200,7 @@ export class Sync extends EventTarget {
         const current = await this.store("readMeta", "account");
         if (!current || current.state !== "ok") return { pulled: 0, pushed: 0, skipped: true };
         const keys = await this.keysOf(current);
-        let pulled = await this.pullPages(current, keys);
-        const { pushed, needPull } = await this.pushAll(current, keys);
-        if (needPull) pulled += await this.pullPages(current, keys);
+        const { pulled, pushed } = await runChecked(this, current, keys);
         this.error = null;
         this.backoffMs = 0;
         await this.store("updateMeta", "status", { last_synced_at: new Date().toISOString(), error: null });
@@ -252,11 +263,12 @@ export class Sync extends EventTarget {
   /**
    * Pull every page after the cursor. While the worker merges and writes one page (with its
    * cursor, in one transaction), the next one is fetched and decrypted.
-   * @param {any} account @param {Keys} keys
+   * @param {any} account @param {Keys} keys @param {number} [from] read from here (0: everything again)
    */
-  async pullPages(account, keys) {
+  async pullPages(account, keys, from) {
     let total = 0;
     let cursor = (await this.store("readMeta", "cursor")) ?? { id: "cursor", since: 0, log_id: null };
+    if (from !== undefined) cursor = { ...cursor, since: Math.min(from, cursor.since) };
     let next = this.fetchPage(account, keys, cursor.since);
     for (;;) {
       let fetched;
@@ -264,6 +276,7 @@ export class Sync extends EventTarget {
         fetched = await next;
       } catch (error) {
         if (error instanceof SyncError && error.code === "cursor-ahead") {
+          this.run?.reset();
           await this.store("resetCursor", null);
           cursor = { id: "cursor", since: 0, log_id: null };
           next = this.fetchPage(account, keys, 0);
@@ -274,6 +287,7 @@ export class Sync extends EventTarget {
       const { page, states } = fetched;
       if (cursor.log_id && page.log_id && page.log_id !== cursor.log_id) {
         // Another log (a reset or a new server): read it all and send everything again.
+        this.run?.reset();
         await this.store("resetCursor", page.log_id);
         cursor = { id: "cursor", since: 0, log_id: page.log_id };
         next = this.fetchPage(account, keys, 0);
@@ -281,9 +295,11 @@ export class Sync extends EventTarget {
       }
       next = page.more ? this.fetchPage(account, keys, page.next_since) : Promise.resolve(null);
       next.catch(() => {});
+      await this.run?.guard(states.rejected, () => this.applyPage({ ok: [], rejected: states.rejected }, cursor));
       cursor = { id: "cursor", since: page.next_since, log_id: page.log_id ?? cursor.log_id };
+      this.run?.observe(states.ok);
       await this.applyPage(states, cursor);
-      total += states.ok.length;
+      total += dataCount(states.ok);
       if (!page.more) return total;
     }
   }
@@ -294,9 +310,9 @@ export class Sync extends EventTarget {
    * @returns {Promise<any>}
    */
   async fetchPage(account, keys, since) {
-    const page = await this.timed("fetch", () => retrying(() => this.request(
+    const page = checkPage(await this.timed("fetch", () => retrying(() => this.request(
       account.server, "GET", `pull?since=${since}&limit=${this.pageLimit}`, { token: account.token },
-    )));
+    ))), since);
     const states = await this.timed("decrypt", () => this.decryptPage(page.items ?? [], keys));
     return { page, states };
   }
@@ -319,7 +335,7 @@ export class Sync extends EventTarget {
         const state = JSON.parse(decoder.decode(text));
         if (typeof state?.t !== "string" || typeof state?.i !== "string") throw new cc.CryptoError("bad-record", "A synced record lacks its type or id.");
         if (!(await keys.isRecordId(item.record_id, state.t, state.i))) throw new cc.CryptoError("tampered", "A synced record was moved to another record's place.");
-        ok.push({ seq: item.seq, key: `${state.t}/${state.i}`, state });
+        ok.push({ seq: item.seq, key: `${state.t}/${state.i}`, state, rid: item.record_id });
       } catch (error) {
         rejected.push({
           key: String(item.record_id), seq: item.seq, envelope: item.envelope,
@@ -338,6 +354,11 @@ export class Sync extends EventTarget {
    * @param {DecryptedPage} page @param {{id: string, since: number, log_id: string | null}} cursor
    */
   async applyPage(page, cursor) {
+    if (page.rejected.length) {
+      // Set-aside records are capped: past the cap only the count of this run is told.
+      const { rejected } = await this.store("readStatus");
+      page = { ...page, rejected: page.rejected.slice(0, Math.max(0, REJECTS_KEPT - rejected)) };
+    }
     const answer = await this.timed("merge", () => this.engine.call({ op: "sync_apply", page, cursor }));
     if (!answer.ok) {
       if (answer.error === "unknown-op") throw new SyncError("engine-outdated");
@@ -346,7 +367,7 @@ export class Sync extends EventTarget {
     }
     if (answer.changed) this.dispatchEvent(new CustomEvent("applied", { detail: { count: answer.changed } }));
     if (answer.drifting) {
-      this.warning = "Another device's clock (or this one's) is far ahead. Sync still works; check the clocks when you can.";
+      this.drift = "Some changes carry a date far ahead of this device's clock (another device's clock may be wrong). They are merged as they are, and this device keeps its own clock; check the clocks when you can.";
     }
     return answer;
   }
@@ -355,31 +376,32 @@ export class Sync extends EventTarget {
 
   /**
    * Push the outbox, batch by batch; a batch stored before it was sent is resent as is.
-   * @param {any} account @param {Keys} keys
+   * @param {any} account @param {Keys} keys @param {import("./heads.js").HeadsMeta} [heads] a head rides on each new batch
    */
-  async pushAll(account, keys) {
+  async pushAll(account, keys, heads) {
     let pushed = 0;
     let needPull = false;
     for (;;) {
       let batch = await this.store("readMeta", "batch");
-      if (!batch) batch = await this.timed("encrypt", () => this.makeBatch(keys));
+      if (!batch) batch = await this.timed("encrypt", () => this.makeBatch(keys, heads));
       if (!batch) return { pushed, needPull };
-      const answer = await this.timed("push", () => retrying(() => this.request(account.server, "POST", "push", {
+      const answer = checkPushAnswer(await this.timed("push", () => retrying(() => this.request(account.server, "POST", "push", {
         token: account.token, body: { batch_id: batch.batch_id, items: batch.items },
-      })));
+      }))), batch.items.length);
+      if (batch.head) await verifyPush(this, account, batch, answer);
       const fastForward = await this.store("acknowledge", batch, answer);
       if (!fastForward) needPull = true;
-      pushed += batch.items.length;
+      pushed += batch.items.length - (batch.head ? 1 : 0); // the head is bookkeeping
     }
   }
 
   /**
    * Take up to 500 outbox records (their latest merged state), encrypt them and store the
    * batch with its id before anything is sent.
-   * @param {Keys} keys @returns {Promise<any>}
+   * @param {Keys} keys @param {import("./heads.js").HeadsMeta} [heads] @returns {Promise<any>}
    */
-  async makeBatch(keys) {
-    const { entries, replicas, cursor } = await this.store("readOutbox", PUSH_ITEMS);
+  async makeBatch(keys, heads) {
+    const { entries, replicas, cursor } = await this.store("readOutbox", heads ? PUSH_ITEMS - 1 : PUSH_ITEMS);
     if (!entries.length) return null;
     const encoder = new TextEncoder();
     const items = [];
@@ -411,9 +433,11 @@ export class Sync extends EventTarget {
     // Outbox keys without a record state (none should exist) are dropped from the outbox.
     const orphans = entries.filter((/** @type {any} */ e, /** @type {number} */ i) => !replicas[i]).map((/** @type {any} */ e) => e.key);
     if (!items.length && !orphans.length) return null;
-    const batch = { id: "batch", batch_id: cc.toHex(cc.randomBytes(16)), items, sent, since: cursor?.since ?? 0 };
+    // This device's head rides last on the batch, so the push can be read back (heads.js).
+    if (items.length && heads) items.push(await headItem(this, keys, heads, sent, cursor?.since ?? 0));
+    const batch = { id: "batch", batch_id: cc.toHex(cc.randomBytes(16)), items, sent, since: cursor?.since ?? 0, head: Boolean(items.length && heads) };
     await this.store("saveBatch", items.length ? batch : null, orphans);
-    return items.length ? batch : this.makeBatch(keys);
+    return items.length ? batch : this.makeBatch(keys, heads);
   }
 
   // --- Account (account.js) ------------------------------------------------------------------
@@ -434,8 +458,7 @@ export class Sync extends EventTarget {
   /** Try the set-aside records again (one sync at a time: a retry writes the cursor). */
   async retryRejects() {
     const read = await this.withLock(() => account.retryRejects(this));
-    this.emit();
-    return read;
+    return read + await readAgain(this); // a damaged record may come whole in a full read
   }
   /** Forget set-aside records: the user gave up on them. @param {string[]} keys */
   async forgetRejects(keys) {

@@ -10,6 +10,7 @@ import { passphraseStrength } from "../crypto.js";
 import { startSync, statusText, defaultServer, pairingLink } from "../sync/index.js";
 import { qrFor } from "../qr-image.js";
 import { rejectsCard } from "./sync-rejects.js";
+import { headsCard, renderHeads } from "./sync-heads.js";
 
 const MIN_PASSPHRASE = 10;
 
@@ -33,11 +34,13 @@ export async function mount(root, ctx, params = []) {
   const syncButton = h("button", { type: "button", class: "button", "data-testid": "sync-now" }, "Sync now");
   const body = h("div", { class: "sync-body" });
   const rejects = rejectsCard(sync);
+  const heads = headsCard();
   root.replaceChildren(
     h("div", { class: "view-head" }, h("h2", { id: "sync-heading" }, "Sync"),
       h("p", { class: "subtle" }, "Between your own devices, end-to-end encrypted: the server stores only what it cannot read.")),
     h("section", { class: "card sync-card", "aria-labelledby": "sync-heading" }, statusLine, warningLine, syncButton),
     rejects.card,
+    heads,
     body,
   );
 
@@ -52,6 +55,7 @@ export async function mount(root, ctx, params = []) {
     syncButton.hidden = !status.enabled || status.state !== "ok";
     /** @type {HTMLButtonElement} */ (syncButton).disabled = status.syncing;
     await rejects.update();
+    renderHeads(heads, status);
     const state = status.enabled ? status.state : "off";
     if (state !== shownState && !("busy" in body.dataset)) {
       shownState = state;
