@@ -97,9 +97,12 @@ class Settings:
     horizon_days: int = 7
     max_items: int = 100
     templates: Mapping[Rule, Template] = field(default_factory=dict)
+    # The voice of the built-in drafts: one of TONES (the user's own templates win).
+    tone: str = "warm"
 
 
 DEFAULT_SETTINGS = Settings()
+TONES = ("warm", "brief", "formal")
 
 # The smallest and largest value of each number, by its name (the last part of its field).
 RANGES: Mapping[str, tuple[int, int]] = {
@@ -117,7 +120,7 @@ RANGES: Mapping[str, tuple[int, int]] = {
 
 def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings:
     """Settings from their stored shape; missing keys take the defaults."""
-    _only(raw, {"id", "rules", "keep_in_touch", "gratitude", "today", "templates"}, field)
+    _only(raw, {"id", "rules", "keep_in_touch", "gratitude", "today", "templates", "drafts"}, field)
     settings = DEFAULT_SETTINGS
     if "rules" in raw:
         rules = dict(DEFAULT_TIMINGS)
@@ -166,7 +169,20 @@ def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings
             if template != Template():
                 templates[rule] = template
         settings = replace(settings, templates=templates)
+    if "drafts" in raw:
+        obj = _mapping(raw["drafts"], f"{field}.drafts")
+        _only(obj, {"tone"}, f"{field}.drafts")
+        settings = replace(settings, tone=tone_of(obj.get("tone", "warm"), f"{field}.drafts.tone"))
     return settings
+
+
+def tone_of(value: object, field: str) -> str:
+    """One of TONES, or an error naming `field`."""
+    if value not in TONES:
+        raise CodecError(
+            "unknown-value", f"'{value}' is not a tone; choose one of: {', '.join(TONES)}.", field
+        )
+    return str(value)
 
 
 def encode_settings(settings: Settings) -> dict[str, Any]:
@@ -193,6 +209,7 @@ def encode_settings(settings: Settings) -> dict[str, Any]:
             str(rule): {"subject": t.subject, "body": t.body, "sms": t.sms}
             for rule, t in sorted(settings.templates.items())
         },
+        "drafts": {"tone": settings.tone},
     }
 
 
