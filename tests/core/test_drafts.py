@@ -53,7 +53,7 @@ def test_a_thank_you_reminds_them_of_what_you_discussed_and_thanks_them_for_the_
     draft = draft_for(state_of(ANN, met), "thank-you:m1:ann")
 
     assert draft.subject == "Thank you for the coffee"
-    assert "Our conversation about her move into media sales gave me" in draft.body
+    assert "Our conversation about her move into media sales was really helpful." in draft.body
     # Nothing says the advice was acted on yet, so the draft does not claim it.
     assert "Thank you for the advice: talk to her former team at NBC." in draft.body
 

@@ -56,6 +56,10 @@ COMMON: frozenset[str] = frozenset(
     nonprofit non-profit charity charities climate energy sustainability retail ecommerce
     e-commerce commerce logistics supply chain manufacturing real estate property travel
     hospitality food fashion art arts sports sport fitness wellness
+    called emailed met sent wrote spoke read applied reached talked asked contacted booked
+    joined went did made took updated rewrote signed registered followed messaged texted
+    phoned scheduled attended started finished bought listened watched connected introduced
+    got had tried looked found reworked drafted shared posted pitched practised practiced
     """
     )
 )

@@ -105,7 +105,9 @@ def _introduction_facts(
         "referral": referral.name if referral else "",
         "referral_first_name": mention(referral),
         "context": weave.topic(intro.context),
-        "outcome": weave.topic(intro.outcome) if rule == Rule.CLOSE_LOOP else intro.outcome,
+        "outcome": weave.step(intro.outcome)
+        if rule == Rule.CLOSE_LOOP
+        else weave.sentence(intro.outcome),
     }
     if rule == Rule.REACH_OUT and referral is not None and referral.event_id in state.events:
         facts["event"] = state.events[referral.event_id].name  # type: ignore[index]

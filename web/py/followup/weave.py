@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .common_words import COMMON
+from .common_words import COMMON, words
 
 _FIRST_LINE_MAX = 140
 _QUOTE_OVER_WORDS = 14
@@ -51,11 +51,12 @@ def first_line(text: str) -> str:
 
 def topic(text: str) -> str:
     """What something was about, to follow "about": leading verbs, "re:" and end punctuation
-    gone, an ordinary first word in lower case; quoted if it still reads as a sentence.
+    gone, an ordinary first word in lower case; quoted if it still reads as a clause; "" for
+    several sentences or a long one (the draft then leaves the topic out).
     "Talk to him about Media sales!" → "media sales"."""
     phrase = _strip_lead(_bare(text))
-    if not phrase:
-        return ""
+    if not phrase or _SENTENCE_INSIDE.search(phrase) or len(phrase.split()) > _QUOTE_OVER_WORDS:
+        return ""  # notes of several sentences, or a long one: no topic to name
     if _reads_as_sentence(phrase):
         return _quoted(phrase)
     return _lower_first(phrase)
@@ -75,9 +76,9 @@ def advice(text: str) -> str:
 
 
 def step(text: str) -> str:
-    """Something the user did or says, after a colon: their words, tidied."""
-    phrase = _bare(text)
-    return _lower_first(phrase)
+    """Something the user did or says, after a colon: their words, tidied, a verb or ordinary
+    first word in lower case ("Called two agencies." → "called two agencies")."""
+    return _lower_first(_bare(text))
 
 
 def thing(text: str) -> str:
@@ -105,6 +106,13 @@ def promise(text: str) -> str:
     return _lower_first(phrase)
 
 
+def sentence(text: str) -> str:
+    """The user's words as a sentence of its own, without its end punctuation (the template
+    brings it): a capital first letter, nothing else changed."""
+    phrase = _bare(text)
+    return phrase[:1].upper() + phrase[1:]
+
+
 def line(text: str) -> str:
     """The user's one line (an answer to "How did it go?"), as a sentence of its own."""
     phrase = _MULTI_SPACE.sub(" ", text).strip()
@@ -117,6 +125,7 @@ def line(text: str) -> str:
 def _bare(text: str) -> str:
     phrase = first_line(unicodedata.normalize("NFC", text))
     phrase = _ELLIPSIS.sub("…", phrase)
+    phrase = _ISO_DAY.sub(_spoken_day, phrase)
     for _ in range(3):
         before = phrase
         phrase = _PREFIX.sub("", phrase)
@@ -124,6 +133,20 @@ def _bare(text: str) -> str:
         if phrase == before:
             break
     return _MULTI_SPACE.sub(" ", phrase).strip()
+
+
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTHS = words(
+    "January February March April May June July August September October November December"
+)
+
+
+def _spoken_day(m: re.Match[str]) -> str:
+    """ "2026-11-23" → "23 November 2026": a date as people write it in a letter."""
+    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return m.group(0)
+    return f"{day} {_MONTHS[month - 1]} {year}"
 
 
 def _strip_ends(phrase: str) -> str:

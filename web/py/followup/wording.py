@@ -48,7 +48,7 @@ BUILT_IN: Mapping[Rule, Template] = MappingProxyType(
         Rule.THANK_YOU: _t(
             "Thank you[ for the {meeting}]",
             _HI + "Thank you for taking the time to talk with me[ {met_when}]. "
-            "[Our conversation about {discussed} gave me a lot to think about.] "
+            "[Our conversation about {discussed} was really helpful.] "
             "[{is_acted}I've already acted on your advice: {advice}.|Thank you for the "
             "advice: {advice}.] "
             "[And thank you for introducing me to {introduced_names}.]\n\n"
