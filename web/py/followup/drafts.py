@@ -62,7 +62,7 @@ def compose(
     )
     needs = [n for w in written for n in w.needs]
     if not (state.profile.name.strip() or told.get("my_name", "").strip()):
-        needs.append(Need(field="my_name", question="Your name, to sign the message with"))
+        needs.append(Need(field="my_name", question="Your name, for the signature"))
     channels = tuple(dict.fromkeys(c for f in followups for c in f.channels))
     if len(written) == 1:
         body, sms = written[0].body, written[0].sms
