@@ -84,3 +84,29 @@ def test_the_subject_is_the_first_parts() -> None:
     update = followup(state, "close-loop:i1", NOW, TODAY)
 
     assert compose(state, [thanks, update], NOW).subject == draft(state, thanks, NOW).subject
+
+
+def test_parts_asking_the_same_question_are_answered_each_by_their_own_key() -> None:
+    state = state_of(
+        ANN, BEA, CY,
+        introduction("i1", "ann", "bea", at=NOW - 3 * DAY),
+        introduction("i2", "ann", "cy", at=NOW - 3 * DAY),
+        interaction("s1", "bea", kind="message_sent", at=NOW - 2 * DAY),
+        interaction("s2", "cy", kind="message_sent", at=NOW - 2 * DAY),
+        profile=Profile(name="Sam Seeker"),
+    )  # fmt: skip
+    parts = [followup(state, "close-loop:i1"), followup(state, "close-loop:i2")]
+
+    asked = compose(state, parts, NOW)
+    answers = {
+        "how_it_went@close-loop:i1": "bea is keen",
+        "how_it_went@close-loop:i2": "cy is away",
+    }
+    told = compose(state, parts, NOW, answers=answers)
+
+    assert [n.field for n in asked.needs] == [
+        "how_it_went@close-loop:i1",
+        "how_it_went@close-loop:i2",
+    ]
+    assert told.body.index("Bea is keen.") < told.body.index("Cy is away.")
+    assert told.needs == ()

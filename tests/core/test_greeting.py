@@ -94,3 +94,11 @@ def test_the_structured_name_and_nickname_of_a_card_are_imported() -> None:
 
     assert john.given_name == "John"
     assert john.call_them == "Johny"
+
+
+def test_a_tables_first_name_column_is_the_given_name() -> None:
+    from followup.interop.table import make_contact
+
+    contact = make_contact(1, 2, first="Mary Ann", last="Smith")
+
+    assert (contact.name, contact.given_name) == ("Mary Ann Smith", "Mary Ann")
