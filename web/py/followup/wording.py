@@ -104,8 +104,8 @@ BUILT_IN: Mapping[Rule, Template] = MappingProxyType(
             _HI + _ADVICE + "[{is_acted}I followed through: {what_i_did}.|I'm going to act on "
             "it, and I'll let you know how it goes.]\n\n"
             "Thank you for taking the time to point me in the right direction.",
-            _SMS_HI + "[{is_acted}I followed your advice: {what_i_did}.|Thank you for your "
-            "advice, I'm going to act on it.] Thank you![ {my_name}]",
+            _SMS_HI + "[{is_acted}I followed your advice: {what_i_did}. Thank you!|thank you "
+            "for your advice, I'm going to act on it.][ {my_name}]",
         ),
         Rule.REPORT_BACK: _t(
             "I took your advice",

@@ -72,15 +72,14 @@ BRIEF_TEMPLATES: Mapping[Rule, Template] = MappingProxyType(
         Rule.CLOSE_LOOP_OUTCOME: _b(
             "[How it ended with {referral}|How your introduction ended]",
             "[A last update on your introduction to {referral}.|A last update on your "
-            "introduction.] [{outcome}.] Thank you for making it.",
+            "introduction.] [{outcome}.] Thank you for the introduction.",
             "a last update on your introduction[: {outcome}]. Thank you![ {my_name}]",
-            "Thanks",
         ),
         Rule.ACT_ON_ADVICE: _b(
             "[{is_acted}I took your advice|Your advice]",
             "[You suggested: {advice}.|Thank you for your advice.] [{is_acted}I did: "
             "{what_i_did}.|I'll act on it and let you know how it goes.]",
-            "[{is_acted}I took your advice: {what_i_did}.|Thank you for your advice, I'll act "
+            "[{is_acted}I took your advice: {what_i_did}.|thank you for your advice, I'll act "
             "on it.][ {my_name}]",
             "Thanks",
         ),
@@ -89,13 +88,13 @@ BRIEF_TEMPLATES: Mapping[Rule, Template] = MappingProxyType(
             "[You suggested: {advice}.|You gave me some advice.] I followed through"
             "[: {what_i_did}]. Thank you.",
             "I followed your advice[: {what_i_did}]. Thank you![ {my_name}]",
-            "Thanks",
         ),
         Rule.PROMISE: _b(
             "As promised",
             "[As promised, here is {promised_thing}.|As promised: {promise}.|Following up, "
             "as promised.]",
-            "as promised[: {promise}].[ {my_name}]",
+            "[as promised, here is {promised_thing}|as promised: {promise}|following up, as "
+            "promised].[ {my_name}]",
         ),
         Rule.GRATITUDE: _b(
             "Good news, and thank you",
@@ -105,7 +104,6 @@ BRIEF_TEMPLATES: Mapping[Rule, Template] = MappingProxyType(
             "help during my search.] [{is_most_doors}Dinner's on me: when suits you?]",
             "good news: I've accepted [a position as {new_job}|a new position]. Thank you for "
             "your help![ {my_name}]",
-            "Thanks",
         ),
         Rule.COURTESY_NOTE: _b(
             "[My application for {position}|My application]",
@@ -189,7 +187,7 @@ FORMAL_TEMPLATES: Mapping[Rule, Template] = MappingProxyType(
             "when we spoke.] [{is_acted}I have acted on it: {what_i_did}.|I intend to act on "
             "it and will let you know how it goes.]\n\n"
             "Thank you for pointing me in the right direction.",
-            "[{is_acted}I have acted on your advice: {what_i_did}.|Thank you for your advice; "
+            "[{is_acted}I have acted on your advice: {what_i_did}.|thank you for your advice; "
             "I intend to act on it.][ {my_name}]",
         ),
         Rule.REPORT_BACK: _f(
@@ -204,7 +202,8 @@ FORMAL_TEMPLATES: Mapping[Rule, Template] = MappingProxyType(
             "[As promised, please find {promised_thing}.|As promised, I am following up on "
             "what I undertook to do: {promise}.|As promised, I am following up.]\n\n"
             "Thank you again for your time; please let me know if I can send anything else.",
-            "as promised, following up[ on: {promise}].[ {my_name}]",
+            "[as promised, please find {promised_thing}|as promised, I am following up on: "
+            "{promise}|as promised, I am following up].[ {my_name}]",
         ),
         Rule.GRATITUDE: _f(
             "News, and my thanks",
