@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from followup.drafts import compose, draft
 from followup.model import Profile
-from followup.state import State
+from followup.state import Record, State
 
 from .builders import (
     DAY,
@@ -110,3 +110,23 @@ def test_parts_asking_the_same_question_are_answered_each_by_their_own_key() -> 
     ]
     assert told.body.index("Bea is keen.") < told.body.index("Cy is away.")
     assert told.needs == ()
+
+
+def test_several_introductions_are_told_one_after_another_without_repeating_the_thanks() -> None:
+    records: list[Record] = [ANN]
+    for pid, name in (("bea", "Bea Chen"), ("cy", "Cy Doe"), ("dee", "Dee Park")):
+        records += [
+            person(pid, name),
+            introduction(f"i-{pid}", "ann", pid, at=NOW - 4 * DAY),
+            interaction(f"m-{pid}", pid, kind="coffee", at=NOW - 2 * DAY, notes="Q3 hiring"),
+        ]
+    state = state_of(*records, profile=Profile(name="Sam Seeker"))
+    parts = [followup(state, f"close-loop:i-{p}") for p in ("bea", "cy", "dee")]
+
+    d = compose(state, parts, NOW)
+
+    assert d.body.count("Thank you again for introducing me to") == 1
+    assert "You also introduced me to Cy Doe." in d.body
+    assert "You also introduced me to Dee Park." in d.body
+    assert d.sms.count("Thank you for making the connection") == 1
+    assert d.sms.endswith("I'll keep you posted! Sam Seeker")

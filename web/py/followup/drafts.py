@@ -52,7 +52,13 @@ def compose(
     voice = tone if tone in TONES else state.settings.tone
     told = dict(answers or {})
     fields = _answer_fields(followups)
-    written = [_written(state, f, now, voice, _answers_for(told, fields, f.key)) for f in followups]
+    written = [
+        _written(
+            state, f, now, voice, _answers_for(told, fields, f.key),
+            later=any(e.rule == f.rule for e in followups[:i]),
+        )
+        for i, f in enumerate(followups)
+    ]  # fmt: skip
     first = followups[0]
     person = state.people.get(first.person_ids[0]) if first.person_ids else None
     to = Recipient(
@@ -91,10 +97,19 @@ class _Written:
 
 
 def _written(
-    state: State, followup: FollowUp, now: datetime, tone: str, answers: Mapping[str, str]
+    state: State,
+    followup: FollowUp,
+    now: datetime,
+    tone: str,
+    answers: Mapping[str, str],
+    *,
+    later: bool = False,
 ) -> _Written:
-    """One follow-up poured into the user's template for its rule, or the built-in one."""
+    """One follow-up poured into the user's template for its rule, or the built-in one.
+    `later`: an earlier part of the same message has the same rule (`is_later`)."""
     facts = facts_for(state, followup, now, answers)
+    if later:
+        facts["is_later"] = "yes"
     rule = Rule(followup.rule)
     own = state.settings.templates.get(rule, Template())
     base = built_in(rule, tone)

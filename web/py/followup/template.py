@@ -48,6 +48,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "is_landed": "flag: you have landed a job",
     "is_acted": "flag: you have acted on their advice",
     "is_met": "flag: you met or spoke with the person introduced",
+    "is_later": "flag: an earlier part of the same message is about the same kind of thing",
 }
 
 # What each fact says in the settings screen's preview ("Preview, with example details"). Flags
@@ -85,6 +86,7 @@ EXAMPLES: Mapping[str, str] = {
     "is_landed": "",
     "is_acted": "",
     "is_met": "",
+    "is_later": "",
 }
 # The rules written after the user has landed a job: their examples have landed.
 _LANDED_RULES = frozenset({"gratitude", "courtesy-note"})

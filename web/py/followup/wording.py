@@ -78,7 +78,8 @@ BUILT_IN: Mapping[Rule, Template] = MappingProxyType(
         ),
         Rule.CLOSE_LOOP: _t(
             "[Thank you for introducing me to {referral}|A quick update on your introduction]",
-            _HI + "[Thank you again for introducing me to {referral}.|Thank you again for the "
+            _HI + "[{is_later}You also introduced me to {referral}.|Thank you again for "
+            "introducing me to {referral}.|Thank you again for the "
             "introduction.] [I {contact} {referral_first_name} {met_when}.] "
             "[We talked about {discussed}.] [{how_it_went}] "
             "[Here's where it stands: {outcome}.]\n\n"
@@ -91,7 +92,8 @@ BUILT_IN: Mapping[Rule, Template] = MappingProxyType(
         ),
         Rule.CLOSE_LOOP_OUTCOME: _t(
             "[How it turned out with {referral}|How your introduction turned out]",
-            _HI + "[You introduced me to {referral}, and I wanted you to hear how it ended.|I "
+            _HI + "[{is_later}As for {referral}, here is how it ended.|You introduced me to "
+            "{referral}, and I wanted you to hear how it ended.|I "
             "wanted you to hear how your introduction turned out.] [{outcome}.]\n\n"
             "Thank you for making the connection: it made a real difference to my search, and "
             "I'm grateful.",

@@ -61,7 +61,8 @@ BRIEF_TEMPLATES: Mapping[Rule, Template] = MappingProxyType(
         ),
         Rule.CLOSE_LOOP: _b(
             "[Update on {referral}|Update on your introduction]",
-            "[Thanks again for introducing me to {referral}.|Thanks again for the "
+            "[{is_later}You also introduced me to {referral}.|Thanks again for introducing me "
+            "to {referral}.|Thanks again for the "
             "introduction.] [I {contact} {referral_first_name} {met_when}.] "
             "[We talked about {discussed}.] [{how_it_went}] [Where it stands: {outcome}.]\n\n"
             "I'll keep you posted.",
@@ -71,7 +72,8 @@ BRIEF_TEMPLATES: Mapping[Rule, Template] = MappingProxyType(
         ),
         Rule.CLOSE_LOOP_OUTCOME: _b(
             "[How it ended with {referral}|How your introduction ended]",
-            "[A last update on your introduction to {referral}.|A last update on your "
+            "[{is_later}As for {referral}:|A last update on your introduction to {referral}.|A "
+            "last update on your "
             "introduction.] [{outcome}.] Thank you for the introduction.",
             "a last update on your introduction[: {outcome}]. Thank you![ {my_name}]",
         ),
@@ -165,7 +167,8 @@ FORMAL_TEMPLATES: Mapping[Rule, Template] = MappingProxyType(
         ),
         Rule.CLOSE_LOOP: _f(
             "[Your introduction to {referral}|An update on your introduction]",
-            "[Thank you once more for introducing me to {referral}.|Thank you once more for "
+            "[{is_later}You also kindly introduced me to {referral}.|Thank you once more for "
+            "introducing me to {referral}.|Thank you once more for "
             "the introduction.] [I {contact} {referral_first_name} {met_when}.] [We spoke "
             "about {discussed}.] [{how_it_went}] [The current position: {outcome}.]\n\n"
             "I am grateful for the connection and will keep you informed.",
@@ -174,7 +177,8 @@ FORMAL_TEMPLATES: Mapping[Rule, Template] = MappingProxyType(
         ),
         Rule.CLOSE_LOOP_OUTCOME: _f(
             "[The outcome of your introduction to {referral}|The outcome of your introduction]",
-            "[I wanted to let you know how matters concluded after you introduced me to "
+            "[{is_later}As for {referral}, this is how matters concluded.|I wanted to let you "
+            "know how matters concluded after you introduced me to "
             "{referral}.|I wanted to let you know the outcome of your introduction.] "
             "[{outcome}.]\n\n"
             "Thank you for the connection; it made a real difference to my search.",
