@@ -10,6 +10,9 @@ from followup.drafts import draft
 from followup.errors import EngineError
 from followup.model import Profile
 from followup.settings import Rule, Settings, Template, decode_settings, encode_settings
+from followup.template import check, render
+from followup.wording import BUILT_IN
+from followup.wording_tones import built_in
 
 from .builders import (
     DAY,
@@ -160,3 +163,18 @@ def test_the_draft_op_takes_a_tone_and_answers_and_says_what_it_needs() -> None:
     assert "I followed through: called two." in told["draft"]["body"]
     assert wrong["ok"] is False
     assert wrong["field"] == "tone"
+
+
+@pytest.mark.parametrize("tone", ["brief", "formal"])
+def test_every_toned_template_is_valid_and_never_renders_empty(tone: str) -> None:
+
+    for rule in Rule:
+        template = built_in(rule, tone)
+        for text in (template.subject, template.body, template.sms):
+            check(text, f"{rule}.{tone}")
+            assert render(text, {}), (rule, tone)
+
+
+def test_a_rule_without_a_toned_template_is_written_in_the_warm_one() -> None:
+
+    assert built_in(Rule.THANK_YOU, "no such tone") == BUILT_IN[Rule.THANK_YOU]
