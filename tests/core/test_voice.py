@@ -65,8 +65,14 @@ def test_saying_what_you_did_turns_it_into_a_report() -> None:
 
 def test_advice_marked_as_acted_on_may_say_you_followed_through() -> None:
     state, key = _advised(done=True)
+    f = followup(state, key)  # type: ignore[arg-type]
 
-    assert "I followed through" in draft(state, followup(state, key), NOW).body  # type: ignore[arg-type]
+    d = draft(state, f, NOW)  # type: ignore[arg-type]
+    told = draft(state, f, NOW, answers={"what_i_did": "Met two agency heads"})  # type: ignore[arg-type]
+
+    assert "I followed through, and I wanted you to know." in d.body
+    assert [n.field for n in d.needs] == ["what_i_did"]
+    assert "I followed through: met two agency heads, and I wanted you to know." in told.body
 
 
 def test_an_update_on_a_meeting_says_when_it_was_and_what_it_was_about() -> None:

@@ -137,6 +137,10 @@ def _needs(rule: Rule, facts: Mapping[str, str], key: str) -> list[Need]:
         who = facts.get("referral_first_name", "")
         question = f"How did it go with {who}?" if who else "How did it go?"
         out.append(Need(field="how_it_went", question=question, key=key))
+    if rule is Rule.REPORT_BACK and not facts.get("what_i_did"):
+        out.append(
+            Need(field="what_i_did", question="What did you do about their advice?", key=key)
+        )
     if rule is Rule.ACT_ON_ADVICE and not facts.get("what_i_did"):
         out.append(
             Need(
@@ -157,7 +161,7 @@ def _answer_fields(followups: Sequence[FollowUp]) -> dict[tuple[str, str], str]:
         rule = Rule(f.rule)
         if rule is Rule.CLOSE_LOOP:
             asked.setdefault("how_it_went", []).append(f.key)
-        if rule is Rule.ACT_ON_ADVICE:
+        if rule in (Rule.ACT_ON_ADVICE, Rule.REPORT_BACK):
             asked.setdefault("what_i_did", []).append(f.key)
     return {
         (name, key): name if len(keys) == 1 else f"{name}@{key}"
