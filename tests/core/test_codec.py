@@ -176,7 +176,7 @@ def test_encoding_writes_the_schema_version_and_every_field() -> None:
     encoded = encode_state(decode_state(CAPTURE))
 
     assert encoded["schema_version"] == SCHEMA_VERSION
-    assert set(encoded["people"][0]) == set(PERSON) | {"cadence_days"}
+    assert set(encoded["people"][0]) == set(PERSON) | {"cadence_days", "given_name", "call_them"}
 
 
 def test_encoding_twice_gives_the_same_json() -> None:

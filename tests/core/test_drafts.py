@@ -44,7 +44,7 @@ def test_a_draft_is_signed_with_the_users_name() -> None:
     assert draft_for(state, "reach-out:i1").body.endswith("Thank you,\nSam Seeker")
 
 
-def test_a_thank_you_reminds_them_of_what_you_discussed_and_the_advice_you_took() -> None:
+def test_a_thank_you_reminds_them_of_what_you_discussed_and_thanks_them_for_the_advice() -> None:
     met = interaction(
         "m1", "ann", kind="coffee", notes="Her move into media sales\nfollow up re: NBC",
         advice=(advice("talk to her former team at NBC"),),
@@ -53,8 +53,9 @@ def test_a_thank_you_reminds_them_of_what_you_discussed_and_the_advice_you_took(
     draft = draft_for(state_of(ANN, met), "thank-you:m1:ann")
 
     assert draft.subject == "Thank you for the coffee"
-    assert "what we discussed: Her move into media sales." in draft.body
-    assert "I'm already acting on your advice: talk to her former team at NBC." in draft.body
+    assert "Our conversation about her move into media sales was really helpful." in draft.body
+    # Nothing says the advice was acted on yet, so the draft does not claim it.
+    assert "Thank you for the advice: talk to her former team at NBC." in draft.body
 
 
 def test_a_thank_you_also_thanks_for_introductions_made_around_the_meeting() -> None:
@@ -97,15 +98,12 @@ def test_the_outcome_the_user_wrote_wins_over_the_stage() -> None:
     )
 
 
-def test_a_promise_draft_quotes_the_promise() -> None:
+def test_a_promise_to_send_something_says_it_is_being_sent() -> None:
     state = state_of(
         ANN, interaction("m1", "ann", at=NOW - DAY, promises=(promise("send my portfolio"),))
     )
 
-    assert (
-        "As promised, I'm following up on this: send my portfolio."
-        in draft_for(state, "promise:m1:0").body
-    )
+    assert "As promised, I'm sending my portfolio." in draft_for(state, "promise:m1:0").body
 
 
 def test_a_rejection_thank_you_keeps_the_door_open() -> None:

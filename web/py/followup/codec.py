@@ -65,6 +65,8 @@ def strict_person(raw: object, where: str) -> Person:
     return Person(
         id=pid,
         name=f.line("name", _REQUIRED),
+        given_name=f.line("given_name"),
+        call_them=f.line("call_them"),
         organisation=f.line("organisation"),
         role=f.line("role"),
         emails=f.texts("emails"),
@@ -396,7 +398,8 @@ def encode_record(record: Record) -> dict[str, Any]:
     """One record in its IndexedDB shape (every field present)."""
     if isinstance(record, Person):
         return {
-            "id": record.id, "name": record.name, "organisation": record.organisation,
+            "id": record.id, "name": record.name, "given_name": record.given_name,
+            "call_them": record.call_them, "organisation": record.organisation,
             "role": record.role, "emails": list(record.emails), "phones": list(record.phones),
             "urls": list(record.urls), "tags": list(record.tags), "notes": record.notes,
             "how_met": record.how_met, "event_id": record.event_id,

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
 
+from .greeting import called
 from .model import (
     ACTIVE_STAGES,
     NO_REFS,
@@ -20,7 +21,6 @@ from .model import (
     PersonId,
     Refs,
     Stage,
-    first_name,
 )
 from .schedule import all_day_instant, days_late, hours_late
 from .settings import Rule, RuleTiming
@@ -74,7 +74,8 @@ class Context:
         return self.state.name(person_id) or "someone"
 
     def first(self, person_id: PersonId) -> str:
-        return first_name(self.state.name(person_id)) or "them"
+        """What the user calls them (greeting.py), else their name as filed, else "them"."""
+        return called(self.state.people.get(person_id)) or self.state.name(person_id) or "them"
 
 
 def make_context(state: State, now: datetime, today: date) -> Context:

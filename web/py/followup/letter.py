@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 _GREETING_MAX = 80
 _SIGN_OFF_MAX = 40
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SMS_GREETING = re.compile(r"^(?:hi|hello|dear|hey)\b[^,.!?]{0,60},\s*", re.IGNORECASE)
 
 
@@ -77,8 +78,16 @@ def join_sms(texts: Sequence[str], my_name: str) -> str:
             text = text[:1].upper() + text[1:]
         if text:
             pieces.append(text)
-    joined = " ".join(pieces)
+    joined = " ".join(_last_of_each(pieces))
     return f"{joined} {name}" if signed else joined
+
+
+def _last_of_each(pieces: Sequence[str]) -> list[str]:
+    """The sentences of every piece in order, a sentence said again kept only where it is
+    said last ("Thank you for the introduction!" once, at the end)."""
+    sentences = [s for piece in pieces for s in _SENTENCE.split(piece) if s]
+    last = {s: i for i, s in enumerate(sentences)}
+    return [s for i, s in enumerate(sentences) if last[s] == i]
 
 
 def _is_greeting(paragraph: str) -> bool:

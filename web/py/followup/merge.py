@@ -70,6 +70,8 @@ def _merged(keep: Person, drop: Person, now: datetime) -> Person:
         tags=union(keep.tags, drop.tags),
         notes=notes,
         how_met=keep.how_met or drop.how_met,
+        given_name=keep.given_name or drop.given_name,
+        call_them=keep.call_them or drop.call_them,
         event_id=keep.event_id or drop.event_id,
         cadence_days=keep.cadence_days if keep.cadence_days is not None else drop.cadence_days,
         created_at=min(keep.created_at, drop.created_at),

@@ -130,6 +130,10 @@ class FollowUpStatus(StrEnum):
 class Person:
     id: PersonId
     name: str
+    # The given name a card's structured name holds (vCard N), for greetings; "" if unknown.
+    given_name: str = ""
+    # What the user calls them ("Bill" for William): overrides every other greeting.
+    call_them: str = ""
     organisation: str = ""
     role: str = ""
     emails: tuple[str, ...] = ()
@@ -295,12 +299,24 @@ class Recipient:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Need:
+    """Something a draft cannot say from the records: the user's one-line answer to
+    `question`, passed back to the draft as `answers[field]`, fills it in."""
+
+    field: str
+    question: str
+    key: str = ""  # the follow-up it is about ("" for the whole message: the user's name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Draft:
     subject: str
     body: str
     sms: str
     channels: tuple[Channel, ...]
     to: Recipient
+    needs: tuple[Need, ...] = ()
+    tone: str = "warm"
 
 
 def first_name(name: str) -> str:

@@ -10,19 +10,21 @@ from datetime import date, datetime
 from typing import Any
 
 from .agenda import find, for_person
+from .bounds import LINE_MAX, clean_text
 from .bundle import find_bundle, is_bundle_key, parts_of, person_of
 from .catalog import channels_of
 from .checklist import Item, checklist
 from .codec import encode_record
 from .drafts import compose
-from .errors import NotFoundError
+from .errors import NotFoundError, ValidationError
 from .fields import Fields, iso, parse_day, parse_instant
 from .graph import chain_to, doors
 from .model import Channel, Draft, FollowUp, OpportunityId, Person, PersonId
 from .outreach import send_link, send_links
-from .settings import Rule
+from .settings import TONES, Rule, tone_of
 from .state import State
 from .stop import stops_for, suggest_no_reply
+from .wording_tones import TONE_LABELS
 
 Answer = tuple[State, dict[str, Any]]
 
@@ -46,12 +48,13 @@ def _draft(state: State, f: Fields) -> Answer:
     if followup is None:
         raise NotFoundError("unknown-followup", "Nothing is owed under this key now.", "key")
     # A bundle is one message covering each part, in its natural order.
-    written = compose(state, parts_of(followup), now)
+    written = compose(state, parts_of(followup), now, tone=_tone(f), answers=_answers(f))
     offer = offered(followup, written)
     return state, {
         "followup": encode_followup(followup),
         "draft": {
             **encode_draft(written),
+            "tones": [{"value": t, "label": TONE_LABELS[t]} for t in TONES],
             "offer": [c.value for c in offer],
             "pick": pick(offer, written).value,
             **send_links(
@@ -64,6 +67,26 @@ def _draft(state: State, f: Fields) -> Answer:
             ),
         },
     }
+
+
+def _tone(f: Fields) -> str | None:
+    """The per-draft tone switch: one of the tones, or None for the setting's."""
+    raw = f.raw.get("tone")
+    return None if raw is None else tone_of(raw, "tone")
+
+
+def _answers(f: Fields) -> dict[str, str]:
+    """The user's one-line answers to a draft's `needs`, by field."""
+    raw = f.raw.get("answers")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
+        raise ValidationError(
+            "wrong-type", "Answers are an object of one line of text each.", "answers"
+        )
+    return {k: clean_text(v, f"answers.{k}", LINE_MAX) for k, v in raw.items()}
 
 
 def offered(followup: FollowUp, written: Draft) -> tuple[Channel, ...]:
@@ -201,7 +224,7 @@ def _item(i: Item) -> dict[str, Any]:
 
 
 OWED_OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = {
-    "draft": (("key", "ios"), _draft),
+    "draft": (("key", "ios", "tone", "answers"), _draft),
     "send_links": (("email", "phone", "subject", "body", "sms", "ios"), _send_links),
     "person": (("id", "ios"), _person),
     "round": (("opportunity_id",), _round),
@@ -247,6 +270,8 @@ def encode_draft(d: Draft) -> dict[str, Any]:
         "sms": d.sms,
         "channels": [c.value for c in d.channels],
         "to": {"name": d.to.name, "email": d.to.email, "phone": d.to.phone},
+        "needs": [{"field": n.field, "question": n.question, "key": n.key} for n in d.needs],
+        "tone": d.tone,
     }
 
 

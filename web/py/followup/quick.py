@@ -30,8 +30,12 @@ _PERSON = frozenset(
         "how_met", "event_id", "cadence_days", "created_at", "updated_at",
     )
 )  # fmt: skip
-# Written before `cadence_days` existed, or by a shell that leaves the default out.
-_PERSON_WITHOUT_CADENCE = _PERSON - {"cadence_days"}
+# Written before `cadence_days` or the greeting names existed, or by a shell that leaves the
+# defaults out.
+_NAMES = frozenset(("given_name", "call_them"))
+_PERSON_SHAPES = frozenset(
+    (_PERSON, _PERSON - {"cadence_days"}, _PERSON | _NAMES, (_PERSON | _NAMES) - {"cadence_days"})
+)
 _INTERACTION = frozenset(
     (
         "id", "person_ids", "kind", "at", "notes", "advice", "promises", "opportunity_id",
@@ -46,12 +50,13 @@ _parse = datetime.fromisoformat
 
 def quick_person(raw: object) -> Person | None:
     try:
-        if type(raw) is not dict or (
-            raw.keys() != _PERSON and raw.keys() != _PERSON_WITHOUT_CADENCE
-        ):
+        if type(raw) is not dict or frozenset(raw.keys()) not in _PERSON_SHAPES:
             return None
         ident, name, created, updated = raw["id"], raw["name"], raw["created_at"], raw["updated_at"]
-        texts = (raw["organisation"], raw["role"], raw["notes"], raw["how_met"])
+        texts = (
+            raw["organisation"], raw["role"], raw["notes"], raw["how_met"],
+            raw.get("given_name", ""), raw.get("call_them", ""),
+        )  # fmt: skip
         lists = (raw["emails"], raw["phones"], raw["urls"], raw["tags"])
         event, cadence = raw["event_id"], raw.get("cadence_days")
         if not (
@@ -80,6 +85,8 @@ def quick_person(raw: object) -> Person | None:
             tags=tuple(lists[3]),
             notes=texts[2],
             how_met=texts[3],
+            given_name=texts[4],
+            call_them=texts[5],
             event_id=EventId(event) if event is not None else None,
             created_at=created_at,
             updated_at=updated_at,

@@ -34,7 +34,8 @@ PROMISE: Schema = {"text": TEXT, "due": DAY, "done_at": MAYBE_TIME}
 OPPORTUNITY_PERSON: Schema = {"person_id": ID, "role": CHOICE}
 
 PERSON: Schema = {
-    "id": ID, "name": LINE, "organisation": LINE, "role": LINE, "emails": LINES,
+    "id": ID, "name": LINE, "given_name": LINE, "call_them": LINE, "organisation": LINE,
+    "role": LINE, "emails": LINES,
     "phones": LINES, "urls": URLS, "tags": LINES, "notes": TEXT, "how_met": TEXT,
     "event_id": REF, "cadence_days": NUMBER, "created_at": TIME, "updated_at": TIME,
 }  # fmt: skip

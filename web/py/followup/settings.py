@@ -103,9 +103,12 @@ class Settings:
     stop_after_unanswered: int = 2
     templates: Mapping[Rule, Template] = field(default_factory=dict)
     reminders: Reminders = DEFAULT_REMINDERS  # the morning digest (reminder_settings.py)
+    # The voice of the built-in drafts: one of TONES (the user's own templates win).
+    tone: str = "warm"
 
 
 DEFAULT_SETTINGS = Settings()
+TONES = ("warm", "brief", "formal")
 
 # The smallest and largest value of each number, by its name (the last part of its field).
 RANGES: Mapping[str, tuple[int, int]] = {
@@ -126,7 +129,17 @@ def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings
     """Settings from their stored shape; missing keys take the defaults."""
     _only(
         raw,
-        {"id", "rules", "keep_in_touch", "gratitude", "today", "stop", "templates", "reminders"},
+        {
+            "id",
+            "rules",
+            "keep_in_touch",
+            "gratitude",
+            "today",
+            "stop",
+            "templates",
+            "reminders",
+            "drafts",
+        },
         field,
     )
     settings = DEFAULT_SETTINGS
@@ -188,7 +201,20 @@ def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings
         settings = replace(
             settings, reminders=decode_reminders(raw["reminders"], f"{field}.reminders")
         )
+    if "drafts" in raw:
+        obj = _mapping(raw["drafts"], f"{field}.drafts")
+        _only(obj, {"tone"}, f"{field}.drafts")
+        settings = replace(settings, tone=tone_of(obj.get("tone", "warm"), f"{field}.drafts.tone"))
     return settings
+
+
+def tone_of(value: object, field: str) -> str:
+    """One of TONES, or an error naming `field`."""
+    if value not in TONES:
+        raise CodecError(
+            "unknown-value", f"'{value}' is not a tone; choose one of: {', '.join(TONES)}.", field
+        )
+    return str(value)
 
 
 def encode_settings(settings: Settings) -> dict[str, Any]:
@@ -217,6 +243,7 @@ def encode_settings(settings: Settings) -> dict[str, Any]:
             for rule, t in sorted(settings.templates.items())
         },
         "reminders": encode_reminders(settings.reminders),
+        "drafts": {"tone": settings.tone},
     }
 
 

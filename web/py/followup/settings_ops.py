@@ -22,10 +22,11 @@ from .fields import Fields, parse_instant
 from .interop.vcard import write_own_card
 from .profile import encode_fields, filename, is_shareable, problems, summary, tidy
 from .qr import encode_qr, qr_code
-from .settings import DEFAULT_SETTINGS, RANGES, Rule, Template, encode_settings
+from .settings import DEFAULT_SETTINGS, RANGES, TONES, Rule, Template, encode_settings
 from .state import State
 from .template import PLACEHOLDERS, example_facts, preview, render
 from .wording import BUILT_IN
+from .wording_tones import TONE_LABELS
 
 Answer = tuple[State, dict[str, Any]]
 PARTS = ("subject", "body", "sms")
@@ -54,6 +55,8 @@ def _settings(state: State, f: Fields) -> Answer:
             for rule, t in BUILT_IN.items()
         },
         "subjects": {rule.value: _subject(state, rule) for rule in Rule},
+        # The voice of the built-in drafts (settings.drafts.tone), for a select.
+        "tones": [{"value": t, "label": TONE_LABELS[t]} for t in TONES],
     }
 
 

@@ -31,6 +31,10 @@ PLACEHOLDERS: Mapping[str, str] = {
     "discussed": "what you discussed (the first line of your notes)",
     "advice": "the advice they gave",
     "promise": "what you promised",
+    "promised_thing": "what you promised to send, e.g. 'my portfolio'",
+    "met_when": "when you met or spoke, e.g. 'on Tuesday'",
+    "how_it_went": "how it went, in your own words (the draft asks you)",
+    "what_i_did": "what you did about their advice (the draft asks you)",
     "outcome": "what came of it",
     "company": "the organisation of the opportunity",
     "position": "the role you applied for",
@@ -42,6 +46,9 @@ PLACEHOLDERS: Mapping[str, str] = {
     "is_helper": "flag: they gave time, advice or names during the search",
     "is_most_doors": "flag: they opened the most doors",
     "is_landed": "flag: you have landed a job",
+    "is_acted": "flag: you have acted on their advice",
+    "is_met": "flag: you met or spoke with the person introduced",
+    "is_later": "flag: an earlier part of the same message is about the same kind of thing",
 }
 
 # What each fact says in the settings screen's preview ("Preview, with example details"). Flags
@@ -61,7 +68,11 @@ EXAMPLES: Mapping[str, str] = {
     "contact": "met",
     "discussed": "how her team hires",
     "advice": "talk to the agency side too",
-    "promise": "my portfolio",
+    "promise": "send my portfolio",
+    "promised_thing": "my portfolio",
+    "met_when": "on Tuesday",
+    "how_it_went": "She offered to introduce me to her head of sales.",
+    "what_i_did": "I called two agencies last week",
     "outcome": "an interview next week",
     "company": "Northwind",
     "position": "Account Director",
@@ -73,6 +84,9 @@ EXAMPLES: Mapping[str, str] = {
     "is_helper": "",
     "is_most_doors": "",
     "is_landed": "",
+    "is_acted": "",
+    "is_met": "",
+    "is_later": "",
 }
 # The rules written after the user has landed a job: their examples have landed.
 _LANDED_RULES = frozenset({"gratitude", "courtesy-note"})

@@ -11,7 +11,7 @@
  * @typedef {{id: string, name: string, organisation: string, role: string, emails: string[],
  *   phones: string[], urls: string[], tags: string[], notes: string, how_met: string,
  *   event_id: string | null, cadence_days?: number | null, created_at: string,
- *   updated_at: string}} PersonRecord
+ *   updated_at: string, given_name?: string, call_them?: string}} PersonRecord
  */
 
 /**
@@ -120,12 +120,14 @@
 /**
  * A draft (op `draft`): the message, who it goes to, the channels offered and the one to open on.
  * @typedef {SendLinks & {subject: string, body: string, sms: string, channels: string[],
- *   offer: string[], pick: string, to: {name: string, email: string, phone: string}}} Draft
+ *   offer: string[], pick: string, to: {name: string, email: string, phone: string},
+ *   needs: DraftNeed[], tone: string, tones: ToneChoice[]}} Draft
  */
 
 /**
  * What the user has made of a draft: kept in `drafts` as `followup:<key>` on every input.
- * @typedef {{channel: string, email: string, phone: string, subject: string, body: string, sms: string}} DraftEdits
+ * @typedef {{channel: string, email: string, phone: string, subject: string, body: string, sms: string,
+ *   tone?: string, answers?: Record<string, string>}} DraftEdits
  */
 
 /** A rule's words and channels (op `catalog`).
@@ -315,6 +317,7 @@
  *   stop?: {after_unanswered: number},
  *   templates: Record<string, Template>,
  *   reminders: ReminderSettings,
+ *   drafts?: {tone: string},
  * }} SettingsRecord
  */
 
@@ -325,6 +328,7 @@
  *   timing_defaults: Record<string, unknown>, ranges: Record<string, [number, number]>,
  *   placeholders: Record<string, string>, examples: Record<string, string>,
  *   built_in: Record<string, Template>, subjects: Record<string, string>,
+ *   tones?: ToneChoice[],
  * }} SettingsAnswer
  */
 
@@ -478,6 +482,7 @@
  *   tag: string, snooze_until: string, items: DigestItem[]}} DigestMorning
  * @typedef {{notifies: boolean, time: string, computed_at: string, mornings: DigestMorning[],
  *   words: {title_one: string, title_other: string, more: string, join: string, top: number}}} Schedule
+ */
 
 // --- Bundles, landing and stop rules ------------------------------------------------------------
 
@@ -494,6 +499,15 @@
  * @typedef {{opportunity: OpportunityRecord, legend: string, detail: string,
  *   others: {id: string, organisation: string, role: string, stage: string, note: boolean, people: string[]}[],
  *   introducers: {person_id: string, name: string, introduced: string[]}[]}} LandingPreview
+ */
+
+// --- The voice: tones and what a draft asks (op `draft`) ---------------------------------------
+
+/**
+ * Something a draft cannot say from the records: the user's one line, sent back to op `draft`
+ * as `answers[field]`, fills it in (`my_name` is also saved to the profile).
+ * @typedef {{field: string, question: string, key: string}} DraftNeed
+ * @typedef {{value: string, label: string}} ToneChoice
  */
 
 export {};

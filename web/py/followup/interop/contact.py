@@ -68,6 +68,8 @@ class Contact:
     row: int
     line: int
     name: str
+    given_name: str = ""
+    call_them: str = ""
     organisation: str = ""
     role: str = ""
     emails: tuple[str, ...] = ()
@@ -135,7 +137,7 @@ def too_long(contact: Contact) -> str | None:
     characters)", if anything is: the limits of the records it becomes (bounds.py)."""
     event = contact.event
     fields = {
-        "name": ([contact.name], LINE_MAX),
+        "name": ([contact.name, contact.given_name, contact.call_them], LINE_MAX),
         "organisation": ([contact.organisation], LINE_MAX),
         "role": ([contact.role], LINE_MAX),
         "notes": ([contact.notes], TEXT_MAX),
@@ -168,6 +170,8 @@ def scrubbed(contact: Contact) -> Contact:
     return replace(
         contact,
         name=s(contact.name),
+        given_name=s(contact.given_name),
+        call_them=s(contact.call_them),
         organisation=s(contact.organisation),
         role=s(contact.role),
         emails=tuple(s(v) for v in contact.emails),

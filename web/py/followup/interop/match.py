@@ -246,6 +246,8 @@ def _person(contact: Contact, key: str, event: EventId | None, now: datetime) ->
     return Person(
         id=PersonId(key),
         name=contact.name,
+        given_name=contact.given_name,
+        call_them=contact.call_them,
         organisation=contact.organisation,
         role=contact.role,
         emails=contact.emails,
@@ -279,6 +281,8 @@ def _merge(person: Person, contact: Contact, event: EventId | None, now: datetim
         notes = f"{notes}\n{contact.notes}" if notes.strip() else contact.notes
     merged = replace(
         person,
+        given_name=person.given_name or contact.given_name,
+        call_them=person.call_them or contact.call_them,
         organisation=person.organisation or contact.organisation,
         role=person.role or contact.role,
         emails=union(person.emails, contact.emails, email_key),

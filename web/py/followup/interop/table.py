@@ -253,6 +253,7 @@ def make_contact(
         row=row,
         line=line,
         name=full,
+        given_name=" ".join(first.split()),
         organisation=organisation.strip(),
         role=role.strip(),
         emails=kept_emails,

@@ -158,6 +158,7 @@ class _Card:
     def __init__(self) -> None:
         self.fn: list[str] = []
         self.n: list[str] = []
+        self.nickname = ""
         self.orgs: list[str] = []
         self.titles: list[str] = []
         self.emails: list[str] = []
@@ -209,6 +210,8 @@ def _contact(row: int, start: int, lines: Sequence[tuple[int, str]]) -> Contact:
         row=row,
         line=start,
         name=name,
+        given_name=_given(card.n),
+        call_them=card.nickname,
         organisation=organisation,
         role=", ".join(unique(card.titles)),
         emails=kept_emails,
@@ -231,6 +234,8 @@ def _take(card: _Card, name: str, p: dict[str, list[str]], value: str, group: st
         card.fn.append(text.strip())
     elif name == "N" and not card.n:
         card.n = [" ".join(part.replace(",", " ").split()) for part in _split(value, ";", v)]
+    elif name == "NICKNAME" and not card.nickname:
+        card.nickname = _split(value, ",", v)[0].strip()
     elif name == "ORG":
         card.orgs.append(", ".join(o.strip() for o in _split(value, ";", v) if o.strip()))
     elif name in ("TITLE", "ROLE"):
@@ -356,6 +361,12 @@ def _name_from_n(parts: list[str]) -> str:
     return " ".join(" ".join((prefix, given, additional, family, suffix)).split())
 
 
+def _given(parts: list[str]) -> str:
+    """The given name of a structured name (N's second part), its first name if it has several
+    ("Mary Ann" stays whole: they are given names together)."""
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
 def _first(p: dict[str, list[str]], name: str) -> str:
     values = p.get(name)
     return values[0] if values else ""
@@ -409,7 +420,11 @@ def _card(state: State, person: Person) -> str:
     add("FN", escape(person.name))
     words = person.name.split()
     family, given = (words[-1], " ".join(words[:-1])) if len(words) > 1 else ("", person.name)
+    if person.given_name:
+        given = person.given_name
     add("N", f"{escape(family)};{escape(given)};;;")
+    if person.call_them:
+        add("NICKNAME", escape(person.call_them))
     texts = (
         ("ORG", person.organisation),
         ("TITLE", person.role),

@@ -10,6 +10,7 @@ import { h, byId } from "../dom.js";
 import { loadCatalog } from "../catalog.js";
 import { closeSheets, isIOS, sheet } from "./sheet.js";
 import { itemWords } from "./today/bundle.js";
+import { voiceArgs, voiceControls } from "./draft-voice.js";
 
 /** @typedef {import("../types.js").FollowUp} FollowUp */
 /** @typedef {import("../types.js").Draft} Draft */
@@ -82,9 +83,10 @@ export async function openDraft(f, hooks, options = {}) {
   body.replaceChildren(h("p", { class: "loading with-spinner", role: "status" },
     h("span", { class: "spinner", "aria-hidden": "true" }),
     hooks.backend.ready ? "Writing the draft…" : "Waiting for the follow-up engine to start…"));
-  const [response, saved, catalog] = await Promise.all([
-    hooks.backend.send("draft", { key: f.key, ios: isIOS() }),
-    /** @type {Promise<Partial<DraftEdits> | null | undefined>} */ (hooks.backend.drafts.get(DRAFT_PREFIX + f.key)),
+  // The tone and answers kept with earlier edits shape the draft asked for.
+  const saved = await /** @type {Promise<Partial<DraftEdits> | null | undefined>} */ (hooks.backend.drafts.get(DRAFT_PREFIX + f.key));
+  const [response, catalog] = await Promise.all([
+    hooks.backend.send("draft", { key: f.key, ios: isIOS(), ...voiceArgs(saved) }),
     catalogAnswer,
   ]);
   if (!dialog.open) return;
@@ -162,13 +164,26 @@ function renderDraft({ dialog, body, f, draft, saved, catalog, hooks, options })
 
   const actions = h("div", { class: "sheet-actions sticky" });
   const restored = saved ? h("p", { class: "hint", text: "Your earlier edits are back." }) : null;
-  body.replaceChildren(...[channelBox, emailField, phoneField, subjectField, messageField, restored, actions]
-    .filter((x) => x !== null));
-
   const persist = () => {
     const write = hooks.backend.drafts.put(DRAFT_PREFIX + f.key, { ...edits });
     (hooks.tracker ? hooks.tracker.track(write) : write).catch(() => {});
   };
+  /** The engine's latest wording: a part still as the engine wrote it follows a new draft. */
+  let written = { subject: draft.subject, body: draft.body, sms: draft.sms };
+  const redraft = (/** @type {Draft} */ next) => {
+    for (const part of /** @type {const} */ (["subject", "body", "sms"])) {
+      if (edits[part] === written[part]) edits[part] = next[part];
+    }
+    written = { subject: next.subject, body: next.body, sms: next.sms };
+    subject.value = edits.subject;
+    persist();
+    update(true);
+    refreshLinks();
+  };
+  const voice = voiceControls({ draft, f, hooks, edits, redraft, persist });
+  body.replaceChildren(...[channelBox, emailField, phoneField, subjectField, voice, messageField, restored, actions]
+    .filter((x) => x !== null));
+
   const isSpoken = () => edits.channel === "sms" || edits.channel === "call";
   const messageText = () => (isSpoken() ? edits.sms : edits.body);
   /** The link's own channel has a link (a text or call needs a number). */

@@ -103,6 +103,7 @@ export function openEdit(screen) {
   const p = screen.person;
   const { dialog, form, body, submit, fail } = formDialog(screen, `Edit ${p.name}`, "Save changes");
   const name = input("name", p.name, { required: true, autocapitalize: "words", autocomplete: "off" });
+  const callThem = input("call_them", p.call_them ?? "", { autocapitalize: "words", autocomplete: "off" });
   const organisation = input("organisation", p.organisation, { autocomplete: "off" });
   const role = input("role", p.role, { autocomplete: "off" });
   const emails = textarea("emails", (p.emails ?? []).join("\n"), 2);
@@ -117,6 +118,7 @@ export function openEdit(screen) {
   phones.inputMode = "tel";
   body.append(
     field("edit-name", "Name", name),
+    field("edit-call-them", "Call them", callThem, "What you call them in a greeting, e.g. Bill for William. Leave empty to use their first name."),
     field("edit-organisation", "Organisation", organisation),
     field("edit-role", "Role", role),
     field("edit-emails", "Email addresses", emails, "One per line."),
@@ -133,6 +135,7 @@ export function openEdit(screen) {
     for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
     const next = {
       name: name.value.trim(),
+      call_them: callThem.value.trim(),
       organisation: organisation.value.trim(),
       role: role.value.trim(),
       emails: lines(emails.value),

@@ -50,6 +50,7 @@ export class TemplatesSection {
     this.titles = titles;
     this.items = new Map();
     return h("div", {},
+      this.toneField(answer),
       h("p", { class: "subtle", text: "Write the drafts in your own words. Each message starts from the built-in wording; empty a part to go back to the built-in one." }),
       h("ul", { class: "card template-list" }, ...Object.keys(titles).map((rule) => {
         const item = h("li", { class: "template-item" });
@@ -58,6 +59,26 @@ export class TemplatesSection {
         return item;
       })),
     );
+  }
+
+  /**
+   * The tone of the built-in drafts (the engine's choices); each draft can still switch.
+   * @param {TemplatesAnswer} answer
+   */
+  toneField(answer) {
+    const tones = answer.tones ?? [];
+    const select = /** @type {HTMLSelectElement} */ (h("select", { id: "settings-tone", "aria-describedby": "settings-tone-hint" },
+      ...tones.map((t) => h("option", { value: t.value, text: t.label }))));
+    select.value = answer.settings.drafts?.tone ?? "warm";
+    select.addEventListener("change", async () => {
+      const saved = await saveSettings(this.ctx, { drafts: { tone: select.value } });
+      if (!saved.ok) return this.ctx.toast(saved.message);
+      this.ctx.toast(`Drafts are now written in the ${select.selectedOptions[0]?.text.toLowerCase() ?? ""} tone.`);
+    });
+    return h("div", { class: "field" },
+      h("label", { for: "settings-tone", text: "Tone of the drafts" }),
+      h("p", { class: "hint", id: "settings-tone-hint", text: "Warm, brief or formal: the built-in wording of every draft. Your own wording below is used as you wrote it." }),
+      select);
   }
 
   /** The engine's newer answer (after a save, or a change from elsewhere). @param {TemplatesAnswer} answer */
