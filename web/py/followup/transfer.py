@@ -40,7 +40,8 @@ from .state import STORE_OF, State, Stored, apply
 
 Answer = tuple[State, dict[str, Any]]
 FORMATS = ("auto", "vcard", "linkedin", "google", "csv")
-_IMPORT = ("format", "text", "mapping", "decisions", "ids", "now", "today")
+# `file` names the file, for the import history (history_ops.py).
+_IMPORT = ("format", "text", "mapping", "decisions", "ids", "file", "now", "today")
 # Preview builds records it never returns; their timestamps need not be real.
 _PREVIEW_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
