@@ -352,9 +352,8 @@ def trimmed(history: Iterable[Entry]) -> list[str]:
 
 
 def new_id(state: State, now: datetime) -> str:
-    base = f"{PREFIX}{now.strftime('%Y%m%dT%H%M%S%f')}"
-    taken = {e.id for e in state.history}
-    n = 0
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    """A new entry's id: the time, then a counter past any entry already at that time (one
+    clock tick may see many commands), so ids sort as entries were made."""
+    base = f"{PREFIX}{now.strftime('%Y%m%dT%H%M%S%f')}-"
+    used = [int(e.id[len(base) :]) for e in state.history if e.id.startswith(base)]
+    return f"{base}{max(used, default=-1) + 1:06d}"

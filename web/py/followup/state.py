@@ -30,6 +30,7 @@ from .model import (
     Profile,
     RoundRecord,
 )
+from .rounds import ROUND_PREFIX
 from .settings import DEFAULT_SETTINGS, Settings
 from .trashed import Record as Record
 from .trashed import Trashed
@@ -179,6 +180,11 @@ def apply(
                 trash = trash if trash is not None else dict(state.trash)
                 trash.pop((store, key), None)
     for store, key in delete:
+        if store == "meta":  # a gratitude round taken back (an undone landing)
+            if key.startswith(ROUND_PREFIX):
+                rounds = changes.setdefault("rounds", dict(state.rounds))
+                rounds.pop(key[len(ROUND_PREFIX) :], None)  # type: ignore[attr-defined]
+            continue
         table(store).pop(key, None)
         if (store, key) in state.trash:
             trash = trash if trash is not None else dict(state.trash)

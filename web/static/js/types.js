@@ -175,7 +175,8 @@
 
 /**
  * Records to write, by store (`{people: [...], meta: [...]}`), and ids to delete, by store.
- * @typedef {{put?: Record<string, StoredRecord[]>, delete?: Record<string, string[]>}} Change
+ * `erase`: deletes that also wipe the record's synced state on every device ("Erase now").
+ * @typedef {{put?: Record<string, StoredRecord[]>, delete?: Record<string, string[]>, erase?: Record<string, string[]>}} Change
  */
 
 /**
