@@ -282,7 +282,7 @@ def undo_words(plan: UndoPlan) -> str:
 
 
 def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 # --- The log ------------------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def _import_label(raw: Mapping[str, Any], answer: Mapping[str, Any]) -> str:
     n = int(counts.get("people_created", 0)) + int(counts.get("people_updated", 0))
     file = raw.get("file")
     source = f" from {file}" if isinstance(file, str) and file else ""
-    return f"Imported {n} {'person' if n == 1 else 'people'}{source}"
+    return f"Imported {n:,} {'person' if n == 1 else 'people'}{source}"
 
 
 def ago(then: datetime, now: datetime) -> str:
@@ -249,7 +249,7 @@ def _imports(state: State, f: Fields) -> Answer:
     for e in found:
         b = dict(e.batch or {})
         file = b.get("file") or "a file"
-        counts = f"{b.get('added', 0)} added, {b.get('changed', 0)} changed"
+        counts = f"{int(b.get('added', 0)):,} added, {int(b.get('changed', 0)):,} changed"
         words = f"{e.label} · {ago(e.at, now)}: {counts}"
         out.append({**_encode(e, now), "file": file, **b, "words": words})
     return state, {"imports": out}
