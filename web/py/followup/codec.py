@@ -310,7 +310,9 @@ def encode_stored(store: str, record: Record | Trashed) -> dict[str, Any]:
     """A record the engine made, encoded for the shell to store, after checking it decodes
     again: the engine never writes what a later load would refuse (a merge joining two long
     notes, an import). The error names the record's field."""
-    encoded = encode_any(record)
+    if isinstance(record, Trashed):  # a record as it was read, with the trash mark
+        return encode_any(record)
+    encoded = encode_record(record)
     DECODERS[store](encoded, "")
     return encoded
 

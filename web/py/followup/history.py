@@ -26,7 +26,7 @@ from .rounds import ROUND_PREFIX, decode_rounds, encode_round
 from .settings import encode_settings
 from .state import State, Stored
 from .trash import plan_delete
-from .trashed import Record
+from .trashed import TRASHED, Record
 
 PREFIX = "history:"
 KEEP = 50
@@ -105,7 +105,9 @@ def _key_field(store: str) -> str:
     return "key" if store == "decisions" else "id"
 
 
-def changes_of(before: State, answer: Mapping[str, Any]) -> tuple[Change, ...]:
+def changes_of(
+    before: State, answer: Mapping[str, Any], after: State | None = None
+) -> tuple[Change, ...]:
     """Every record an answer puts or deletes, with its image before and after (erased records,
     which cannot come back, and the history itself are left out)."""
     erased = {(s, k) for s, ids in (answer.get("erase") or {}).items() for k in ids}
@@ -121,7 +123,13 @@ def changes_of(before: State, answer: Mapping[str, Any]) -> tuple[Change, ...]:
                 and not key.startswith(ROUND_PREFIX)
             ):
                 continue
-            old = out[(store, key)].before if (store, key) in out else current(before, store, key)
+            if (store, key) in out:
+                old = out[(store, key)].before
+            elif _just_trashed(before, after, store, key, record):
+                # Moved to the trash as it was: before, it was this without the mark.
+                old = {k: v for k, v in record.items() if k != TRASHED}
+            else:
+                old = current(before, store, key)
             out[(store, key)] = Change(store, key, old, dict(record))
     for store, ids in (answer.get("delete") or {}).items():
         for key in ids:
@@ -130,6 +138,16 @@ def changes_of(before: State, answer: Mapping[str, Any]) -> tuple[Change, ...]:
             old = out[(store, key)].before if (store, key) in out else current(before, store, key)
             out[(store, key)] = Change(store, key, old, None)
     return tuple(c for c in out.values() if c.before != c.after)
+
+
+def _just_trashed(
+    before: State, after: State | None, store: str, key: str, record: Mapping[str, Any]
+) -> bool:
+    if after is None or not record.get(TRASHED) or store not in STORES:
+        return False
+    live = getattr(before, store).get(key)
+    moved = after.trash.get((store, key))
+    return live is not None and moved is not None and moved.record is live
 
 
 # --- Undo ---------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def keep(
     the toast."""
     if op in NOT_KEPT or not isinstance(raw.get("now"), str):
         return after
-    changes = changes_of(before, answer)
+    changes = changes_of(before, answer, after)
     if not changes:
         return after
     now = parse_instant(raw["now"], "now")

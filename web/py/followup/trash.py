@@ -159,13 +159,14 @@ def plan_delete(state: State, wanted: Iterable[Key], now: datetime) -> Plan:
     entry = f"trash-{now.strftime('%Y%m%dT%H%M%S%f')}-{wanted[0][1]}"
     links: dict[Key, list[Unlink]] = {}
     edited = _unlink(state, gone, links)
+    named = set(wanted)
     trashed = tuple(
         Trashed(
             store=store,
             record=record,
             entry=entry,
             at=now,
-            main=(store, key) in wanted,
+            main=(store, key) in named,
             unlinked=tuple(links.get((store, key), ())),
         )
         for (store, key), record in gone.items()
