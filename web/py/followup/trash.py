@@ -10,7 +10,6 @@ People and the graph update. Everything deleted together is one trash entry, kep
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -398,7 +397,7 @@ def entries(state: State, now: datetime) -> list[dict[str, Any]]:
     for entry, items in groups.items():
         at = min(t.at for t in items)
         ends = at + timedelta(days=TRASH_DAYS)
-        days = max(0, math.ceil((ends - now).total_seconds() / 86400))
+        days = max(0, -int(-(ends - now).total_seconds() // 86400))  # whole days, rounded up
         out.append(
             {
                 "id": entry,
