@@ -166,3 +166,16 @@ def test_a_trashed_record_survives_a_reload() -> None:
 
     assert export() == data
     assert [e["label"] for e in call("trash")["entries"]] == ["Ana Ruiz"]
+
+
+def test_a_backup_carries_the_trash_to_a_fresh_device() -> None:
+    seed()
+    command("delete", {"records": ANA})
+    text = call("export_json")["text"]
+    assert call("load", data={})["ok"]
+
+    answer = call("restore", text=text, mode="merge")
+
+    assert answer["ok"], answer
+    assert [e["label"] for e in call("trash")["entries"]] == ["Ana Ruiz"]
+    assert "ana" not in ids(export(), "people")

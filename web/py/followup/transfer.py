@@ -37,6 +37,7 @@ from .model import FollowUp, Person, PersonId, Profile, RoundRecord
 from .rounds import encode_round
 from .settings import Settings, encode_settings
 from .state import STORE_OF, State, Stored, apply
+from .trashed import Trashed
 
 Answer = tuple[State, dict[str, Any]]
 FORMATS = ("auto", "vcard", "linkedin", "google", "csv")
@@ -327,6 +328,8 @@ def _encoded(records: Iterable[Stored]) -> dict[str, list[dict[str, Any]]]:
             put.setdefault("meta", []).append(encode_profile(record))
         elif isinstance(record, RoundRecord):
             put.setdefault("meta", []).append(encode_round(record))
+        elif isinstance(record, Trashed):
+            put.setdefault(record.store, []).append(encode_stored(record.store, record))
         else:
             store = STORE_OF[type(record)]
             put.setdefault(store, []).append(encode_stored(store, record))
