@@ -4,6 +4,7 @@ of 2,000 rows rolled back from the import history."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -103,6 +104,24 @@ def test_delete_from_the_person_page_restore_from_trash_and_undo_a_merge_from_th
         s: [{k: v for k, v in r.items() if k != "trashed"} for r in rs]
         for s, rs in restored.items()
     } == before
+
+    # Erase now: gone from Trash, from this device, and its synced state holds nothing.
+    page.goto(app_url + "#person/p-oops")
+    page.get_by_role("button", name="Delete…").click()
+    page.get_by_role("dialog", name="Delete Oops Wrong?").get_by_role(
+        "button", name="Move to Trash"
+    ).click()
+    expect(page.get_by_role("heading", name="People", level=2)).to_be_visible()
+    page.goto(app_url + "#trash")
+    item = page.locator(".trash-item", has_text="Oops Wrong")
+    item.get_by_role("button", name="Erase now").click()
+    expect(item).to_contain_text("It cannot be undone.")
+    item.get_by_role("button", name="Erase for good").click()
+    expect(page.locator("#trash-list")).to_contain_text("Nothing in the trash.")
+    assert "p-oops" not in [p["id"] for p in idb(page, "people")]
+    synced = {r["key"]: json.loads(str(r["f"])) for r in idb(page, "sync_records")}
+    assert set(synced["people/p-oops"]) == {"_erased", "_deleted"}
+    assert set(synced["interactions/x-oops"]) == {"_erased", "_deleted"}
 
 
 def linkedin(rows: int) -> bytes:

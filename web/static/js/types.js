@@ -449,4 +449,28 @@
  * @typedef {{key: string, seq: number, error: string, message: string, retry: boolean}} SyncReject
  */
 
+// --- Trash, undo and history (followup/trash.py, history_ops.py) -------------------------------
+
+/**
+ * Op `trash`: what is in the trash, newest first, each entry with what went with it.
+ * @typedef {{id: string, at: string, label: string, with: Record<string, number>, with_words: string,
+ *   count: number, erased_on: string, days_left: number, days_left_words: string,
+ *   main: Array<{store: string, id: string, label: string}>}} TrashEntry
+ * @typedef {{entries: TrashEntry[], days: number}} TrashAnswer
+ */
+
+/**
+ * Op `history`: recent commands in words; `imports` adds each import's batch.
+ * @typedef {{id: string, label: string, at: string, ago: string, words: string, op: string,
+ *   undone: boolean, can_undo: boolean, batch: {file: string, format: string, added: number, changed: number} | null}} HistoryEntry
+ * @typedef {{entries: HistoryEntry[]}} HistoryAnswer
+ * @typedef {HistoryEntry & {file: string, added: number, changed: number}} ImportBatch
+ */
+
+/**
+ * Op `delete_preview` / `undo_preview`: what a delete or an undo would do, in words.
+ * @typedef {{label: string, words: string, with: Record<string, number>, with_words: string, count: number}} DeletePreview
+ * @typedef {{id: string, label: string, words: string, removed: number, trashed: number, reverted: number, kept: number}} UndoPreview
+ */
+
 export {};

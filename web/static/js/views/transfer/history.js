@@ -42,7 +42,7 @@ export class ImportHistory {
       this.list.replaceChildren(h("p", { class: "subtle", text: "No imports on this device yet. Each one shows here, and can be undone." }));
       return;
     }
-    this.list.replaceChildren(h("ul", { class: "plain-list" }, ...answer.imports.map((/** @type {any} */ batch) => {
+    this.list.replaceChildren(h("ul", { class: "plain-list" }, .../** @type {import("../../types.js").ImportBatch[]} */ (answer.imports).map((batch) => {
       const id = `import-${batch.id}`;
       const box = h("div", { class: "trash-actions" });
       if (batch.can_undo) {
@@ -58,7 +58,7 @@ export class ImportHistory {
     })));
   }
 
-  /** @param {any} batch @param {HTMLElement} box */
+  /** @param {import("../../types.js").ImportBatch} batch @param {HTMLElement} box */
   async preview(batch, box) {
     const answer = await this.ctx.backend.send("undo_preview", { id: batch.id });
     if (!answer.ok) {

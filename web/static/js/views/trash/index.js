@@ -41,7 +41,7 @@ export async function mount(root, ctx) {
 }
 
 /**
- * @param {HTMLElement} box @param {any} answer the `trash` answer (types.js TrashAnswer)
+ * @param {HTMLElement} box @param {import("../../types.js").Answer} answer the `trash` answer (TrashAnswer)
  * @param {ScreenContext} ctx @param {HTMLElement} status
  */
 function renderTrash(box, answer, ctx, status) {
@@ -53,7 +53,7 @@ function renderTrash(box, answer, ctx, status) {
     box.replaceChildren(h("p", { class: "subtle", text: `Nothing in the trash. What you delete stays here for ${answer.days} days, then goes for good.` }));
     return;
   }
-  box.replaceChildren(h("ul", { class: "plain-list trash-items" }, ...answer.entries.map((/** @type {any} */ entry) => {
+  box.replaceChildren(h("ul", { class: "plain-list trash-items" }, .../** @type {import("../../types.js").TrashEntry[]} */ (answer.entries).map((entry) => {
     const title = `trash-${entry.id}`;
     const actions = h("div", { class: "trash-actions" });
     const normal = () => actions.replaceChildren(
@@ -96,7 +96,7 @@ function renderTrash(box, answer, ctx, status) {
 }
 
 /**
- * @param {HTMLElement} box @param {any} answer the `history` answer (types.js HistoryAnswer)
+ * @param {HTMLElement} box @param {import("../../types.js").Answer} answer the `history` answer (HistoryAnswer)
  * @param {ScreenContext} ctx @param {HTMLElement} status
  */
 function renderHistory(box, answer, ctx, status) {
@@ -108,7 +108,7 @@ function renderHistory(box, answer, ctx, status) {
     box.replaceChildren(h("p", { class: "subtle", text: "Nothing yet. What you do on this device shows here, and each step can be undone." }));
     return;
   }
-  box.replaceChildren(h("ul", { class: "plain-list history-items" }, ...answer.entries.map((/** @type {any} */ entry) => {
+  box.replaceChildren(h("ul", { class: "plain-list history-items" }, .../** @type {import("../../types.js").HistoryEntry[]} */ (answer.entries).map((entry) => {
     const id = `history-${entry.id}`;
     return h("li", { class: "history-item" },
       h("span", { id, class: entry.undone ? "subtle" : "", text: entry.undone ? `${entry.words} · undone` : entry.words }),
