@@ -289,3 +289,12 @@ def test_undo_of_an_import_sends_someone_used_since_to_the_trash_not_to_oblivion
 
     assert preview["trashed"] == 1
     assert [e["label"] for e in call("trash")["entries"]] == ["Cleo Park"]
+
+
+def test_a_write_to_a_store_the_engine_does_not_read_is_left_out_of_the_history() -> None:
+    from followup import history
+    from followup.api import _state
+
+    answer = {"put": {"devices": [{"id": "d1"}], "meta": [{"id": "schedule"}]}, "delete": {}}
+
+    assert history.changes_of(_state, answer) == ()

@@ -115,7 +115,7 @@ def changes_of(
     for store, records in (answer.get("put") or {}).items():
         for record in records:
             key = record.get(_key_field(store))
-            if not isinstance(key, str) or key.startswith(PREFIX) or (store, key) in erased:
+            if not _kept(store, key) or (store, key) in erased:
                 continue
             if (
                 store == "meta"
@@ -133,11 +133,19 @@ def changes_of(
             out[(store, key)] = Change(store, key, old, dict(record))
     for store, ids in (answer.get("delete") or {}).items():
         for key in ids:
-            if key.startswith(PREFIX) or (store, key) in erased:
+            if not _kept(store, key) or (store, key) in erased:
                 continue
             old = out[(store, key)].before if (store, key) in out else current(before, store, key)
             out[(store, key)] = Change(store, key, old, None)
     return tuple(c for c in out.values() if c.before != c.after)
+
+
+def _kept(store: str, key: object) -> bool:
+    """Whether the history keeps images of this record: the engine's records and its own
+    `meta` records; not the history itself, nor a store the engine does not read."""
+    if not isinstance(key, str) or key.startswith(PREFIX):
+        return False
+    return store in STORES or store == "meta"
 
 
 def _just_trashed(
