@@ -127,7 +127,7 @@ def changes_of(
                 old = out[(store, key)].before
             elif _just_trashed(before, after, store, key, record):
                 # Moved to the trash as it was: before, it was this without the mark.
-                old = {k: v for k, v in record.items() if k != TRASHED}
+                old = _unmarked(record)
             else:
                 old = current(before, store, key)
             out[(store, key)] = Change(store, key, old, dict(record))
@@ -138,6 +138,10 @@ def changes_of(
             old = out[(store, key)].before if (store, key) in out else current(before, store, key)
             out[(store, key)] = Change(store, key, old, None)
     return tuple(c for c in out.values() if c.before != c.after)
+
+
+def _unmarked(image: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in image.items() if k != TRASHED}
 
 
 def _kept(store: str, key: object) -> bool:
@@ -197,6 +201,12 @@ def plan_undo(state: State, entry: Entry, now: datetime) -> UndoPlan:
             continue  # deleted since: a later change, kept
         if c.after is None:
             continue  # restored or made again since: kept
+        trashed = state.trash.get((c.store, c.key))
+        if trashed is not None and now_image == c.after and _unmarked(c.after) == c.before:
+            # Moved to the trash and untouched since (a delete): the record itself comes back.
+            put.append(trashed.record)
+            reverted += 1
+            continue
         result: dict[str, Any] = {}
         for name in {*c.before, *now_image, *c.after}:
             if now_image.get(name) == c.after.get(name):
