@@ -26,7 +26,7 @@ from .rounds import ROUND_PREFIX, decode_rounds, encode_round
 from .settings import encode_settings
 from .state import State, Stored
 from .trash import plan_delete
-from .trashed import TRASHED, Record
+from .trashed import TRASHED, Record, Trashed, encode_info
 
 PREFIX = "history:"
 KEEP = 50
@@ -35,12 +35,24 @@ Key = tuple[str, str]
 Image = dict[str, Any] | None
 
 
+# A change's `before` when the command only moved the record to the trash: it was `after`
+# without the trash mark (kept so, not copied: a bulk delete holds thousands).
+UNMARKED = "unmarked"
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     store: str
     key: str
-    before: Image
+    before: Image | str  # or UNMARKED
     after: Image
+
+    @property
+    def was(self) -> Image:
+        """The record before the command."""
+        if self.before == UNMARKED and self.after is not None:
+            return _unmarked(self.after)
+        return self.before if isinstance(self.before, dict) else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -126,8 +138,9 @@ def changes_of(
             if (store, key) in out:
                 old = out[(store, key)].before
             elif _just_trashed(before, after, store, key, record):
-                # Moved to the trash as it was: before, it was this without the mark.
-                old = _unmarked(record)
+                old = UNMARKED  # moved to the trash as it was
+            elif (back := _just_restored(before, after, store, key)) is not None:
+                old = {**_unmarked(record), TRASHED: encode_info(back)}
             else:
                 old = current(before, store, key)
             out[(store, key)] = Change(store, key, old, dict(record))
@@ -138,6 +151,14 @@ def changes_of(
             old = out[(store, key)].before if (store, key) in out else current(before, store, key)
             out[(store, key)] = Change(store, key, old, None)
     return tuple(c for c in out.values() if c.before != c.after)
+
+
+def _just_restored(before: State, after: State | None, store: str, key: str) -> Trashed | None:
+    """The trashed record that came back as it was (a restore, an undone delete), if so."""
+    t = before.trash.get((store, key)) if after is not None else None
+    if t is None or after is None or store not in STORES:
+        return None
+    return t if getattr(after, store).get(key) is t.record else None
 
 
 def _unmarked(image: Mapping[str, Any]) -> dict[str, Any]:
@@ -186,8 +207,16 @@ def plan_undo(state: State, entry: Entry, now: datetime) -> UndoPlan:
     put: list[Stored] = []
     created: list[Key] = []
     reverted = kept = 0
-    for c in entry.changes:
-        now_image = current(state, c.store, c.key)
+    for change in entry.changes:
+        now_image = current(state, change.store, change.key)
+        trashed = state.trash.get((change.store, change.key))
+        if change.before == UNMARKED and trashed is not None and now_image == change.after:
+            # Moved to the trash and untouched since (a delete): the record itself comes back.
+            put.append(trashed.record)
+            reverted += 1
+            continue
+        c = Change(change.store, change.key, change.was, change.after)
+        assert not isinstance(c.before, str)
         if c.before is None:
             if now_image is not None:
                 created.append((c.store, c.key))
@@ -201,12 +230,6 @@ def plan_undo(state: State, entry: Entry, now: datetime) -> UndoPlan:
             continue  # deleted since: a later change, kept
         if c.after is None:
             continue  # restored or made again since: kept
-        trashed = state.trash.get((c.store, c.key))
-        if trashed is not None and now_image == c.after and _unmarked(c.after) == c.before:
-            # Moved to the trash and untouched since (a delete): the record itself comes back.
-            put.append(trashed.record)
-            reverted += 1
-            continue
         result: dict[str, Any] = {}
         for name in {*c.before, *now_image, *c.after}:
             if now_image.get(name) == c.after.get(name):
