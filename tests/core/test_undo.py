@@ -298,3 +298,13 @@ def test_a_write_to_a_store_the_engine_does_not_read_is_left_out_of_the_history(
     answer = {"put": {"devices": [{"id": "d1"}], "meta": [{"id": "schedule"}]}, "delete": {}}
 
     assert history.changes_of(_state, answer) == ()
+
+
+def test_the_people_an_import_added_can_be_listed_for_a_bulk_action() -> None:
+    base()
+    imported = import_file(LINKEDIN, "Connections.csv")
+
+    ids = call("import_people", id=imported["undo"]["id"])["ids"]
+
+    names = {p["id"]: p["name"] for p in export()["people"]}
+    assert sorted(names[i] for i in ids) == ["Cleo Park", "Dan Wu"]

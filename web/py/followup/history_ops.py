@@ -255,8 +255,16 @@ def _imports(state: State, f: Fields) -> Answer:
     return state, {"imports": out}
 
 
+def _import_people(state: State, f: Fields) -> Answer:
+    """The people one import added that are still here (for "everyone from this import")."""
+    entry = find(state, f.key("id"))
+    added = [c.key for c in entry.changes if c.store == "people" and c.before is None]
+    return state, {"ids": [pid for pid in added if pid in state.people]}
+
+
 HISTORY_OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = {
     "history": (("now", "today", "limit"), _history),
     "undo_preview": (("id", "now", "today"), _undo_preview),
     "imports": (("now", "today"), _imports),
+    "import_people": (("id",), _import_people),
 }
