@@ -35,6 +35,8 @@ from .events import encode_event
 from .fields import REQUIRED, Fields, parse_day, parse_instant
 from .graph import doors, most_doors
 from .heads import HEADS_OPS
+from .history import decode_entries, with_entries, without
+from .history_ops import HISTORY_OPS, keep
 from .insights import LOOP_RULES, THANKED_GOAL, insights
 from .landing import LANDING_OPS
 from .model import PersonId, Profile, RoundRecord
@@ -46,8 +48,12 @@ from .rounds import decode_rounds, encode_round
 from .settings import Rule, Settings, encode_settings
 from .settings_ops import SETTINGS_OPS
 from .state import STORE_OF, SetAside, State, Stored, apply, new_state
+from .sync import KEY_OF
 from .sync_ops import SYNC_OPS
 from .transfer import TRANSFER_OPS
+from .trash import expired
+from .trash_ops import TRASH_OPS
+from .trashed import TRASHED, Trashed
 
 _state: State = new_state()
 # The state before the last op, so the worker can put memory back when a write fails to reach
@@ -75,6 +81,7 @@ def call(request: str) -> str:
         setaside.check_request(_state, raw["op"], raw)
         new_state_, answer = handler(_state, fields)
         setaside.check_answer(_state, raw["op"], answer)
+        new_state_ = keep(_state, new_state_, raw["op"], raw, answer)
         # `stamp` runs between an op and the write of its changes: it must not move the mark.
         if raw["op"] not in ("rollback", "stamp"):
             _before = _state
@@ -111,7 +118,10 @@ def _clock(f: Fields) -> tuple[datetime, date]:
 
 
 def _load(state: State, f: Fields) -> Answer:
-    loaded = decode_state(f.value("data"))
+    data = f.value("data")
+    loaded = decode_state(data)
+    if isinstance(data, Mapping):
+        loaded = with_entries(loaded, decode_entries(data.get("meta")))
     return loaded, {"counts": _counts(loaded), "set_aside": setaside.encode(loaded)}
 
 
@@ -127,6 +137,8 @@ def _upsert(state: State, f: Fields) -> Answer:
         put.extend(x for x in (settings, profile) if x is not None)
         put.extend(decode_rounds(stores.raw["meta"]))
     new = setaside.updated(apply(state, put), put, (), bad)
+    if stores.has("meta"):
+        new = with_entries(new, decode_entries(stores.raw["meta"]))
     return new, {"counts": _counts(new), "set_aside": [x.encode() for x in bad]}
 
 
@@ -134,6 +146,11 @@ def _apply(state: State, f: Fields) -> Answer:
     """Records written elsewhere (another tab's engine) taken in as they are on disk."""
     put, delete, bad = _records(f)
     new = setaside.updated(apply(state, put, delete), put, delete, bad)
+    # Another tab's history: its entries, and the ones it let go.
+    if f.has("put") and isinstance(f.raw["put"], Mapping):
+        new = with_entries(new, decode_entries(f.raw["put"].get("meta")))
+    if f.has("delete") and isinstance(f.raw["delete"], Mapping):
+        new = without(new, [k for k in f.raw["delete"].get("meta") or [] if isinstance(k, str)])
     return new, {"counts": _counts(new), "set_aside": [x.encode() for x in bad]}
 
 
@@ -184,15 +201,26 @@ def _command(state: State, f: Fields) -> Answer:
     now, today = _clock(f)
     command = parse_command(f.line("name", REQUIRED), f.raw.get("payload", {}), now)
     decision = decide(state, command, now, today)
+    # Trash older than its time goes for good with the next command (trash.py).
+    purge = [k for k in expired(decision.state, now) if k not in decision.erase]
+    new = apply(decision.state, (), purge) if purge else decision.state
     put: dict[str, list[dict[str, Any]]] = {}
     for record in decision.put:
         store, encoded = _stored(record)
+        if (store, encoded.get(KEY_OF.get(store, "id"))) in state.trash and TRASHED not in encoded:
+            encoded[TRASHED] = None  # out of the trash: the mark is cleared on every device
         put.setdefault(store, []).append(encoded)
     delete: dict[str, list[str]] = {}
-    for store, key in decision.delete:
+    erase: dict[str, list[str]] = {}
+    for store, key in (*decision.delete, *purge):
         delete.setdefault(store, []).append(key)
+    for store, key in (*decision.erase, *purge):
+        erase.setdefault(store, []).append(key)
     events = [encode_event(e) for e in decision.events]
-    return decision.state, {"put": put, "delete": delete, "events": events}
+    answer = {"put": put, "delete": delete, "events": events}
+    if erase:
+        answer["erase"] = erase
+    return new, answer
 
 
 def _today(state: State, f: Fields) -> Answer:
@@ -303,6 +331,8 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     **PUSH_OPS,  # devices that get the digest by Web Push (push_devices.py)
     **DIGEST_OPS,  # the morning digest's schedule (digest.py)
     **LANDING_OPS,  # what landing the job does, before it is confirmed (landing.py)
+    **TRASH_OPS,  # the trash and delete preview (trash_ops.py)
+    **HISTORY_OPS,  # the history, undo preview, import batches (history_ops.py)
 }
 
 
@@ -313,6 +343,8 @@ def _stored(record: Stored) -> tuple[str, dict[str, Any]]:
         return "meta", encode_profile(record)
     if isinstance(record, RoundRecord):
         return "meta", encode_round(record)
+    if isinstance(record, Trashed):
+        return record.store, encode_stored(record.store, record)
     store = STORE_OF[type(record)]
     return store, encode_stored(store, record)
 

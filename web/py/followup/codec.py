@@ -44,6 +44,7 @@ from .quick import quick_interaction, quick_person
 from .rounds import decode_rounds, encode_rounds
 from .settings import DEFAULT_SETTINGS, Settings, decode_settings, encode_settings
 from .state import Record, SetAside, State, new_state
+from .trashed import TRASHED, Trashed, encode_info, trashable
 
 SCHEMA_VERSION = 1
 STORES = ("people", "events", "introductions", "interactions", "opportunities", "decisions")
@@ -213,19 +214,23 @@ def decode_profile(raw: object, where: str) -> Profile:
     return Profile(**values)
 
 
-DECODERS: Mapping[str, Callable[[object, str], Record]] = {
-    "people": decode_person,
-    "events": decode_event,
-    "introductions": decode_introduction,
-    "interactions": decode_interaction,
-    "opportunities": decode_opportunity,
-    "decisions": decode_decision,
+# Each store's reader; a record carrying `trashed` reads as `Trashed` (trashed.py).
+DECODERS: Mapping[str, Callable[[object, str], Record | Trashed]] = {
+    store: trashable(store, decode)
+    for store, decode in (
+        ("people", decode_person),
+        ("events", decode_event),
+        ("introductions", decode_introduction),
+        ("interactions", decode_interaction),
+        ("opportunities", decode_opportunity),
+        ("decisions", decode_decision),
+    )
 }
 
 
 def decode_records(
     store: str, raw: object, where: str, aside: list[SetAside] | None = None
-) -> list[Record]:
+) -> list[Record | Trashed]:
     """A list of one store's records; the same id twice is an error. With `aside`, a record
     that cannot be read is added to it and left out instead (`read_stored` reads it)."""
     if not isinstance(raw, list):
@@ -236,7 +241,7 @@ def decode_records(
         records = [decode(r, f"{where}[{i}]") for i, r in enumerate(raw)]
         seen: set[str] = set()
         for i, record in enumerate(records):
-            key = record.key if isinstance(record, FollowUpDecision) else record.id
+            key = _key(record)
             if key in seen:
                 raise CodecError("duplicate-id", f"'{key}' appears twice.", f"{where}[{i}]")
             seen.add(key)
@@ -247,20 +252,26 @@ def decode_records(
     return _each(store, decode, raw, where, aside)
 
 
+def _key(record: Record | Trashed) -> str:
+    if isinstance(record, Trashed):
+        return record.key
+    return record.key if isinstance(record, FollowUpDecision) else record.id
+
+
 def _each(
     store: str,
-    decode: Callable[[object, str], Record],
+    decode: Callable[[object, str], Record | Trashed],
     raw: list[object],
     where: str,
     aside: list[SetAside],
-) -> list[Record]:
-    records: list[Record] = []
+) -> list[Record | Trashed]:
+    records: list[Record | Trashed] = []
     seen: set[str] = set()
     for i, item in enumerate(raw):
         at = f"{where}[{i}]"
         try:
             record = read_stored(decode, item, at)
-            key = record.key if isinstance(record, FollowUpDecision) else record.id
+            key = _key(record)
             if key in seen:
                 raise CodecError("duplicate-id", f"'{key}' appears twice.", at)
         except CodecError as error:
@@ -299,10 +310,12 @@ def set_aside(store: str, raw: object, error: CodecError) -> SetAside:
     )
 
 
-def encode_stored(store: str, record: Record) -> dict[str, Any]:
+def encode_stored(store: str, record: Record | Trashed) -> dict[str, Any]:
     """A record the engine made, encoded for the shell to store, after checking it decodes
     again: the engine never writes what a later load would refuse (a merge joining two long
     notes, an import). The error names the record's field."""
+    if isinstance(record, Trashed):  # a record as it was read, with the trash mark
+        return encode_any(record)
     encoded = encode_record(record)
     DECODERS[store](encoded, "")
     return encoded
@@ -356,7 +369,9 @@ def decode_state(data: object) -> State:
             "schema_version",
         )
     aside: list[SetAside] = []
-    stores = {s: decode_records(s, data.get(s, []), s, aside) for s in STORES}
+    read = {s: decode_records(s, data.get(s, []), s, aside) for s in STORES}
+    trash = [r for s in STORES for r in read[s] if isinstance(r, Trashed)]
+    stores = {s: [r for r in read[s] if not isinstance(r, Trashed)] for s in STORES}
     settings, profile = decode_meta(data.get("meta", []), "meta", aside)
     return new_state(
         people=stores["people"],  # type: ignore[arg-type]
@@ -365,6 +380,7 @@ def decode_state(data: object) -> State:
         interactions=stores["interactions"],  # type: ignore[arg-type]
         opportunities=stores["opportunities"],  # type: ignore[arg-type]
         decisions=stores["decisions"],  # type: ignore[arg-type]
+        trash=trash,
         settings=settings or DEFAULT_SETTINGS,
         profile=profile or Profile(),
         rounds=decode_rounds(data.get("meta", [])),
@@ -379,6 +395,8 @@ def encode_state(state: State) -> dict[str, Any]:
     for store in STORES:
         records: Mapping[str, Record] = getattr(state, store)
         out[store] = [encode_record(records[k]) for k in sorted(records)]
+        trashed = [t for (s, k), t in sorted(state.trash.items()) if s == store]
+        out[store].extend(encode_any(t) for t in trashed)
     aside = {(x.store, x.id) for x in state.set_aside}
     out["meta"] = [
         *([] if ("meta", "settings") in aside else [encode_settings(state.settings)]),
@@ -392,6 +410,13 @@ def encode_state(state: State) -> dict[str, Any]:
 
 def encode_profile(profile: Profile) -> dict[str, Any]:
     return {"id": "profile", **{k: getattr(profile, k) for k in PROFILE_FIELDS}}
+
+
+def encode_any(record: Record | Trashed) -> dict[str, Any]:
+    """A live record, or one in the trash with its `trashed` mark."""
+    if isinstance(record, Trashed):
+        return {**encode_record(record.record), TRASHED: encode_info(record)}
+    return encode_record(record)
 
 
 def encode_record(record: Record) -> dict[str, Any]:

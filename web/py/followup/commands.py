@@ -24,6 +24,7 @@ from .codec import (
 )
 from .errors import ValidationError
 from .fields import Fields
+from .history import Undo, parse_undo
 from .model import (
     Event,
     EventId,
@@ -39,6 +40,7 @@ from .model import (
 )
 from .profile import checked
 from .settings import Rule
+from .trash import Delete, Erase, Restore, parse_delete, parse_entry
 
 # How many subjects follow the rule in a follow-up key ("thank-you:<interaction>:<person>").
 KEY_SUBJECTS: Mapping[Rule, int] = {
@@ -168,6 +170,7 @@ Command = (
     AddPerson | UpdatePerson | AddEvent | RecordIntroduction | UpdateIntroduction
     | LogInteraction | AddOpportunity | UpdateOpportunity | MoveOpportunity | MarkDone
     | Snooze | Skip | Reopen | MergePeople | SaveSettings | SaveProfile | Capture
+    | Delete | Restore | Erase | Undo
 )  # fmt: skip
 
 
@@ -426,6 +429,10 @@ _PARSERS: Mapping[str, Callable[[Mapping[str, Any], datetime], Command]] = {
     "save_settings": _save_settings,
     "save_profile": _save_profile,
     "capture": _capture,
+    "delete": parse_delete,
+    "restore": parse_entry(Restore),
+    "erase": parse_entry(Erase),
+    "undo": parse_undo,
 }
 
 COMMAND_NAMES = tuple(_PARSERS)

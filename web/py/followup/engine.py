@@ -59,6 +59,7 @@ from .events import (
     PromiseKept,
     SettingsSaved,
 )
+from .history import CommandUndone, Undo, find, plan_undo
 from .landing import withdrawable
 from .landing_round import open_round
 from .merge import merge_people
@@ -81,6 +82,10 @@ from .model import (
 )
 from .settings import Rule, merge_settings
 from .state import State, Stored, apply
+from .trash import Delete, Erase, Restore
+from .trash import delete as trash_delete
+from .trash import erase as trash_erase
+from .trash import restore as trash_restore
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +96,8 @@ class Decision:
     events: tuple[DomainEvent, ...]
     put: tuple[Stored, ...]
     delete: tuple[tuple[str, str], ...]
+    # Deletes that also wipe the record's synced state everywhere ("Erase now").
+    erase: tuple[tuple[str, str], ...] = ()
 
 
 def decide(state: State, command: Command, now: datetime, today: date) -> Decision:
@@ -486,6 +493,29 @@ def _not_blank(text: str, field: str, message: str) -> None:
         raise ValidationError("missing-field", message, field)
 
 
+def _delete(state: State, c: Delete, now: datetime, today: date) -> Decision:
+    events, put = trash_delete(state, c, now)
+    return changed(state, events, put)
+
+
+def _restore(state: State, c: Restore, now: datetime, today: date) -> Decision:
+    events, put = trash_restore(state, c)
+    return changed(state, events, put)
+
+
+def _erase(state: State, c: Erase, now: datetime, today: date) -> Decision:
+    events, gone = trash_erase(state, c)
+    return replace(changed(state, events, (), gone), erase=tuple(gone))
+
+
+def _undo(state: State, c: Undo, now: datetime, today: date) -> Decision:
+    entry = find(state, c.id)
+    if entry.undone_by is not None:
+        raise ValidationError("already-undone", "This was already undone.", "id")
+    plan = plan_undo(state, entry, now)
+    return changed(state, [CommandUndone(history_id=c.id)], plan.put, plan.delete)
+
+
 _HANDLERS: Mapping[type, Callable[[State, Any, datetime, date], Decision]] = {
     AddPerson: _add_person,
     UpdatePerson: _update_person,
@@ -504,4 +534,8 @@ _HANDLERS: Mapping[type, Callable[[State, Any, datetime, date], Decision]] = {
     SaveSettings: _save_settings,
     SaveProfile: _save_profile,
     Capture: _capture,
+    Delete: _delete,
+    Restore: _restore,
+    Erase: _erase,
+    Undo: _undo,
 }

@@ -17,6 +17,7 @@ from .model import FollowUpDecision, Profile, RoundRecord
 from .rounds import ROUND_PREFIX
 from .settings import Settings
 from .state import STORE_OF, SetAside, State, Stored, apply
+from .trashed import Trashed
 
 # Ops that read stored records into memory: they report set-aside records rather than refuse.
 READING_OPS = frozenset(("load", "upsert", "apply", "rollback", "merge"))
@@ -134,5 +135,7 @@ def _where(record: Stored) -> tuple[str, str]:
         return "meta", "profile"
     if isinstance(record, RoundRecord):
         return "meta", f"{ROUND_PREFIX}{record.opportunity_id}"
+    if isinstance(record, Trashed):
+        return record.store, record.key
     key = record.key if isinstance(record, FollowUpDecision) else record.id
     return STORE_OF[type(record)], key

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .index import Index, build, refresh
 from .logs import EMPTY_LOG, PersonLog
@@ -30,11 +30,16 @@ from .model import (
     Profile,
     RoundRecord,
 )
+from .rounds import ROUND_PREFIX
 from .settings import DEFAULT_SETTINGS, Settings
+from .trashed import Record as Record
+from .trashed import Trashed
 
-Record = Person | Event | Introduction | Interaction | Opportunity | FollowUpDecision
-# What a command may put: a record, or one of the `meta` records the engine owns.
-Stored = Record | Settings | Profile | RoundRecord
+if TYPE_CHECKING:
+    from .history import Entry
+
+# What a command may put: a record (live or trashed), or one of the `meta` records the engine owns.
+Stored = Record | Trashed | Settings | Profile | RoundRecord
 
 # IndexedDB store for each record type (docs/engine-api.md).
 STORE_OF: Mapping[type, str] = MappingProxyType(
@@ -85,6 +90,10 @@ class State:
     rounds: Mapping[OpportunityId, RoundRecord] = field(default_factory=dict)
     # Stored records that could not be read, in the order found; none of them is in memory.
     set_aside: tuple[SetAside, ...] = ()
+    # Records in the trash by (store, key): out of every table above, kept for restore.
+    trash: Mapping[tuple[str, str], Trashed] = field(default_factory=dict)
+    # This device's recent commands with their before-images, oldest first (history.py).
+    history: tuple[Entry, ...] = ()
     index: Index = field(compare=False, repr=False)
     # Values derived from this (immutable) state, computed once when first asked for, e.g. the
     # gratitude round. Not copied by `replace`, so a changed state starts empty.
@@ -110,6 +119,7 @@ def new_state(
     profile: Profile = NO_PROFILE,
     rounds: Iterable[RoundRecord] = (),
     set_aside: Iterable[SetAside] = (),
+    trash: Iterable[Trashed] = (),
 ) -> State:
     """A state from records in any order; the indices are built here, once."""
     people_map = {p.id: p for p in people}
@@ -128,6 +138,7 @@ def new_state(
         profile=profile,
         rounds={r.opportunity_id: r for r in rounds},
         set_aside=tuple(set_aside),
+        trash={(t.store, t.key): t for t in trash},
         index=build(people_map, intro_map, interaction_map, opportunity_map, decision_map),
     )
 
@@ -145,8 +156,16 @@ def apply(
             maps[store] = dict(getattr(state, store))
         return maps[store]
 
+    trash: dict[tuple[str, str], Trashed] | None = None
+    gone: set[InteractionId] = set()
     for record in put:
-        if isinstance(record, Settings):
+        if isinstance(record, Trashed):
+            trash = trash if trash is not None else dict(state.trash)
+            trash[(record.store, record.key)] = record
+            table(record.store).pop(record.key, None)
+            if record.store == "interactions":
+                gone.add(InteractionId(record.key))
+        elif isinstance(record, Settings):
             changes["settings"] = record
         elif isinstance(record, Profile):
             changes["profile"] = record
@@ -155,17 +174,33 @@ def apply(
             rounds[record.opportunity_id] = record  # type: ignore[index]
         else:
             key = record.key if isinstance(record, FollowUpDecision) else record.id
-            table(STORE_OF[type(record)])[key] = record
+            store = STORE_OF[type(record)]
+            table(store)[key] = record
+            if (store, key) in state.trash:
+                trash = trash if trash is not None else dict(state.trash)
+                trash.pop((store, key), None)
     for store, key in delete:
+        if store == "meta":  # a gratitude round taken back (an undone landing)
+            if key.startswith(ROUND_PREFIX):
+                rounds = changes.setdefault("rounds", dict(state.rounds))
+                rounds.pop(key[len(ROUND_PREFIX) :], None)  # type: ignore[attr-defined]
+            continue
         table(store).pop(key, None)
+        if (store, key) in state.trash:
+            trash = trash if trash is not None else dict(state.trash)
+            trash.pop((store, key), None)
     changes.update(maps)
+    if trash is not None:
+        changes["trash"] = trash
     new = replace(state, **changes)  # type: ignore[arg-type]
     if not maps:
         return new
     new_interactions = [r for r in put if isinstance(r, Interaction)]
-    touched = {i.id for i in new_interactions} | {
-        InteractionId(k) for store, k in delete if store == "interactions"
-    }
+    touched = (
+        {i.id for i in new_interactions}
+        | {InteractionId(k) for store, k in delete if store == "interactions"}
+        | gone
+    )
     old_interactions = [state.interactions[i] for i in touched if i in state.interactions]
     index = refresh(
         state.index,

@@ -25,6 +25,10 @@ from .state import Stored
 
 FORMAT_VERSION = 1
 DELETED = "_deleted"
+# "Erase now": a record erased on any device keeps only this mark (and `_deleted`) everywhere,
+# and the device that sees older content anywhere pushes the mark again, so that the server
+# drops every older ciphertext of it (docs/sync-protocol.md, "Erasing a record").
+ERASED = "_erased"
 TAG_PREFIX = "tags:"
 # Stores whose records sync, with each one's key field; in `meta` only these ids do.
 KEY_OF: Mapping[str, str] = {
@@ -94,6 +98,17 @@ def is_synced(store: str, key: str) -> bool:
     return store in KEY_OF and (store != "meta" or key in SYNCED_META)
 
 
+def is_erased(fields: Mapping[str, Entry]) -> bool:
+    entry = fields.get(ERASED)
+    return entry is not None and entry[0] is True
+
+
+def erased_only(fields: Mapping[str, Entry]) -> dict[str, Entry]:
+    """An erased record's fields: the mark, and deleted as of it. Nothing else survives."""
+    mark = fields[ERASED]
+    return {DELETED: (True, mark[1]), ERASED: mark}
+
+
 def is_deleted(replica: Replica) -> bool:
     entry = replica.fields.get(DELETED)
     return entry is not None and entry[0] is True
@@ -118,6 +133,8 @@ def merge_fields(a: Mapping[str, Entry], b: Mapping[str, Entry]) -> dict[str, En
         mine = merged.get(name)
         if mine is None or _wins(entry, mine):
             merged[name] = entry
+    if is_erased(merged):
+        return erased_only(merged)
     return {name: merged[name] for name in sorted(merged)}
 
 
@@ -136,7 +153,7 @@ def flatten(store: str, record: Mapping[str, Any]) -> dict[str, Any]:
     key = KEY_OF[store]
     out: dict[str, Any] = {}
     for name, value in record.items():
-        if name in (key, DELETED):
+        if name in (key, DELETED, ERASED):
             continue
         if store == "people" and name == "tags" and isinstance(value, list):
             for tag in value:
@@ -174,15 +191,28 @@ def stamp(
     pending: Mapping[str, str],
     clock: hlc.Clock,
     now_ms: int,
+    *,
+    erase: bool = False,
 ) -> tuple[Replica, dict[str, str], hlc.Clock]:
     """A local write (`record`, or None for a delete) as new field entries with fresh clocks.
 
     What the worker writes in the write's own transaction (op `stamp`, called from store.js
     `commit`): the only stamper. Fields the record does not carry are left alone: absence is
-    not deletion.
+    not deletion. `erase` wipes every field but the erased mark; an erased record takes no
+    further writes.
     """
     fields = dict(local.fields) if local else {}
     pending_out = dict(pending)
+    if is_erased(fields):
+        assert local is not None
+        return local, pending_out, clock
+    if erase:
+        clock = hlc.send(clock, now_ms)
+        for name in (DELETED, ERASED):
+            pending_out.setdefault(name, fields[name][1] if name in fields else hlc.ZERO)
+        fields = erased_only({ERASED: (True, str(clock))})
+        pending_out = {n: v for n, v in pending_out.items() if n in fields}
+        return Replica(store, key, fields), pending_out, clock
 
     def put(name: str, value: Any) -> None:
         nonlocal clock
@@ -257,9 +287,17 @@ def apply_remote(
     pending_out: dict[str, str] = {}
     conflict = False
     notes = NOTE_FIELDS.get(merged.store, frozenset())
+    if is_erased(fields):
+        # Anyone still holding older content of an erased record pushes the mark again, so the
+        # server drops that ciphertext too.
+        pending_out = {n: v for n, v in pending.items() if n in fields}
+        if any(set(r.fields) - {ERASED, DELETED} for r in remotes):
+            pending_out.setdefault(ERASED, hlc.ZERO)
+        replica = Replica(merged.store, merged.id, fields)
+        return Applied(replica, pending_out, False, clock)
     for name, base in sorted(pending.items()):
         ours = mine.get(name)
-        if ours is None:
+        if ours is None or name not in fields:
             continue
         rivals = [
             r.fields[name]

@@ -39,8 +39,9 @@ def _merge(state: State, f: Fields) -> Answer:
 
 def _stamp(state: State, f: Fields) -> Answer:
     """Stamp local writes: `{now, node, clock, known: {key: {f, pending}}, writes: [{store, key,
-    record | null}]}` answers `{clock, stamped: [{key, store, id, f, pending}]}`, one entry per
-    record whose fields changed (`f` as canonical JSON text, the plaintext's `f` as is)."""
+    record | null, erase?}]}` (`erase: true` with a null record: "Erase now") answers `{clock,
+    stamped: [{key, store, id, f, pending}]}`, one entry per record whose fields changed (`f`
+    as canonical JSON text, the plaintext's `f` as is)."""
     raw_now = f.value("now")
     if isinstance(raw_now, str) and raw_now[:1] in "+-":
         raise CodecError("out-of-range", hlc.UNWRITABLE, "now")
@@ -73,7 +74,10 @@ def _stamp(state: State, f: Fields) -> Answer:
         if name not in current:
             current[name] = _known(known.get(name), store, key)
         local, pending = current[name]
-        replica, pending, clock = stamp(local, store, key, record, pending, clock, now_ms)
+        erase = write.get("erase") is True and record is None
+        replica, pending, clock = stamp(
+            local, store, key, record, pending, clock, now_ms, erase=erase
+        )
         if local is None or replica.fields != local.fields:
             changed[name] = None
         current[name] = (replica, pending)

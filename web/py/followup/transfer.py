@@ -37,10 +37,12 @@ from .model import FollowUp, Person, PersonId, Profile, RoundRecord
 from .rounds import encode_round
 from .settings import Settings, encode_settings
 from .state import STORE_OF, State, Stored, apply
+from .trashed import Trashed
 
 Answer = tuple[State, dict[str, Any]]
 FORMATS = ("auto", "vcard", "linkedin", "google", "csv")
-_IMPORT = ("format", "text", "mapping", "decisions", "ids", "now", "today")
+# `file` names the file, for the import history (history_ops.py).
+_IMPORT = ("format", "text", "mapping", "decisions", "ids", "file", "now", "today")
 # Preview builds records it never returns; their timestamps need not be real.
 _PREVIEW_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -326,6 +328,8 @@ def _encoded(records: Iterable[Stored]) -> dict[str, list[dict[str, Any]]]:
             put.setdefault("meta", []).append(encode_profile(record))
         elif isinstance(record, RoundRecord):
             put.setdefault("meta", []).append(encode_round(record))
+        elif isinstance(record, Trashed):
+            put.setdefault(record.store, []).append(encode_stored(record.store, record))
         else:
             store = STORE_OF[type(record)]
             put.setdefault(store, []).append(encode_stored(store, record))

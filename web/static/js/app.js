@@ -3,7 +3,7 @@
  * The app's wiring, and the only file that does: DOM events → IndexedDB / engine → render.
  * The shell is usable at once; the engine (Pyodide in a worker) joins when it has booted.
  */
-import { byId, localDate } from "./dom.js";
+import { byId, h, localDate } from "./dom.js";
 import { Backend } from "./backend.js";
 import { keepDigestRegistered, listenToServiceWorker, notifiesHere } from "./reminders.js";
 import { registerServiceWorker } from "./sw-register.js";
@@ -31,13 +31,41 @@ const tracker = {
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let toastTimer;
+/**
+ * The last command's undo (its answer's `undo: {id, label}`): a toast shown just after it
+ * carries an Undo button ("Saved · Undo"), whichever screen words the confirmation.
+ * @type {{id: string, label: string, at: number} | null}
+ */
+let lastUndo = null;
 /** @param {string} text */
 function toast(text) {
   const element = byId("toast");
-  element.textContent = text;
+  const undo = lastUndo && performance.now() - lastUndo.at < 2000 ? lastUndo : null;
+  element.replaceChildren(text);
+  if (undo) {
+    element.append(" · ", h("button", {
+      type: "button", class: "toast-undo", text: "Undo", "aria-label": `Undo: ${undo.label}`,
+      onclick: () => undoFromToast(undo),
+    }));
+  }
   element.classList.add("show");
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => element.classList.remove("show"), 4000);
+  // A little longer when there is a button to reach; kept while the focus is on it.
+  toastTimer = setTimeout(hideToast, undo ? 5000 : 4000);
+}
+
+function hideToast() {
+  const element = byId("toast");
+  if (element.matches(":focus-within")) toastTimer = setTimeout(hideToast, 2000);
+  else element.classList.remove("show");
+}
+
+/** @param {{id: string, label: string}} undo */
+async function undoFromToast(undo) {
+  lastUndo = null;
+  const response = await tracker.track(backend.command("undo", { id: undo.id }));
+  toast(response.ok ? `Undone: ${undo.label}.` : response.message);
+  if (response.ok) await refreshToday();
 }
 
 /**
@@ -67,6 +95,10 @@ async function command(name, payload) {
   if (!response.ok) {
     toast(response.message);
     return null;
+  }
+  if (response.undo) {
+    lastUndo = { ...response.undo, at: performance.now() };
+    toast("Saved");
   }
   // A command kept for the engine (not up yet) shows on Today once it is replayed.
   if (!response.queued) await refreshToday();
@@ -113,10 +145,12 @@ const SCREENS = {
   transfer: () => import("./views/transfer.js"),
   sync: () => import("./views/sync.js"),
   more: () => import("./views/more.js"),
+  trash: () => import("./views/trash/index.js"),
 };
 /** Screens without a tab of their own light up their parent's. */
 const TAB_OF = {
   person: "people", graph: "more", insights: "more", settings: "more", transfer: "more", sync: "more",
+  trash: "more",
 };
 
 /** @typedef {import("./screen-types.js").AppContext} AppContext */

@@ -308,12 +308,20 @@ const tabs = typeof BroadcastChannel === "function" ? new BroadcastChannel("foll
  * @typedef {{put?: import("./types.js").Change["put"], delete?: import("./types.js").Change["delete"], [key: string]: unknown}} Writes
  */
 
-/** @param {Writes} answer @returns {import("./types.js").Change | null} */
+/**
+ * The records an answer writes: its `put`/`delete`, the history entries it keeps (`history`,
+ * `meta` records, followup/history_ops.py) and what it erases (`erase`, stamped as erased).
+ * @param {Writes} answer @returns {import("./types.js").Change | null}
+ */
 function changeOf(answer) {
-  const put = answer.put ?? {};
-  const del = answer.delete ?? {};
+  const put = { ...(answer.put ?? {}) };
+  const del = { ...(answer.delete ?? {}) };
+  const history = /** @type {{put?: any[], delete?: string[]} | undefined} */ (answer.history);
+  if (history?.put?.length) put.meta = [...(put.meta ?? []), ...history.put];
+  if (history?.delete?.length) del.meta = [...(del.meta ?? []), ...history.delete];
+  const erase = /** @type {Record<string, string[]> | undefined} */ (answer.erase);
   const written = Object.values(put).some((r) => r?.length) || Object.values(del).some((r) => r?.length);
-  return written ? { put, delete: del } : null;
+  return written ? { put, delete: del, ...(erase ? { erase } : {}) } : null;
 }
 
 /** @param {Writes} change @returns {string[]} */

@@ -138,7 +138,7 @@ export async function commit(change, db, { inbox, stamp, durability = "strict" }
   const names = [...new Set([...Object.keys(put), ...Object.keys(del)])];
   if (names.length === 0 && inbox === undefined) return;
   const synced = names.some((name) => name in SYNC_KEY_OF);
-  const writes = syncedWrites(put, del);
+  const writes = syncedWrites(put, del, change.erase ?? {});
   if (writes.length && !stamp) {
     throw new NotStamped("Records are saved by the engine, which stamps them for sync: this write has no stamper.");
   }
@@ -188,9 +188,10 @@ export class NotStamped extends Error {}
  * The synced records a change writes or deletes (the ones stamped and queued for sync).
  * @param {NonNullable<import("./types.js").Change["put"]>} put
  * @param {NonNullable<import("./types.js").Change["delete"]>} del
- * @returns {Array<{store: string, key: string, record: StoredRecord | null}>}
+ * @param {NonNullable<import("./types.js").Change["erase"]>} erase deletes that wipe the record everywhere
+ * @returns {Array<{store: string, key: string, record: StoredRecord | null, erase?: boolean}>}
  */
-function syncedWrites(put, del) {
+function syncedWrites(put, del, erase) {
   const writes = [];
   for (const [name, records] of Object.entries(put)) {
     for (const record of records) {
@@ -200,7 +201,10 @@ function syncedWrites(put, del) {
     }
   }
   for (const [name, ids] of Object.entries(del)) {
-    for (const id of ids) if (isSynced(name, id)) writes.push({ store: name, key: id, record: null });
+    const wiped = new Set(erase[name] ?? []);
+    for (const id of ids) {
+      if (isSynced(name, id)) writes.push({ store: name, key: id, record: null, ...(wiped.has(id) ? { erase: true } : {}) });
+    }
   }
   return writes;
 }

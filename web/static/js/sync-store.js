@@ -41,7 +41,7 @@ export function isSynced(store, key) {
 
 /**
  * The engine's `stamp` op (followup/sync_ops.py), called synchronously.
- * @typedef {(request: {now: string, node: string, clock: string, known: Record<string, {f: any, pending: Record<string, string>}>, writes: Array<{store: string, key: string, record: any}>}) => any} Stamper
+ * @typedef {(request: {now: string, node: string, clock: string, known: Record<string, {f: any, pending: Record<string, string>}>, writes: Array<{store: string, key: string, record: any, erase?: boolean}>}) => any} Stamper
  */
 
 /**
@@ -49,7 +49,7 @@ export function isSynced(store, key) {
  * record's sync state, have the engine stamp them (`stamp`, followup/sync_ops.py), then write
  * them back (all on IndexedDB callbacks, so the transaction stays open). There is no other
  * stamper: the engine's sync rules exist only in the engine.
- * @param {IDBTransaction} tx @param {Array<{store: string, key: string, record: any}>} writes
+ * @param {IDBTransaction} tx @param {Array<{store: string, key: string, record: any, erase?: boolean}>} writes
  * @param {Stamper} stamp @param {(error: unknown) => void} [fail] called when `stamp` refuses
  */
 export function stampWrites(tx, writes, stamp, fail = () => tx.abort()) {

@@ -181,7 +181,8 @@
 
 /**
  * Records to write, by store (`{people: [...], meta: [...]}`), and ids to delete, by store.
- * @typedef {{put?: Record<string, StoredRecord[]>, delete?: Record<string, string[]>}} Change
+ * `erase`: deletes that also wipe the record's synced state on every device ("Erase now").
+ * @typedef {{put?: Record<string, StoredRecord[]>, delete?: Record<string, string[]>, erase?: Record<string, string[]>}} Change
  */
 
 /**
@@ -508,6 +509,30 @@
  * as `answers[field]`, fills it in (`my_name` is also saved to the profile).
  * @typedef {{field: string, question: string, key: string}} DraftNeed
  * @typedef {{value: string, label: string}} ToneChoice
+ */
+
+// --- Trash, undo and history (followup/trash.py, history_ops.py) -------------------------------
+
+/**
+ * Op `trash`: what is in the trash, newest first, each entry with what went with it.
+ * @typedef {{id: string, at: string, label: string, with: Record<string, number>, with_words: string,
+ *   count: number, erased_on: string, days_left: number, days_left_words: string,
+ *   main: Array<{store: string, id: string, label: string}>}} TrashEntry
+ * @typedef {{entries: TrashEntry[], days: number}} TrashAnswer
+ */
+
+/**
+ * Op `history`: recent commands in words; `imports` adds each import's batch.
+ * @typedef {{id: string, label: string, at: string, ago: string, words: string, op: string,
+ *   undone: boolean, can_undo: boolean, batch: {file: string, format: string, added: number, changed: number} | null}} HistoryEntry
+ * @typedef {{entries: HistoryEntry[]}} HistoryAnswer
+ * @typedef {HistoryEntry & {file: string, added: number, changed: number}} ImportBatch
+ */
+
+/**
+ * Op `delete_preview` / `undo_preview`: what a delete or an undo would do, in words.
+ * @typedef {{label: string, words: string, with: Record<string, number>, with_words: string, count: number}} DeletePreview
+ * @typedef {{id: string, label: string, words: string, removed: number, trashed: number, reverted: number, kept: number}} UndoPreview
  */
 
 export {};

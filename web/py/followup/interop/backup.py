@@ -135,6 +135,14 @@ def plan_restore(current: State, backup: State, mode: str) -> Restore:
         if mode == "replace":
             put += [there[k] for k in sorted(differ)]
             delete += [(store, k) for k in sorted(only_here)]
+
+    # The trash comes along: what is nowhere here is added; replace drops this device's own.
+    def known(state: State, key: tuple[str, str]) -> bool:
+        return key in state.trash or key[1] in getattr(state, key[0])
+
+    put += [t for key, t in sorted(backup.trash.items()) if not known(current, key)]
+    if mode == "replace":
+        delete += [key for key in sorted(current.trash) if not known(backup, key)]
     # Merge keeps this device's settings and card, unless it never had any of its own.
     if backup.settings != current.settings and (
         mode == "replace" or current.settings == DEFAULT_SETTINGS

@@ -9,6 +9,7 @@ const LINKS = [
   { hash: "#insights", title: "Insights", text: "How fast you follow up, and how often you say thank you." },
   { hash: "#transfer", title: "Import and export", text: "Contacts in from your phone or LinkedIn; backups and calendars out." },
   { hash: "#sync", title: "Sync between devices", text: "End-to-end encrypted: the server only ever sees ciphertext." },
+  { hash: "#trash", title: "Trash and history", text: "What you deleted, kept 30 days; undo what you did recently." },
   { hash: "#settings", title: "Settings", text: "Timings, your own message templates, keep-in-touch cadences, My card." },
 ];
 

@@ -7,6 +7,7 @@
  * Everything shown comes from the engine's `person` op (it waits for the engine); changes go
  * through engine commands. There is no delete: the engine has no command for it yet.
  */
+import { deleteButton } from "./trash/delete.js";
 import { h, localDate } from "../dom.js";
 import { catalogNow, loadCatalog, wordsOf } from "../catalog.js";
 import { initials, roleLine } from "./people.js";
@@ -157,6 +158,7 @@ class PersonScreen {
       h("div", { class: "person-top" }, this.avatar, h("div", { class: "person-title" }, this.heading, this.header)),
       h("div", { class: "person-actions" },
         h("button", { type: "button", class: "button", onclick: () => openEdit(this) }, "Edit details"),
+        deleteButton(this.ctx, () => [{ store: "people", id: this.id }], { after: () => this.ctx.navigate("#people") }),
       ),
       this.contact,
       h("section", { class: "person-block", "aria-labelledby": "person-owed" }, this.owedHeading, this.owed),

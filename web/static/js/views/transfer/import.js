@@ -212,7 +212,7 @@ export class ImportSection {
     if (button) button.disabled = true;
     const ids = Array.from({ length: preview.ids_needed + 8 }, () => crypto.randomUUID());
     // Saved by the engine worker, in one transaction, before the answer comes back.
-    const answer = await this.ctx.tracker.track(this.ctx.backend.send("import_commit", { ...this.request(), ids }));
+    const answer = await this.ctx.tracker.track(this.ctx.backend.send("import_commit", { ...this.request(), ids, file: this.pending?.file.name ?? "" }));
     if (!answer.ok) {
       showError(this.error, answer.error === "not-saved" ? `${answer.message} Nothing was imported.` : answer.message);
       if (button) button.disabled = false;
