@@ -27,6 +27,7 @@ from .codec import (
     encode_stored,
 )
 from .commands import parse_command
+from .daily import DAILY_OPS
 from .engine import decide
 from .errors import CodecError, EngineError
 from .events import encode_event
@@ -294,6 +295,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     **PIPELINE_OPS,  # the Pipeline board (pipeline.py)
     **OWED_OPS,  # drafts, send links, a person, the gratitude round (owed.py)
     **CAPTURE_OPS,  # Capture's pickers (capture.py)
+    **DAILY_OPS,  # first run, event mode's end, the one line read (daily.py)
 }
 
 

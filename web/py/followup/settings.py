@@ -97,6 +97,8 @@ class Settings:
     horizon_days: int = 7
     max_items: int = 100
     templates: Mapping[Rule, Template] = field(default_factory=dict)
+    # The first run (daily.py) was finished or skipped: it is not offered again.
+    first_run_done: bool = False
 
 
 DEFAULT_SETTINGS = Settings()
@@ -117,7 +119,9 @@ RANGES: Mapping[str, tuple[int, int]] = {
 
 def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings:
     """Settings from their stored shape; missing keys take the defaults."""
-    _only(raw, {"id", "rules", "keep_in_touch", "gratitude", "today", "templates"}, field)
+    _only(
+        raw, {"id", "rules", "keep_in_touch", "gratitude", "today", "templates", "first_run"}, field
+    )
     settings = DEFAULT_SETTINGS
     if "rules" in raw:
         rules = dict(DEFAULT_TIMINGS)
@@ -166,6 +170,11 @@ def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings
             if template != Template():
                 templates[rule] = template
         settings = replace(settings, templates=templates)
+    if "first_run" in raw:
+        obj = _mapping(raw["first_run"], f"{field}.first_run")
+        _only(obj, {"done"}, f"{field}.first_run")
+        done = _bool(obj.get("done", False), f"{field}.first_run.done")
+        settings = replace(settings, first_run_done=done)
     return settings
 
 
@@ -193,6 +202,7 @@ def encode_settings(settings: Settings) -> dict[str, Any]:
             str(rule): {"subject": t.subject, "body": t.body, "sms": t.sms}
             for rule, t in sorted(settings.templates.items())
         },
+        "first_run": {"done": settings.first_run_done},
     }
 
 
