@@ -279,7 +279,7 @@
  * What the Capture form holds, as its draft keeps it (`drafts` id "capture").
  * @typedef {{
  *   name: string, context: string, introducer: string, event: string, event_date: string,
- *   organisation: string, role: string, email: string, phone: string, url: string,
+ *   event_until: string, organisation: string, role: string, email: string, phone: string, url: string,
  *   paste: string, event_mode: boolean, introducer_id: string | null,
  *   introducer_new: string | null,
  * }} CaptureDraft
