@@ -103,7 +103,7 @@ export class CaptureView {
         if (input && !input.value && typeof value === "string") input.value = value;
       }
       this.event.mode.checked = Boolean(draft.event_mode);
-      this.introducer.restore(draft);
+      this.introducer.restoreFields(draft);
       if (DETAIL_FIELDS.some((name) => this.input(name).value)) {
         /** @type {HTMLDetailsElement} */ (byId("capture-more")).open = true;
       }
@@ -127,7 +127,7 @@ export class CaptureView {
   /** @returns {CaptureDraft} */
   values() {
     const text = Object.fromEntries(TEXT_FIELDS.map((name) => [name, this.input(name).value]));
-    return /** @type {CaptureDraft} */ ({ ...text, event_mode: this.event.on, ...this.introducer.draft() });
+    return /** @type {CaptureDraft} */ ({ ...text, event_mode: this.event.on, ...this.introducer.draftFields() });
   }
 
   /** Keep what the form holds now: on every input, not after a pause. */
