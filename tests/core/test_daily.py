@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from followup import api
-from followup.daily import parse_line
+from followup.checklist import checklist
+from followup.daily import doors_words, parse_line, role_words
+from followup.model import OpportunityId, PersonId
+from followup.pipeline import stage_since
 
+from . import builders as b
 from .test_codec import CAPTURE
 
 NOW, TODAY = "2026-12-05T18:00:00Z", "2026-12-05"
@@ -124,3 +129,41 @@ def test_the_parse_line_op_asks_before_filling_anything() -> None:
     assert answer["found"] == {"role": "PM", "organisation": "Globex", "rest": ""}
     assert "Globex" in answer["question"]
     assert "put" not in answer
+
+
+# --- The words of issue 14 -----------------------------------------------------------------------
+
+
+def test_the_doors_line_agrees_with_the_list_of_names_beside_it() -> None:
+    assert doors_words(0, 0) is None
+    assert doors_words(2, 2) == "Introduced you to 2 people."
+    assert doors_words(1, 1) == "Introduced you to 1 person."
+    assert doors_words(3, 2) == "Introduced you to 2 people, and through them to 1 more."
+
+
+@pytest.mark.parametrize(
+    ("days", "words"),
+    [(0, "since today"), (1, "since yesterday"), (5, "for 5 days"), (21, "for 3 weeks"),
+     (90, "for 3 months")],
+)  # fmt: skip
+def test_a_pipeline_card_says_how_long_it_has_been_in_its_stage(days: int, words: str) -> None:
+    today = date(2026, 12, 5)
+    assert stage_since(today - timedelta(days=days), today) == words
+
+
+def test_the_hiring_manager_at_the_end_of_the_chain_is_not_said_to_have_introduced_anyone() -> None:
+    state = b.state_of(
+        b.person("ana"),
+        b.person("ben"),
+        b.introduction("i1", "ana", "ben"),
+        b.opportunity(
+            "job", people={"ben": "hiring_manager"}, introduction_id="i1", stage="accepted"
+        ),
+    )
+    opp = state.opportunities[OpportunityId("job")]
+    found = {
+        i.person_id: role_words(state, opp, i) for i in checklist(state, opp, b.NOW, b.TODAY).items
+    }
+    assert found[PersonId("ana")][0] == "Introduced you along the way"
+    assert "Introduced you along the way" not in found[PersonId("ben")]
+    assert found[PersonId("ben")][0] == "Hiring manager"

@@ -16,7 +16,11 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from .catalog import GRATITUDE_ROLES, OPPORTUNITY_ROLES
+from .checklist import Item
 from .fields import Fields, parse_day, parse_instant
+from .graph import chain_people
+from .model import Opportunity
 from .state import State
 
 Answer = tuple[State, dict[str, Any]]
@@ -121,6 +125,41 @@ def _event_mode(state: State, f: Fields) -> Answer:
 def _day(day: date) -> str:
     """Sat 5 Dec."""
     return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+
+
+def doors_words(doors: int, direct: int) -> str | None:
+    """What the person page says beside the names someone introduced you to: the count agrees
+    with the list, and says so when it reaches further ("Opened 3 doors" beside two names)."""
+    if doors <= 0:
+        return None
+    people = "1 person" if direct == 1 else f"{direct} people"
+    if doors <= direct:
+        return f"Introduced you to {people}."
+    more = doors - direct
+    further = "1 more" if more == 1 else f"{more} more"
+    if direct == 0:
+        return f"Opened {doors} doors for you."
+    return f"Introduced you to {people}, and through them to {further}."
+
+
+def role_words(state: State, opp: Opportunity, item: Item) -> list[str]:
+    """Why someone is in the gratitude round, in words that fit them: "Introduced you along the
+    way" only for someone who introduced you to someone; the person at the end of the chain is
+    named by their part in the opportunity ("Hiring manager"), or as your way in."""
+    words: list[str] = []
+    pid = item.person_id
+    key = ("daily", "chain", opp.id)
+    found = state.memo.get(key)
+    if not isinstance(found, dict):
+        found = state.memo[key] = chain_people(state, opp)
+    chain: dict[Any, set[Any]] = found
+    for role in item.roles:
+        if role == "chain" and pid is not None and not chain.get(pid):
+            link = next((x for x in opp.people if x.person_id == pid), None)
+            words.append(OPPORTUNITY_ROLES[link.role] if link else "Your way in")
+        else:
+            words.append(GRATITUDE_ROLES.get(role, role))
+    return list(dict.fromkeys(words))
 
 
 _AT = re.compile(r"^(?P<role>.{2,100}?)\s+(?:at|@)\s+(?P<org>.{2,100})$", re.IGNORECASE)

@@ -9,6 +9,7 @@ import { registerServiceWorker } from "./sw-register.js";
 import { CaptureView } from "./views/capture.js";
 import { TodayView } from "./views/today.js";
 import { FirstRun, askForPersistence } from "./views/first-run.js";
+import { liveScreens } from "./views/live.js";
 
 const html = document.documentElement;
 const shellStart = performance.now();
@@ -265,6 +266,15 @@ backend.addEventListener("refused", (event) => {
   }
 });
 window.addEventListener("hashchange", route);
+liveScreens({
+  backend,
+  container: byId("view-screen"),
+  current: () => {
+    const [name, ...params] = (location.hash.slice(1) || "today").split("/").map(decodeURIComponent);
+    return { name, params };
+  },
+  mount: async (root, name, params) => (await SCREENS[/** @type {keyof typeof SCREENS} */ (name)]()).mount(root, ctx, params),
+});
 const shared = sharedToCapture();
 route();
 if (!engine.ready) today.showCached(new Date());

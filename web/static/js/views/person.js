@@ -222,7 +222,7 @@ class PersonScreen {
       met ? h("p", { class: "subtle person-met", text: met }) : null,
       (p.tags ?? []).length ? h("ul", { class: "person-tags", "aria-label": "Tags" },
         ...p.tags.map((/** @type {string} */ t) => h("li", { class: "badge", text: t }))) : null,
-      doors > 0 ? h("p", { class: "person-doors" }, doors === 1 ? "Opened 1 door for you" : `Opened ${doors} doors for you`) : null,
+      doors > 0 && this.details?.doors_text ? h("p", { class: "person-doors", text: this.details.doors_text }) : null,
       p.notes ? h("p", { class: "person-notes", text: p.notes }) : null,
     ].filter((x) => x !== null));
     this.renderContact();
@@ -334,8 +334,11 @@ class PersonScreen {
           h("time", { class: "subtle", datetime: it.at }, when(it.at, now)),
         ),
         withWhom.length ? h("p", { class: "subtle", text: `With ${withWhom.join(", ")}` }) : null,
-        it.followup_key ? h("p", { class: "subtle", text: `Answered the follow-up: ${wordsOf({ rule: it.followup_key.split(":")[0] }).label.toLowerCase()}` }) : null,
-        it.notes ? h("p", { class: "person-event-notes", text: it.notes }) : null,
+        it.followup_key ? h("p", { class: "subtle", text: `Done for the follow-up “${wordsOf({ rule: it.followup_key.split(":")[0] }).label}”.` }) : null,
+        // A sent draft keeps the text as it went out: shown as what was sent.
+        it.notes && it.followup_key
+          ? h("blockquote", { class: "sent-text person-event-notes" }, h("span", { class: "visually-hidden", text: "What you sent: " }), it.notes)
+          : it.notes ? h("p", { class: "person-event-notes", text: it.notes }) : null,
         it.advice?.length ? h("ul", { class: "person-items", "aria-label": "Advice" }, ...it.advice.map((a) =>
           h("li", {}, h("span", { class: "person-item-kind" }, a.done_at ? "Advice, acted on: " : "Advice: "), h("span", { text: a.text })))) : null,
         it.promises?.length ? h("ul", { class: "person-items", "aria-label": "Promises" }, ...it.promises.map((pr) =>
