@@ -144,3 +144,16 @@ def test_the_meeting_form_keeps_its_notes_after_a_close_and_a_reload(
     assert meeting["person_ids"] == ["p-marco", "p-jose"]
     assert meeting["notes"] == "Media sales team is hiring in spring"
     assert [d for d in idb(page, "drafts") if str(d["id"]).startswith("meeting:")] == []
+
+    # Merge is chosen with the same picker: saved people only, then both side by side.
+    page.get_by_role("button", name="Merge with…").click()
+    merge = page.get_by_role("dialog", name="Merge Marco Rossi with…")
+    combo = merge.get_by_role("combobox", name="The other record of this person")
+    combo.press_sequentially("JOSE")
+    expect(merge.get_by_role("option", name=re.compile("Add"))).to_have_count(0)
+    merge.get_by_role("option", name=re.compile("José Álvarez")).click()
+    merge.get_by_role("button", name="Compare").click()
+    compare = page.get_by_role("dialog", name="Merge two records")
+    expect(compare).to_contain_text("José Álvarez")
+    compare.get_by_role("button", name="Cancel").click()
+    assert len(idb(page, "people")) == 2

@@ -13,6 +13,7 @@ import { initials, roleLine } from "./people.js";
 import { openDraft } from "./draft-sheet.js";
 import { openMore, openSnooze } from "./followup-sheets.js";
 import { openEdit, openIntroduction, openMeeting } from "./person/edit.js";
+import { openMergeWith } from "./person/merge-with.js";
 import { isIOS } from "./sheet.js";
 import { dueText } from "./today/when.js";
 
@@ -156,6 +157,7 @@ class PersonScreen {
       h("div", { class: "person-top" }, this.avatar, h("div", { class: "person-title" }, this.heading, this.header)),
       h("div", { class: "person-actions" },
         h("button", { type: "button", class: "button", onclick: () => openEdit(this) }, "Edit details"),
+        h("button", { type: "button", class: "button", "aria-haspopup": "dialog", onclick: () => openMergeWith(this) }, "Merge with…"),
       ),
       this.contact,
       h("section", { class: "person-block", "aria-labelledby": "person-owed" }, this.owedHeading, this.owed),
