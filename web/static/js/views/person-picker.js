@@ -142,7 +142,7 @@ export class PersonPicker {
     this.active = -1;
     this.combo.removeAttribute("aria-activedescendant");
     this.listbox.replaceChildren(...options.map((option, index) => {
-      const id = `${this.listbox.id}-${index}`;
+      const id = this.optionId(index);
       const attrs = { role: "option", id, "data-index": index, "aria-selected": "false" };
       if ("person" in option) {
         const { name, detail } = option.person;
@@ -157,6 +157,11 @@ export class PersonPicker {
     }));
     if (open && options.length) this.open();
     else this.close();
+  }
+
+  /** "introducer-options" → "introducer-option-0". @param {number} index */
+  optionId(index) {
+    return `${this.listbox.id.replace(/-options$/, "-option")}-${index}`;
   }
 
   open() {
@@ -179,7 +184,7 @@ export class PersonPicker {
       option.setAttribute("aria-selected", String(on));
       if (on) option.scrollIntoView({ block: "nearest" });
     }
-    this.combo.setAttribute("aria-activedescendant", `${this.listbox.id}-${index}`);
+    this.combo.setAttribute("aria-activedescendant", this.optionId(index));
   }
 
   /** @param {number} index */
