@@ -5,11 +5,14 @@ organisation, with the user's say and one tap to undo."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import Launch, axe_violations, idb, wait_engine_ready
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +39,9 @@ def test_first_run_then_a_signed_draft(launch: Launch, app_url: str, axe_source:
     expect(card.get_by_role("heading", name="Your name")).to_be_visible()
     expect(card).to_contain_text("Step 1 of 3")
     assert axe_violations(page, axe_source) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("() => document.getElementById('toast')?.classList.remove('show')")
+    page.screenshot(path=str(SCREENSHOTS / "first-run.png"))
     card.get_by_label("Your name, as you sign").fill("Ana Lima")
     card.get_by_role("button", name="Save and continue").click()
     expect(card.get_by_role("heading", name="Your contacts stay with you")).to_be_focused()
