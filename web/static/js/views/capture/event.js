@@ -36,7 +36,9 @@ export class EventFields {
    * when it ended now.
    */
   async check() {
-    if (!this.on || !this.name.value.trim()) return false;
+    // Before the engine is up a save never waits for it (the inbox takes it at once); the
+    // check runs when the engine is ready (Capture refreshes then).
+    if (!this.on || !this.name.value.trim() || !this.backend.ready) return false;
     const until = this.untilInstant();
     const answer = /** @type {{ok: boolean, on?: boolean, ended?: string | null}} */ (
       await this.backend.send("event_mode", { date: this.date.value || localDate(new Date()), until, name: this.name.value.trim() })

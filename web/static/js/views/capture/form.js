@@ -116,9 +116,10 @@ export class CaptureView {
   /** Show the people saved lately, and suggest recent events' names (once the engine is up). */
   async refresh() {
     const asked = ++this.asked;
-    this.restored.then(() => this.event.check());
     /** @type {{ok: boolean} & Partial<import("../../types.js").RecentCaptures>} */
     const answer = await this.backend.send("capture_recent");
+    // The engine answered, so it is up: is event mode still on? (it ends with the event's day)
+    this.restored.then(() => this.event.check());
     if (asked !== this.asked || !answer.ok) return;
     this.event.suggest(answer.event_names ?? []);
     this.renderRecent(answer.people ?? []);
