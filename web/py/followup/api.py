@@ -28,6 +28,7 @@ from .codec import (
     encode_stored,
 )
 from .commands import parse_command
+from .daily import DAILY_OPS
 from .digest import DIGEST_OPS
 from .engine import decide
 from .errors import CodecError, EngineError
@@ -333,6 +334,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     **LANDING_OPS,  # what landing the job does, before it is confirmed (landing.py)
     **TRASH_OPS,  # the trash and delete preview (trash_ops.py)
     **HISTORY_OPS,  # the history, undo preview, import batches (history_ops.py)
+    **DAILY_OPS,  # first run, event mode's end, the one line read (daily.py)
 }
 
 

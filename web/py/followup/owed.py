@@ -15,6 +15,7 @@ from .bundle import find_bundle, is_bundle_key, parts_of, person_of
 from .catalog import channels_of
 from .checklist import Item, checklist
 from .codec import encode_record
+from .daily import doors_words, role_words
 from .drafts import compose
 from .errors import NotFoundError, ValidationError
 from .fields import Fields, iso, parse_day, parse_instant
@@ -148,6 +149,7 @@ def _person(state: State, f: Fields) -> Answer:
         ],
         "contact": _contact(person, _ios(f)),
         "doors": doors(state, pid),
+        "doors_text": doors_words(doors(state, pid), len(set(introduced))),
         "chain": _people(state, chain_to(state, pid)),
         "introduced": _people(state, introduced),
         "introduced_by": _people(state, introduced_by),
@@ -203,7 +205,7 @@ def _round(state: State, f: Fields) -> Answer:
     return state, {
         "opportunity": encode_record(opp),
         "current": found.current,
-        "items": [_item(i) for i in found.items],
+        "items": [{**_item(i), "role_words": role_words(state, opp, i)} for i in found.items],
     }
 
 

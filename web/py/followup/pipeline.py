@@ -6,6 +6,7 @@ and the choices its form offers (people and introductions).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from .agenda import agenda
@@ -51,6 +52,7 @@ def _pipeline_op(state: State, f: Fields) -> tuple[State, dict[str, Any]]:
     by_stage: dict[Stage, list[dict[str, Any]]] = {}
     for opp in opps:
         card = _card(state, opp, labels, REJECTION_THANKS + opp.id in open_keys)
+        card["since"] = stage_since(opp.stage_at.date(), today)
         by_stage.setdefault(opp.stage, []).append(card)
     words = encode_pipeline_words()
     landed = next((o for o in opps if o.stage is Stage.ACCEPTED), None)
@@ -81,6 +83,21 @@ def _pipeline_op(state: State, f: Fields) -> tuple[State, dict[str, Any]]:
             for i in intros
         ],
     }
+
+
+def stage_since(day: date, today: date) -> str:
+    """How long a card has been in its stage, read after the stage's name: "Interviewing since
+    today", "Applied for 5 days" (never "Interviewing this minute")."""
+    days = (today - day).days
+    if days <= 0:
+        return "since today"
+    if days == 1:
+        return "since yesterday"
+    if days < 14:
+        return f"for {days} days"
+    if days < 61:
+        return f"for {days // 7} weeks"
+    return f"for {days // 30} months"
 
 
 def _name(state: State, pid: PersonId) -> str:

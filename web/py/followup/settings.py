@@ -105,6 +105,8 @@ class Settings:
     reminders: Reminders = DEFAULT_REMINDERS  # the morning digest (reminder_settings.py)
     # The voice of the built-in drafts: one of TONES (the user's own templates win).
     tone: str = "warm"
+    # The first run (daily.py) was finished or skipped: it is not offered again.
+    first_run_done: bool = False
 
 
 DEFAULT_SETTINGS = Settings()
@@ -139,6 +141,7 @@ def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings
             "templates",
             "reminders",
             "drafts",
+            "first_run",
         },
         field,
     )
@@ -205,6 +208,11 @@ def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings
         obj = _mapping(raw["drafts"], f"{field}.drafts")
         _only(obj, {"tone"}, f"{field}.drafts")
         settings = replace(settings, tone=tone_of(obj.get("tone", "warm"), f"{field}.drafts.tone"))
+    if "first_run" in raw:
+        obj = _mapping(raw["first_run"], f"{field}.first_run")
+        _only(obj, {"done"}, f"{field}.first_run")
+        done = _bool(obj.get("done", False), f"{field}.first_run.done")
+        settings = replace(settings, first_run_done=done)
     return settings
 
 
@@ -244,6 +252,7 @@ def encode_settings(settings: Settings) -> dict[str, Any]:
         },
         "reminders": encode_reminders(settings.reminders),
         "drafts": {"tone": settings.tone},
+        "first_run": {"done": settings.first_run_done},
     }
 
 

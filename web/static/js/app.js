@@ -9,6 +9,8 @@ import { keepDigestRegistered, listenToServiceWorker, notifiesHere } from "./rem
 import { registerServiceWorker } from "./sw-register.js";
 import { CaptureView } from "./views/capture.js";
 import { TodayView } from "./views/today.js";
+import { FirstRun, askForPersistence } from "./views/first-run.js";
+import { liveScreens } from "./views/live.js";
 
 const html = document.documentElement;
 const shellStart = performance.now();
@@ -82,6 +84,10 @@ const backend = new Backend();
 const engine = backend.engine;
 
 const today = new TodayView({ backend, command: (name, payload) => command(name, payload), toast, tracker });
+
+const firstRun = new FirstRun({
+  backend, command: (name, payload) => command(name, payload), toast, navigate: (hash) => { location.hash = hash; },
+});
 
 const capture = new CaptureView({ backend, command: (name, payload) => command(name, payload), toast, tracker });
 
@@ -247,6 +253,11 @@ function showStage(stage) {
     refreshToday();
     // The morning digest's periodic sync follows the reminder settings (reminders.js).
     notifiesHere(backend).then(keepDigestRegistered).catch(() => {});
+    // Storage is asked to be kept once there is something worth keeping: during the first run
+    // (its step about your data), or at once for someone already using the app.
+    firstRun.refresh().then(() => {
+      if (firstRun.answer && !firstRun.answer.show) askForPersistence();
+    });
     // Records written by an older version that this one cannot read stay on disk untouched
     // and go into every backup; the engine leaves them out (docs/engine-api.md).
     const aside = stage.set_aside ?? [];
@@ -274,12 +285,6 @@ function sharedToCapture() {
   return shared.title || shared.text || shared.url ? shared : null;
 }
 
-async function askForPersistence() {
-  if (!navigator.storage?.persist) return;
-  const persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
-  html.dataset.persisted = String(persisted);
-}
-
 // Another tab upgraded the database: this tab's code is older, so reload into the new one.
 window.addEventListener("followthrough:db-upgraded", async () => {
   await tracker.idle();
@@ -287,8 +292,11 @@ window.addEventListener("followthrough:db-upgraded", async () => {
 });
 engine.addEventListener("stage", (event) => showStage(/** @type {CustomEvent} */ (event).detail));
 // Records changed (here, by a replayed inbox, in another tab, by a sync): Today shows them.
-backend.addEventListener("changed", () => {
-  if (engine.ready) refreshToday();
+backend.addEventListener("changed", (event) => {
+  if (!engine.ready) return;
+  refreshToday();
+  const { stores } = /** @type {CustomEvent<import("./types.js").Changed>} */ (event).detail;
+  if (stores.includes("meta") || stores.includes("people")) firstRun.refresh();
 });
 backend.addEventListener("refused", (event) => {
   const entries = /** @type {CustomEvent<import("./types.js").InboxEntry[]>} */ (event).detail;
@@ -298,6 +306,15 @@ backend.addEventListener("refused", (event) => {
 });
 window.addEventListener("hashchange", route);
 listenToServiceWorker(engine);
+liveScreens({
+  backend,
+  container: byId("view-screen"),
+  current: () => {
+    const [name, ...params] = (location.hash.slice(1).replace(/^\//, "") || "today").split("/").map(decodeURIComponent);
+    return { name, params };
+  },
+  mount: async (root, name, params) => (await SCREENS[/** @type {keyof typeof SCREENS} */ (name)]()).mount(root, ctx, params),
+});
 const shared = sharedToCapture();
 route();
 if (!engine.ready) today.showCached(new Date());
@@ -308,7 +325,6 @@ html.dataset.shellSinceScriptMs = String(Math.round(performance.now() - shellSta
 engine.provideRuntime();
 capture.restore();
 if (shared) capture.prefill(shared);
-askForPersistence();
 registerServiceWorker({
   onOfflineReady: () => toastWhenFree("Followthrough now works offline."),
   onUpdateAvailable: (apply) => {

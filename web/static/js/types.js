@@ -62,7 +62,7 @@
  *   stage_at: string, notes: string, introduction_id: string | null,
  *   came_from: {introducer: {id: string, name: string}, introduced: {id: string, name: string}} | null,
  *   people: {id: string, name: string, label: string, role: string, role_label: string}[],
- *   rejection_open: boolean}} PipelineCard
+ *   rejection_open: boolean, since: string}} PipelineCard
  */
 
 /**
@@ -152,7 +152,7 @@
  * @typedef {{key: string, kind: "thanks" | "courtesy", person_id: string | null, name: string,
  *   organisation: string, roles: string[], most: boolean,
  *   state: "open" | "snoozed" | "done" | "skipped" | "sent" | "thanked",
- *   followup: FollowUp | null, when: string | null, opportunity_id: string}} RoundItem
+ *   followup: FollowUp | null, when: string | null, opportunity_id: string, role_words?: string[]}} RoundItem
  */
 
 /** @typedef {{opportunity: OpportunityRecord, current: boolean, items: RoundItem[]}} Round */
@@ -171,7 +171,7 @@
 
 /** One person, all the Person screen shows (op `person`).
  * @typedef {{person: PersonRecord, event: EventRecord | null, events: EventRecord[],
- *   contact: {channel: string, value: string, href: string}[], doors: number,
+ *   contact: {channel: string, value: string, href: string}[], doors: number, doors_text: string | null,
  *   chain: PersonRecord[], introduced: PersonRecord[], introduced_by: PersonRecord[],
  *   timeline: InteractionRecord[], names: Record<string, string>, followups: FollowUp[],
  *   bundle?: FollowUp | null, stopped?: StopReason[], suggest_no_reply?: boolean}} PersonAnswer
@@ -286,7 +286,7 @@
  * What the Capture form holds, as its draft keeps it (`drafts` id "capture").
  * @typedef {{
  *   name: string, context: string, introducer: string, event: string, event_date: string,
- *   organisation: string, role: string, email: string, phone: string, url: string,
+ *   event_until: string, organisation: string, role: string, email: string, phone: string, url: string,
  *   paste: string, event_mode: boolean, introducer_id: string | null,
  *   introducer_new: string | null,
  * }} CaptureDraft

@@ -22,6 +22,7 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * @typedef {{
  *   onReachable: () => void,
+ *   onUnreachable?: () => void,
  *   onSkew: (offsetMs: number, warning: string | null) => void,
  * }} HttpHooks
  */
@@ -44,6 +45,7 @@ export async function request(hooks, server, method, path, { body, token } = {})
       method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store",
     });
   } catch {
+    hooks.onUnreachable?.();
     throw new SyncError("offline", undefined, { retry: true });
   }
   hooks.onReachable();

@@ -3,8 +3,9 @@
  * The sync loop (SYNC-DESIGN §6.8, docs/sync-protocol.md): pull pages and decrypt them, and
  * have the engine worker merge and write each one with its cursor in one step (`sync_apply`);
  * then push the outbox in batches whose id is stored before the first send and reused on every
- * retry. One sync at a time across tabs (Web Locks); runs on open, after edits (debounced), when
- * the network returns, and on demand. Storage is the worker's (`sync_store`): no IndexedDB here.
+ * retry. One sync at a time across tabs (Web Locks); runs on open, on focus and when the app is
+ * shown again, after edits (debounced), when the network returns, every minute while the app is
+ * visible, and on demand. Storage is the worker's (`sync_store`): no IndexedDB here.
  */
 import * as cc from "../crypto.js";
 import * as account from "./account.js";
@@ -16,7 +17,8 @@ import { request, retrying } from "./http.js";
 const LOCK = "followthrough-sync";
 const CHANNEL = "followthrough-sync";
 const EDIT_DEBOUNCE_MS = 1500;
-const PERIODIC_MS = 5 * 60_000;
+/** While the app is on screen it checks this often, so another device's edits show within a minute. */
+const PERIODIC_MS = 60_000;
 const PAGE_LIMIT = 500;
 const PUSH_ITEMS = 500;
 const PUSH_BYTES = 900_000; // under the server's 1 MiB body limit, with room for the JSON
@@ -60,6 +62,13 @@ export class Sync extends EventTarget {
     /** What each server answer tells the loop. @type {import("./http.js").HttpHooks} */
     this.hooks = {
       onReachable: () => { this.offline = false; },
+      // Said at once, not after the retries: the status never reads "Syncing…" while offline.
+      onUnreachable: () => {
+        if (!this.offline) {
+          this.offline = true;
+          this.emit();
+        }
+      },
       onSkew: (offset, warning) => {
         // Advice only, told on every screen once: no offset is applied (an old one is cleared).
         if (warning && !this.skew) this.dispatchEvent(new CustomEvent("alert", { detail: warning }));
@@ -100,7 +109,8 @@ export class Sync extends EventTarget {
 
   // --- Lifecycle -----------------------------------------------------------------------------
 
-  /** Sync now, whenever the network returns, after edits, and every few minutes. */
+  /** Sync now, whenever the network returns or the app comes back into view, after edits, and
+   * every minute while it is visible. */
   start() {
     if (this.started) return;
     this.started = true;
@@ -115,7 +125,10 @@ export class Sync extends EventTarget {
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.schedule(0);
     });
-    setInterval(() => { if (document.visibilityState === "visible") this.schedule(0); }, PERIODIC_MS);
+    addEventListener("focus", () => this.schedule(0));
+    setInterval(() => {
+      if (document.visibilityState === "visible" && !this.running) this.schedule(0);
+    }, PERIODIC_MS);
     this.schedule(0);
   }
 
@@ -477,8 +490,9 @@ export function statusText(status, now = new Date()) {
   const waiting = status.waiting === 1 ? "1 change waiting" : `${status.waiting} changes waiting`;
   if (status.state === "passphrase-changed") return MESSAGES["passphrase-changed"];
   if (status.state === "invalid-token") return MESSAGES["invalid-token"];
+  // Offline wins over "Syncing…": a run that cannot reach the server is not syncing.
+  if (status.offline) return status.waiting ? `Offline — ${waiting}, sent when you are back online.` : "Offline. Syncs when you are back online.";
   if (status.syncing) return "Syncing…";
-  if (status.offline) return status.waiting ? `Offline — ${waiting}.` : "Offline.";
   if (status.error) return status.waiting ? `${status.error.message} (${waiting}.)` : status.error.message;
   if (status.waiting) return `${waiting[0].toUpperCase()}${waiting.slice(1)}.`;
   // Never "synced" while records from other devices could not be read.

@@ -43,7 +43,18 @@ export const DRAFT_PREFIX = "followup:";
 /** After tapping Send, ask "Sent?" this long after, if the page never lost sight or focus. */
 const ASK_AFTER_MS = 1500;
 
-/** @typedef {{f: FollowUp, channel: string, hooks: DraftHooks, left: boolean}} Awaiting */
+/** @typedef {{f: FollowUp, channel: string, hooks: DraftHooks, left: boolean, text?: string}} Awaiting */
+
+/**
+ * The message as it goes out on `channel` (kept on the logged interaction, so the person's
+ * timeline shows what was sent); a call has none.
+ * @param {string} channel @param {DraftEdits} edits
+ */
+function sentText(channel, edits) {
+  if (channel === "call") return "";
+  if (channel === "email") return edits.subject ? `${edits.subject}\n\n${edits.body}` : edits.body;
+  return channel === "sms" ? edits.sms : edits.body;
+}
 /** What the user went to send: asked about when they come back. @type {Awaiting | null} */
 let awaiting = null;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -218,7 +229,7 @@ function renderDraft({ dialog, body, f, draft, saved, catalog, hooks, options })
     if (c === "card") {
       primary = h("button", {
         type: "button", class: "button primary", "data-action": "send",
-        onclick: () => logSent(f, "card", hooks),
+        onclick: () => logSent(f, "card", hooks, undefined, sentText("card", edits)),
       }, words("card").send);
     } else if (!hasLink(c)) {
       primary = h("button", { type: "button", class: "button primary", disabled: true }, c === "call" ? `Call ${first}` : words(c).send);
@@ -241,7 +252,7 @@ function renderDraft({ dialog, body, f, draft, saved, catalog, hooks, options })
       primary,
       h("button", { type: "button", class: "button", onclick: () => copy(f, c, hooks, draft, edits, links, message) }, "Copy"),
       c === "card" ? null : h("button", {
-        type: "button", class: "button quiet", onclick: () => askSent({ f, channel: c, hooks, left: false }),
+        type: "button", class: "button quiet", onclick: () => askSent({ f, channel: c, hooks, left: false, text: sentText(c, edits) }),
       }, c === "call" ? "Already called" : "Already sent"),
     ].filter((x) => x !== null));
   };
@@ -297,7 +308,7 @@ function renderDraft({ dialog, body, f, draft, saved, catalog, hooks, options })
  */
 function handOff(f, channel, hooks, draft, edits, links) {
   rememberContact(f, hooks, draft, edits, links);
-  awaiting = { f, channel, hooks, left: false };
+  awaiting = { f, channel, hooks, left: false, text: sentText(channel, edits) };
   clearTimeout(askTimer);
   // Nothing took the page away (a desktop without a mail app, say): ask anyway.
   askTimer = setTimeout(() => {
@@ -342,13 +353,13 @@ async function copy(f, channel, hooks, draft, edits, links, message) {
     return;
   }
   rememberContact(f, hooks, draft, edits, links);
-  awaiting = { f, channel, hooks, left: false };
+  awaiting = { f, channel, hooks, left: false, text };
   clearTimeout(askTimer);
   hooks.toast("Copied. Paste it into any app; Followthrough asks when you are back.");
 }
 
 /** Ask whether the message went, and log it if so. @param {Awaiting} about */
-function askSent({ f, channel, hooks }) {
+function askSent({ f, channel, hooks, text }) {
   clearTimeout(askTimer);
   awaiting = null;
   if (document.getElementById("sent-dialog")) return;
@@ -358,7 +369,7 @@ function askSent({ f, channel, hooks }) {
     "If you did, Followthrough logs it and ticks this follow-up off.");
   const yes = h("button", {
     type: "button", class: "button primary", autofocus: true,
-    onclick: () => logSent(f, channel, hooks, dialog),
+    onclick: () => logSent(f, channel, hooks, dialog, text),
   }, channel === "call" ? "Yes, we talked" : "Yes, it’s sent");
   body.append(h("div", { class: "sheet-actions" },
     yes,
@@ -372,10 +383,11 @@ function askSent({ f, channel, hooks }) {
 
 /**
  * Log the interaction that answers the follow-up (its key closes it; the catalog says which
- * kind), then close the sheets.
+ * kind) with the text as it was sent, then close the sheets.
  * @param {FollowUp} f @param {string} channel @param {DraftHooks} hooks @param {HTMLDialogElement} [dialog]
+ * @param {string} [text] the message as sent
  */
-export async function logSent(f, channel, hooks, dialog) {
+export async function logSent(f, channel, hooks, dialog, text = "") {
   const buttons = /** @type {HTMLButtonElement[]} */ ([...(dialog ? dialog.querySelectorAll("button") : document.querySelectorAll("dialog.sheet button"))]);
   for (const button of buttons) button.disabled = true;
   hooks.before?.(f);
@@ -388,7 +400,7 @@ export async function logSent(f, channel, hooks, dialog) {
     if (kind) {
       /** @type {Record<string, unknown>} */
       const payload = {
-        id: crypto.randomUUID(), person_ids: f.person_ids, kind, at: new Date().toISOString(), notes: "", followup_key: f.key,
+        id: crypto.randomUUID(), person_ids: f.person_ids, kind, at: new Date().toISOString(), notes: text.trim(), followup_key: f.key,
       };
       if (f.refs?.opportunity_id) payload.opportunity_id = f.refs.opportunity_id;
       response = await hooks.command("log_interaction", payload);

@@ -15,6 +15,7 @@ import { openDraft } from "./draft-sheet.js";
 import { openMore, openSnooze } from "./followup-sheets.js";
 import { openEdit, openIntroduction, openMeeting } from "./person/edit.js";
 import { openNoReply, openReply, stopsAndBundle } from "./person/reply.js";
+import { openMergeWith } from "./person/merge-with.js";
 import { isIOS } from "./sheet.js";
 import { dueText } from "./today/when.js";
 
@@ -158,6 +159,7 @@ class PersonScreen {
       h("div", { class: "person-top" }, this.avatar, h("div", { class: "person-title" }, this.heading, this.header)),
       h("div", { class: "person-actions" },
         h("button", { type: "button", class: "button", onclick: () => openEdit(this) }, "Edit details"),
+        h("button", { type: "button", class: "button", "aria-haspopup": "dialog", onclick: () => openMergeWith(this) }, "Merge with…"),
         deleteButton(this.ctx, () => [{ store: "people", id: this.id }], { after: () => this.ctx.navigate("#people") }),
       ),
       this.contact,
@@ -230,7 +232,7 @@ class PersonScreen {
       met ? h("p", { class: "subtle person-met", text: met }) : null,
       (p.tags ?? []).length ? h("ul", { class: "person-tags", "aria-label": "Tags" },
         ...p.tags.map((/** @type {string} */ t) => h("li", { class: "badge", text: t }))) : null,
-      doors > 0 ? h("p", { class: "person-doors" }, doors === 1 ? "Opened 1 door for you" : `Opened ${doors} doors for you`) : null,
+      doors > 0 && this.details?.doors_text ? h("p", { class: "person-doors", text: this.details.doors_text }) : null,
       p.notes ? h("p", { class: "person-notes", text: p.notes }) : null,
     ].filter((x) => x !== null));
     this.renderContact();
@@ -344,9 +346,12 @@ class PersonScreen {
         withWhom.length ? h("p", { class: "subtle", text: `With ${withWhom.join(", ")}` }) : null,
         it.followup_key ? h("p", { class: "subtle", text: it.followup_key.startsWith("bundle:")
           ? catalogNow()?.bundle?.answered ?? ""
-          : `Answered the follow-up: ${wordsOf({ rule: it.followup_key.split(":")[0] }).label.toLowerCase()}` }) : null,
+          : `Done for the follow-up “${wordsOf({ rule: it.followup_key.split(":")[0] }).label}”.` }) : null,
         it.reply ? h("p", { class: "subtle", text: `They said: ${(catalogNow()?.reply_kinds ?? []).find((k) => k.id === it.reply)?.label ?? it.reply}` }) : null,
-        it.notes ? h("p", { class: "person-event-notes", text: it.notes }) : null,
+        // A sent draft keeps the text as it went out: shown as what was sent.
+        it.notes && it.followup_key
+          ? h("blockquote", { class: "sent-text person-event-notes" }, h("span", { class: "visually-hidden", text: "What you sent: " }), it.notes)
+          : it.notes ? h("p", { class: "person-event-notes", text: it.notes }) : null,
         it.advice?.length ? h("ul", { class: "person-items", "aria-label": "Advice" }, ...it.advice.map((a) =>
           h("li", {}, h("span", { class: "person-item-kind" }, a.done_at ? "Advice, acted on: " : "Advice: "), h("span", { text: a.text })))) : null,
         it.promises?.length ? h("ul", { class: "person-items", "aria-label": "Promises" }, ...it.promises.map((pr) =>

@@ -124,7 +124,7 @@ export async function mountThanks(root, ctx, oppId, stillHere) {
       sent: i.when ? `Sent ${dayFormat.format(new Date(i.when))}` : "Sent",
       thanked: "Thanked",
     }[i.state];
-    const roles = i.roles.map((r) => ROLE_WORDS[/** @type {keyof typeof ROLE_WORDS} */ (r)] ?? r);
+    const roles = i.role_words ?? i.roles.map((r) => ROLE_WORDS[/** @type {keyof typeof ROLE_WORDS} */ (r)] ?? r);
     const who = i.kind === "courtesy"
       ? h("p", { class: "opp-check-sub", text: `To ${i.name}: you accepted another position.` })
       : i.organisation || roles.length ? h("p", { class: "opp-check-sub subtle", text: [i.organisation, ...roles].filter(Boolean).join(" · ") }) : null;

@@ -102,13 +102,13 @@ export async function mount(root, ctx, params = []) {
     }
   }
 
-  /** Shown once, right after setup. @param {{recoveryKit: string, code: string, link: string}} result */
+  /** Shown right after setup (and again on demand, under Recovery kit). @param {{recoveryKit: string, code: string, link: string}} result */
   function showKit(result) {
     body.dataset.busy = "";
     body.replaceChildren(
       h("section", { class: "card sync-kit", "aria-labelledby": "kit-heading" },
         h("h3", { id: "kit-heading" }, "Your recovery kit"),
-        h("p", {}, "Write this down or print it, and keep it somewhere safe, apart from your devices. It is the only way back to your synced data if you forget the passphrase, and it holds your account's secret key. You can show it again on this device under Sync → Recovery kit."),
+        h("p", {}, "Write this down or print it, and keep it somewhere safe, apart from your devices. It is the only way back to your synced data if you forget the passphrase, and it holds your account's secret key. While sync is on here, you can show it again under Sync → Recovery kit."),
         h("p", { class: "sync-code", "data-testid": "recovery-kit" }, result.recoveryKit),
         h("button", { type: "button", class: "button", onclick: () => window.print() }, "Print"),
         h("button", {

@@ -11,6 +11,7 @@
 import { h, byId, localDate } from "../../dom.js";
 import { EventFields } from "./event.js";
 import { IntroducerPicker } from "./introducer.js";
+import { LineReader } from "./line.js";
 import { PasteReader } from "./paste.js";
 
 /** @typedef {import("../../types.js").CaptureDraft} CaptureDraft */
@@ -19,7 +20,7 @@ import { PasteReader } from "./paste.js";
 const DRAFT_ID = "capture";
 /** Every text field of the form that the draft keeps, by its `name`. */
 const TEXT_FIELDS = /** @type {const} */ ([
-  "name", "context", "introducer", "event", "event_date",
+  "name", "context", "introducer", "event", "event_date", "event_until",
   "organisation", "role", "email", "phone", "url", "paste",
 ]);
 const DETAIL_FIELDS = ["organisation", "role", "email", "phone", "url", "paste"];
@@ -52,7 +53,8 @@ export class CaptureView {
     this.asked = 0;
     const keep = () => this.keepDraft();
     this.introducer = new IntroducerPicker({ backend, onChange: keep });
-    this.event = new EventFields({ form: this.form, toast, onChange: keep });
+    this.event = new EventFields({ form: this.form, backend, toast, onChange: keep });
+    this.line = new LineReader({ form: this.form, backend, onChange: keep });
     this.paste = new PasteReader({ form: this.form, toast, onChange: keep, onNameFilled: () => this.clearErrors() });
 
     this.form.addEventListener("submit", (event) => {
@@ -67,6 +69,10 @@ export class CaptureView {
         event.preventDefault();
         this.input("context").focus();
       }
+    });
+    // Back to the app the next evening: yesterday's event mode has ended.
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") this.event.check();
     });
     backend.addEventListener("changed", (event) => {
       const { stores } = /** @type {CustomEvent<import("../../types.js").Changed>} */ (event).detail;
@@ -97,13 +103,14 @@ export class CaptureView {
         if (input && !input.value && typeof value === "string") input.value = value;
       }
       this.event.mode.checked = Boolean(draft.event_mode);
-      this.introducer.restore(draft);
+      this.introducer.restoreFields(draft);
       if (DETAIL_FIELDS.some((name) => this.input(name).value)) {
         /** @type {HTMLDetailsElement} */ (byId("capture-more")).open = true;
       }
     }
     if (!this.input("event_date").value) this.input("event_date").value = localDate(new Date());
     this.event.renderBanner();
+    this.event.check();
   }
 
   /** Show the people saved lately, and suggest recent events' names (once the engine is up). */
@@ -111,6 +118,8 @@ export class CaptureView {
     const asked = ++this.asked;
     /** @type {{ok: boolean} & Partial<import("../../types.js").RecentCaptures>} */
     const answer = await this.backend.send("capture_recent");
+    // The engine answered, so it is up: is event mode still on? (it ends with the event's day)
+    this.restored.then(() => this.event.check());
     if (asked !== this.asked || !answer.ok) return;
     this.event.suggest(answer.event_names ?? []);
     this.renderRecent(answer.people ?? []);
@@ -119,7 +128,7 @@ export class CaptureView {
   /** @returns {CaptureDraft} */
   values() {
     const text = Object.fromEntries(TEXT_FIELDS.map((name) => [name, this.input(name).value]));
-    return /** @type {CaptureDraft} */ ({ ...text, event_mode: this.event.on, ...this.introducer.draft() });
+    return /** @type {CaptureDraft} */ ({ ...text, event_mode: this.event.on, ...this.introducer.draftFields() });
   }
 
   /** Keep what the form holds now: on every input, not after a pause. */
@@ -236,6 +245,8 @@ export class CaptureView {
       return;
     }
     await this.restored;
+    // Event mode that ended (yesterday's meetup) links nobody new: say so and let them look.
+    if (await this.event.check()) return;
     const introducer = await this.introducer.resolve();
     if ("error" in introducer) {
       this.introducer.showError(introducer.error);
@@ -263,6 +274,7 @@ export class CaptureView {
     const today = localDate(new Date());
     this.form.reset();
     this.introducer.clear();
+    this.line.clear();
     byId("capture-filled").textContent = "";
     this.event.afterSave(values, today);
     /** @type {HTMLDetailsElement} */ (byId("capture-more")).open = false;

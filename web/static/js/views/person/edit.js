@@ -2,10 +2,13 @@
 /**
  * Person's forms: edit every field, log a meeting (with advice and promises), and record an
  * introduction (the `capture` command: the new or saved person, introduced by this one, as one
- * decision).
+ * decision). Each keeps a draft as it is typed (form-draft.js); people are chosen with the one
+ * person picker (person-picker.js).
  */
 import { h, localDate } from "../../dom.js";
 import { catalogNow } from "../../catalog.js";
+import { keepDraft } from "../form-draft.js";
+import { personField } from "../person-picker.js";
 
 /**
  * What the forms need of the Person screen.
@@ -41,14 +44,16 @@ function atFor(date) {
 const lines = (text) => text.split(/[\n,;]+/).map((t) => t.trim()).filter(Boolean);
 
 /**
- * A modal dialog with a heading, a form and Save/Cancel; returns its parts.
- * @param {Screen} screen @param {string} title @param {string} save
+ * A modal dialog with a heading, a form and Save/Cancel; returns its parts. What is typed is
+ * kept under `draftId` (Cancel drops it; a close, a reload or a crash keep it).
+ * @param {Screen} screen @param {string} title @param {string} save @param {string} draftId
+ * @param {Parameters<typeof keepDraft>[3]} [how]
  */
-function formDialog(screen, title, save) {
+function formDialog(screen, title, save, draftId, how) {
   const dialog = /** @type {HTMLDialogElement} */ (h("dialog", { class: "person-dialog", "aria-labelledby": "person-dialog-title" }));
   const form = /** @type {HTMLFormElement} */ (h("form", { class: "form", novalidate: true }));
   const submit = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", class: "button primary" }, save));
-  const cancel = h("button", { type: "button", class: "button", onclick: () => dialog.close() }, "Cancel");
+  const cancel = h("button", { type: "button", class: "button", onclick: () => { draft.drop(); dialog.close(); } }, "Cancel");
   const error = h("p", { class: "error", role: "alert", hidden: true });
   const body = h("div", { class: "person-dialog-body" });
   form.append(h("h2", { id: "person-dialog-title", text: title }), body, error, h("div", { class: "card-actions person-dialog-actions" }, submit, cancel));
@@ -64,7 +69,14 @@ function formDialog(screen, title, save) {
       field.focus();
     }
   };
-  return { dialog, form, body, submit, fail };
+  /** @type {ReturnType<typeof keepDraft>} */
+  let draft;
+  /** Start keeping the draft once the form's fields are in it (and fill them from it). @param {Parameters<typeof keepDraft>[3]} [custom] */
+  const keep = (custom) => {
+    draft = keepDraft(screen.ctx.backend, draftId, form, custom ?? how);
+    return draft;
+  };
+  return { dialog, form, body, submit, fail, keep };
 }
 
 /**
@@ -101,7 +113,7 @@ function select(name, options, value) {
 /** @param {Screen} screen */
 export function openEdit(screen) {
   const p = screen.person;
-  const { dialog, form, body, submit, fail } = formDialog(screen, `Edit ${p.name}`, "Save changes");
+  const { dialog, form, body, submit, fail, keep } = formDialog(screen, `Edit ${p.name}`, "Save changes", `person-edit:${screen.id}`);
   const name = input("name", p.name, { required: true, autocapitalize: "words", autocomplete: "off" });
   const callThem = input("call_them", p.call_them ?? "", { autocapitalize: "words", autocomplete: "off" });
   const organisation = input("organisation", p.organisation, { autocomplete: "off" });
@@ -130,6 +142,7 @@ export function openEdit(screen) {
     field("edit-notes", "Notes", notes),
     field("edit-cadence", "Keep in touch every … days", cadence, "Leave empty for the usual rhythm; 0 turns reminders off."),
   );
+  const draft = keep();
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
@@ -155,6 +168,7 @@ export function openEdit(screen) {
       if (JSON.stringify(value) !== JSON.stringify(was ?? (key === "cadence_days" || key === "event_id" ? null : ""))) changes[key] = value;
     }
     if (Object.keys(changes).length === 0) {
+      draft.drop();
       dialog.close();
       return;
     }
@@ -170,6 +184,7 @@ export function openEdit(screen) {
       const control = controls[/** @type {keyof typeof controls} */ (at)];
       return fail(at === "cadence_days" ? `Keep in touch every … days: ${done.message}` : done.message, control);
     }
+    draft.drop();
     screen.ctx.refreshToday?.();
     const saved = done.put?.people?.find((/** @type {{id: string}} */ x) => x.id === screen.id);
     if (saved) screen.person = saved;
@@ -185,46 +200,68 @@ export function openEdit(screen) {
 /** @param {Screen} screen */
 export function openMeeting(screen) {
   const firstName = first(screen.person.name);
-  const { dialog, form, body, submit, fail } = formDialog(screen, `Log a meeting with ${firstName}`, "Save meeting");
+  const { dialog, form, body, submit, fail, keep } = formDialog(screen, `Log a meeting with ${firstName}`, "Save meeting", `meeting:${screen.id}`);
   const kind = select("kind", words().meetings, "meeting");
   const today = localDate(new Date());
   const date = input("date", today, { type: "date", max: today });
   const notes = textarea("notes", "", 4);
   const adviceList = h("ol", { class: "person-rows" });
   const promiseList = h("ol", { class: "person-rows" });
+  const peopleList = h("ol", { class: "person-rows" });
+  /** @type {Map<Element, import("../person-picker.js").PersonPicker>} */
+  const pickers = new Map();
   let rows = 0;
-  const addAdvice = () => {
+  const addAdvice = (/** @type {{text?: string, kind?: string}} */ kept = {}, focus = true) => {
     const n = ++rows;
-    const text = input(`advice-${n}`, "", { autocomplete: "off" });
-    const what = select(`advice-kind-${n}`, words().advice, "other");
+    const text = input(`advice-${n}`, kept.text ?? "", { autocomplete: "off" });
+    const what = select(`advice-kind-${n}`, words().advice, kept.kind ?? "other");
     const li = h("li", { class: "person-row-item" },
       field(`advice-text-${n}`, `Advice ${adviceList.children.length + 1}`, text),
       field(`advice-type-${n}`, "Kind of advice", what),
-      h("button", { type: "button", class: "button", "aria-label": `Remove advice ${adviceList.children.length + 1}`, onclick: () => { li.remove(); adviceButton.focus(); } }, "Remove"),
+      h("button", { type: "button", class: "button", "aria-label": `Remove advice ${adviceList.children.length + 1}`, onclick: () => { li.remove(); draft.keep(); adviceButton.focus(); } }, "Remove"),
     );
     li.dataset.row = "advice";
     adviceList.append(li);
-    text.focus();
+    if (focus) text.focus();
   };
-  const addPromise = () => {
+  const addPromise = (/** @type {{text?: string, due?: string}} */ kept = {}, focus = true) => {
     const n = ++rows;
-    const text = input(`promise-${n}`, "", { autocomplete: "off" });
-    const due = input(`promise-due-${n}`, localDate(new Date(Date.now() + 3 * 86_400_000)), { type: "date", min: today });
+    const text = input(`promise-${n}`, kept.text ?? "", { autocomplete: "off" });
+    const due = input(`promise-due-${n}`, kept.due ?? localDate(new Date(Date.now() + 3 * 86_400_000)), { type: "date", min: today });
     const li = h("li", { class: "person-row-item" },
       field(`promise-text-${n}`, `Promise ${promiseList.children.length + 1}`, text),
       field(`promise-date-${n}`, "Do it by", due),
-      h("button", { type: "button", class: "button", "aria-label": `Remove promise ${promiseList.children.length + 1}`, onclick: () => { li.remove(); promiseButton.focus(); } }, "Remove"),
+      h("button", { type: "button", class: "button", "aria-label": `Remove promise ${promiseList.children.length + 1}`, onclick: () => { li.remove(); draft.keep(); promiseButton.focus(); } }, "Remove"),
     );
     li.dataset.row = "promise";
     promiseList.append(li);
-    text.focus();
+    if (focus) text.focus();
   };
-  const adviceButton = h("button", { type: "button", class: "button", onclick: addAdvice }, "Add advice they gave");
-  const promiseButton = h("button", { type: "button", class: "button", onclick: addPromise }, "Add a promise you made");
+  /** Someone else who was there (the one person picker). */
+  const addPerson = (/** @type {{name?: string, id?: string | null, newName?: string | null}} */ kept = {}, focus = true) => {
+    const n = ++rows;
+    const number = peopleList.children.length + 1;
+    const { field: personRow, picker } = personField({
+      backend: screen.ctx.backend, id: `meeting-person-${n}`, label: `Also there ${number}`, value: kept.name ?? "",
+      pick: { id: kept.id, newName: kept.newName }, onChange: () => draft.keep(),
+      exclude: () => [screen.id], idle: "Type a name you saved, or add someone new.",
+    });
+    const li = h("li", { class: "person-row-item" }, personRow,
+      h("button", { type: "button", class: "button", "aria-label": `Remove also there ${number}`, onclick: () => { pickers.delete(li); li.remove(); draft.keep(); peopleButton.focus(); } }, "Remove"));
+    pickers.set(li, picker);
+    peopleList.append(li);
+    if (focus) picker.combo.focus();
+  };
+  const adviceButton = h("button", { type: "button", class: "button", onclick: () => addAdvice() }, "Add advice they gave");
+  const promiseButton = h("button", { type: "button", class: "button", onclick: () => addPromise() }, "Add a promise you made");
+  const peopleButton = h("button", { type: "button", class: "button", onclick: () => addPerson() }, "Add someone else who was there");
   body.append(
     field("meeting-kind", "What was it?", kind),
     field("meeting-date", "When", date),
     field("meeting-notes", "What you talked about", notes, "Your thank-you note will remind them of it."),
+    h("fieldset", { class: "field" }, h("legend", {}, "Who else was there"),
+      h("p", { class: "hint" }, `Besides ${firstName}: everyone gets the meeting on their timeline.`),
+      peopleList, peopleButton),
     h("fieldset", { class: "field" }, h("legend", {}, "Advice given"),
       h("p", { class: "hint" }, "Names, books, resume tips: Followthrough reminds you to act on them and report back."),
       adviceList, adviceButton),
@@ -232,27 +269,60 @@ export function openMeeting(screen) {
       h("p", { class: "hint" }, "“I’ll send you my portfolio”: each becomes a follow-up on its date."),
       promiseList, promiseButton),
   );
+  const readRows = () => ({
+    advice: [...adviceList.children].map((li) => ({
+      text: /** @type {HTMLInputElement} */ (li.querySelector("input")).value,
+      kind: /** @type {HTMLSelectElement} */ (li.querySelector("select")).value,
+    })),
+    promises: [...promiseList.children].map((li) => {
+      const [text, due] = /** @type {NodeListOf<HTMLInputElement>} */ (li.querySelectorAll("input"));
+      return { text: text.value, due: due.value };
+    }),
+    people: [...peopleList.children].map((li) => {
+      const picker = pickers.get(li);
+      return { name: picker?.combo.value ?? "", ...(picker?.draft() ?? {}) };
+    }),
+  });
+  const draft = keep({
+    read: () => ({ kind: kind.value, date: date.value, notes: notes.value, ...readRows() }),
+    write: (kept) => {
+      if (typeof kept.kind === "string") kind.value = kept.kind;
+      if (typeof kept.date === "string") date.value = kept.date;
+      if (typeof kept.notes === "string") notes.value = kept.notes;
+      for (const a of /** @type {{text: string, kind: string}[]} */ (kept.advice ?? [])) addAdvice(a, false);
+      for (const p of /** @type {{text: string, due: string}[]} */ (kept.promises ?? [])) addPromise(p, false);
+      for (const p of /** @type {{name: string, id: string | null, newName: string | null}[]} */ (kept.people ?? [])) addPerson(p, false);
+    },
+  });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     if (date.value && date.value > today) return fail("Pick today or a day before: this logs what already happened.", date);
-    const advice = [...adviceList.children].map((li) => ({
-      text: /** @type {HTMLInputElement} */ (li.querySelector("input")).value.trim(),
-      kind: /** @type {HTMLSelectElement} */ (li.querySelector("select")).value,
-      done_at: null,
-    })).filter((a) => a.text);
-    const promises = [...promiseList.children].map((li) => {
-      const [text, due] = /** @type {NodeListOf<HTMLInputElement>} */ (li.querySelectorAll("input"));
-      return { text: text.value.trim(), due: due.value || today, done_at: null };
-    }).filter((x) => x.text);
+    const { advice: adviceRows, promises: promiseRows } = readRows();
+    const advice = adviceRows.map((a) => ({ text: a.text.trim(), kind: a.kind, done_at: null })).filter((a) => a.text);
+    const promises = promiseRows.map((p) => ({ text: p.text.trim(), due: p.due || today, done_at: null })).filter((x) => x.text);
+    // Everyone who was there: picked from the list, or added on the spot (saved first).
+    const personIds = [screen.id];
+    for (const picker of pickers.values()) {
+      const pick = await picker.resolve();
+      if ("none" in pick) continue;
+      if ("error" in pick) return fail(pick.error, picker.combo);
+      let pid = "id" in pick ? pick.id : "";
+      if ("newName" in pick) {
+        pid = crypto.randomUUID();
+        if (!(await screen.ctx.command("add_person", { id: pid, name: pick.newName }))) return;
+      }
+      if (!personIds.includes(pid)) personIds.push(pid);
+    }
     submit.disabled = true;
     submit.textContent = "Saving…";
     const done = await screen.ctx.command("log_interaction", {
-      id: crypto.randomUUID(), person_ids: [screen.id], kind: kind.value, at: atFor(date.value),
+      id: crypto.randomUUID(), person_ids: personIds, kind: kind.value, at: atFor(date.value),
       notes: notes.value.trim(), advice, promises,
     });
     submit.disabled = false;
     submit.textContent = "Save meeting";
     if (!done) return;
+    draft.drop();
     dialog.close();
     screen.ctx.toast(`Logged your ${kind.options[kind.selectedIndex].text.toLowerCase()} with ${screen.person.name}.`);
     await screen.refresh();
@@ -265,34 +335,41 @@ export function openMeeting(screen) {
 export async function openIntroduction(screen) {
   const p = screen.person;
   const firstName = first(p.name);
-  const everyone = await screen.ctx.backend.send("capture_people", { query: "", order: "name", limit: 5000 });
-  /** @type {{id: string, name: string, label: string}[]} */
-  const others = (everyone.ok ? everyone.people : []).filter((/** @type {{id: string}} */ x) => x.id !== screen.id);
-  const { dialog, form, body, submit, fail } = formDialog(screen, `Record an introduction from ${firstName}`, "Save introduction");
-  const who = input("introduced", "", { list: "person-intro-names", autocomplete: "off", autocapitalize: "words", required: true });
-  const list = h("datalist", { id: "person-intro-names" }, ...others.map((x) => h("option", { value: x.label })));
+  const { dialog, form, body, submit, fail, keep } = formDialog(screen, `Record an introduction from ${firstName}`, "Save introduction", `introduction:${screen.id}`);
+  const { field: whoField, picker } = personField({
+    backend: screen.ctx.backend, id: "intro-who", label: `Who did ${firstName} introduce you to?`,
+    exclude: () => [screen.id], idle: "Pick someone you saved, or type a new name and add them.",
+    onChange: () => draft.keep(),
+  });
+  const who = picker.combo;
+  who.name = "introduced";
+  who.required = true;
   const org = input("organisation", "", { autocomplete: "off" });
   const kind = select("kind", words().introductions, "introduction");
   const context = input("context", "", { autocomplete: "off", placeholder: "e.g. talk to her about media sales" });
   const today = localDate(new Date());
   const date = input("date", today, { type: "date", max: today });
   body.append(
-    field("intro-who", `Who did ${firstName} introduce you to?`, who, "Pick someone you saved, or type a new name: they are added."),
-    list,
+    whoField,
     field("intro-org", "Their organisation (for someone new, optional)", org),
     field("intro-kind", "How", kind),
     field("intro-context", "Why, in their words", context),
     field("intro-date", "When", date),
   );
+  const draft = keep();
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const typed = who.value.trim();
     if (!typed) return fail("Type the name of the person you were introduced to.", who);
-    // Someone saved (by the label picked or a name only one person has), else someone new.
-    const found = await screen.ctx.backend.send("capture_introducer", { text: typed });
-    if (!found.ok && found.error !== "unknown-person") return fail(found.message, who);
+    // The person picked from the list, or someone saved (a name only one person has), else
+    // someone new: the picker's "Add … as a new person", or a name nobody has.
+    const pick = await picker.resolve();
+    if ("error" in pick) {
+      const again = await screen.ctx.backend.send("capture_introducer", { text: typed });
+      if (again.ok || again.error !== "unknown-person") return fail(pick.error, who);
+    }
     /** @type {{id: string, name: string} | null} */
-    const match = found.ok ? found.person : null;
+    const match = "id" in pick ? { id: pick.id, name: typed } : null;
     if (match?.id === screen.id) return fail(`${firstName} cannot introduce you to themselves.`, who);
     submit.disabled = true;
     submit.textContent = "Saving…";
@@ -313,6 +390,7 @@ export async function openIntroduction(screen) {
     submit.disabled = false;
     submit.textContent = "Save introduction";
     if (!done) return;
+    draft.drop();
     dialog.close();
     screen.ctx.toast(`Saved: ${firstName} introduced you to ${name}. Reach out within a day.`);
     await screen.refresh();

@@ -5,7 +5,7 @@
  * Moves, adds and edits are engine commands; the board redraws when a store it shows changes.
  * Every text a user typed is set as text, never parsed as HTML.
  */
-import { h, relativeTime } from "../../dom.js";
+import { h } from "../../dom.js";
 import { openForm } from "./form.js";
 import { confirmLanding, move, openMove } from "./move.js";
 import { personLink, slug } from "./shared.js";
@@ -125,7 +125,7 @@ function renderCard(board, opp) {
   return h("li", { class: "card opp-card", "data-id": opp.id, "aria-labelledby": headingId },
     h("div", { class: "card-top" },
       h("h4", { class: "opp-org", id: headingId, tabindex: "-1", text: opp.organisation }),
-      h("span", { class: "badge", title: new Date(opp.stage_at).toLocaleString() }, `${stage.one} ${relativeTime(opp.stage_at, new Date())}`),
+      h("span", { class: "badge", title: new Date(opp.stage_at).toLocaleString() }, `${stage.one} ${opp.since}`),
     ),
     opp.role ? h("p", { class: "opp-role", text: opp.role }) : null,
     from ? h("p", { class: "opp-from" },

@@ -4,12 +4,14 @@
  * written on every input), so a reload or a closed app loses nothing; Cancel drops it.
  */
 import { h } from "../../dom.js";
+import { personField } from "../person-picker.js";
 import { dayFormat, makeDialog } from "./shared.js";
 
 /** @typedef {import("./board.js").Board} Board */
 /** @typedef {import("../../types.js").PipelineCard} PipelineCard */
+/** @typedef {{name: string, role: string, id?: string | null, newName?: string | null}} PersonRow */
 /** @typedef {{organisation: string, role: string, stage: string, introduction_id: string, notes: string,
- *   people: {name: string, role: string}[]}} FormValues */
+ *   people: PersonRow[]}} FormValues */
 
 const FORM_DRAFT = "opportunity-form";
 
@@ -26,10 +28,8 @@ export async function openForm(board, opp) {
     stage: opp?.stage ?? "lead",
     introduction_id: opp?.introduction_id ?? "",
     notes: opp?.notes ?? "",
-    people: (opp?.people ?? []).map((l) => ({ name: l.label, role: l.role })),
+    people: (opp?.people ?? []).map((l) => ({ name: l.label, role: l.role, id: l.id })),
   };
-  /** @type {Map<string, string>} label -> person id (the engine's labels are unique) */
-  const byLabel = new Map(data.people.map((p) => [p.label, p.id]));
   const labelOf = (/** @type {string} */ pid) => data.people.find((p) => p.id === pid)?.label ?? "";
 
   const titleId = "opp-form-title";
@@ -47,21 +47,28 @@ export async function openForm(board, opp) {
   notes.value = values.notes;
   const rows = h("ul", { class: "opp-person-rows" });
   const peopleError = h("p", { class: "error", id: "opp-people-error", hidden: true });
-  const datalist = h("datalist", { id: "opp-people-names" }, ...data.people.map((p) => h("option", { value: p.label })));
   let rowCount = 0;
-  /** @param {{name: string, role: string}} link @param {boolean} [focus] */
+  /** @type {Map<HTMLElement, import("../person-picker.js").PersonPicker>} each row's person picker */
+  const pickers = new Map();
+  /** @param {PersonRow} link @param {boolean} [focus] */
   const addRow = (link, focus = false) => {
     const n = ++rowCount;
-    const nameInput = /** @type {HTMLInputElement} */ (h("input", { id: `opp-person-${n}`, class: "opp-person-name", list: "opp-people-names", autocomplete: "off", value: link.name }));
+    const { field: nameField, picker } = personField({
+      backend: ctx.backend, id: `opp-person-${n}`, label: `Person ${n}`, value: link.name,
+      pick: { id: link.id, newName: link.newName }, onChange: () => saveDraft(),
+      idle: "Type a name you saved, or add someone new.",
+    });
+    picker.combo.classList.add("opp-person-name");
     const roleSelect = h("select", { id: `opp-person-role-${n}`, class: "opp-person-role" },
       ...data.roles.map((r) => h("option", { value: r.id, selected: r.id === link.role }, r.label)));
     const row = h("li", { class: "opp-person-row" },
-      h("div", { class: "field" }, h("label", { for: `opp-person-${n}`, text: `Person ${n}` }), nameInput),
+      nameField,
       h("div", { class: "field" }, h("label", { for: `opp-person-role-${n}`, text: `Role of person ${n}` }), roleSelect),
       h("button", { type: "button", class: "button opp-remove", "aria-label": `Remove person ${n}`, onclick: () => { row.remove(); saveDraft(); addPersonButton.focus(); } }, "Remove"),
     );
+    pickers.set(row, picker);
     rows.append(row);
-    if (focus) nameInput.focus();
+    if (focus) picker.combo.focus();
   };
   const addPersonButton = h("button", { type: "button", class: "button", onclick: () => addRow({ name: "", role: "contact" }, true) }, "Add a person");
   for (const link of values.people) addRow(link);
@@ -77,8 +84,8 @@ export async function openForm(board, opp) {
     ),
     h("fieldset", { class: "field opp-people-field" },
       h("legend", { text: "People there" }),
-      h("p", { class: "hint", text: "Recruiters, interviewers, your references: type a name you saved." }),
-      rows, datalist, peopleError, addPersonButton,
+      h("p", { class: "hint", text: "Recruiters, interviewers, your references: pick someone you saved, or add them." }),
+      rows, peopleError, addPersonButton,
     ),
     h("div", { class: "field" }, h("label", { for: "opp-notes", text: "Notes" }), notes),
     h("div", { class: "opp-dialog-actions opp-sticky" },
@@ -94,6 +101,7 @@ export async function openForm(board, opp) {
     people: [...rows.querySelectorAll(".opp-person-row")].map((row) => ({
       name: /** @type {HTMLInputElement} */ (row.querySelector(".opp-person-name")).value,
       role: /** @type {HTMLSelectElement} */ (row.querySelector(".opp-person-role")).value,
+      ...(pickers.get(/** @type {HTMLElement} */ (row))?.draft() ?? {}),
     })),
   });
   // Every keystroke is on disk at once (IndexedDB keeps the order), so a reload loses nothing.
@@ -115,27 +123,42 @@ export async function openForm(board, opp) {
     const filled = read().people.filter((p) => p.name.trim());
     if (label && filled.length === 0) {
       rows.replaceChildren();
-      addRow({ name: label, role: "contact" });
+      addRow({ name: label, role: "contact", id: chosen.introduced_id });
+      saveDraft();
     }
   });
 
-  /** The people rows as links, or an error shown on the first name nobody has. */
-  const links = () => {
+  /**
+   * The people rows as links (someone new picked with "Add … as a new person" is saved first),
+   * or null with the engine's words shown at the first name it could not place.
+   */
+  const links = async () => {
     /** @type {{person_id: string, role: string}[]} */
     const found = [];
-    for (const [i, p] of read().people.entries()) {
-      if (!p.name.trim()) continue;
-      const pid = byLabel.get(p.name.trim());
-      if (!pid) {
-        peopleError.textContent = `"${p.name.trim()}" is not someone you saved yet. Capture them first, or pick a name from the list.`;
+    /** @type {{id: string, name: string}[]} */
+    const added = [];
+    for (const row of rows.querySelectorAll(".opp-person-row")) {
+      const picker = pickers.get(/** @type {HTMLElement} */ (row));
+      if (!picker) continue;
+      const role = /** @type {HTMLSelectElement} */ (row.querySelector(".opp-person-role")).value;
+      const pick = await picker.resolve();
+      if ("none" in pick) continue;
+      if ("error" in pick) {
+        peopleError.textContent = pick.error;
         peopleError.hidden = false;
-        const input = /** @type {HTMLInputElement} */ (rows.querySelectorAll(".opp-person-name")[i]);
-        input.setAttribute("aria-invalid", "true");
-        input.setAttribute("aria-describedby", "opp-people-error");
-        input.focus();
+        picker.combo.setAttribute("aria-invalid", "true");
+        picker.combo.setAttribute("aria-describedby", `${picker.hint.id} opp-people-error`);
+        picker.combo.focus();
         return null;
       }
-      if (!found.some((l) => l.person_id === pid && l.role === p.role)) found.push({ person_id: pid, role: p.role });
+      let pid = "id" in pick ? pick.id : added.find((a) => a.name === pick.newName)?.id;
+      if (!pid && "newName" in pick) {
+        pid = crypto.randomUUID();
+        const made = await ctx.command("add_person", { id: pid, name: pick.newName });
+        if (!made) return null;
+        added.push({ id: pid, name: pick.newName });
+      }
+      if (pid && !found.some((l) => l.person_id === pid && l.role === role)) found.push({ person_id: pid, role });
     }
     return found;
   };
@@ -153,7 +176,7 @@ export async function openForm(board, opp) {
       org.focus();
       return;
     }
-    const people = links();
+    const people = await links();
     if (!people) return;
     const fields = {
       organisation: v.organisation.trim(), role: v.role.trim(), people,
