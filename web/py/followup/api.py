@@ -33,6 +33,7 @@ from .events import encode_event
 from .fields import REQUIRED, Fields, parse_day, parse_instant
 from .graph import doors, most_doors
 from .insights import LOOP_RULES, THANKED_GOAL, insights
+from .later import LATER_OPS
 from .model import PersonId, Profile, RoundRecord
 from .owed import OWED_OPS, encode_followup
 from .people import PEOPLE_OPS, initials
@@ -294,6 +295,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     **PIPELINE_OPS,  # the Pipeline board (pipeline.py)
     **OWED_OPS,  # drafts, send links, a person, the gratitude round (owed.py)
     **CAPTURE_OPS,  # Capture's pickers (capture.py)
+    **LATER_OPS,  # snoozed and skipped (later.py)
 }
 
 

@@ -21,6 +21,7 @@ from .codec import (
     decode_person,
     decode_profile,
 )
+from .edits import EDIT_PARSERS, EditCommand
 from .errors import ValidationError
 from .fields import Fields
 from .model import (
@@ -164,6 +165,7 @@ Command = (
     AddPerson | UpdatePerson | AddEvent | RecordIntroduction | UpdateIntroduction
     | LogInteraction | AddOpportunity | UpdateOpportunity | MoveOpportunity | MarkDone
     | Snooze | Skip | Reopen | MergePeople | SaveSettings | SaveProfile | Capture
+    | EditCommand  # edits.py
 )  # fmt: skip
 
 
@@ -400,6 +402,7 @@ _PARSERS: Mapping[str, Callable[[Mapping[str, Any], datetime], Command]] = {
     "save_settings": _save_settings,
     "save_profile": _save_profile,
     "capture": _capture,
+    **EDIT_PARSERS,  # edits and bulk edits (edits.py)
 }
 
 COMMAND_NAMES = tuple(_PARSERS)

@@ -35,6 +35,7 @@ from .commands import (
     split_key,
 )
 from .context import make_context
+from .edits import EDIT_HANDLERS
 from .errors import EngineError, NotFoundError, ValidationError
 from .events import (
     AdviceActedOn,
@@ -452,6 +453,16 @@ def _not_blank(text: str, field: str, message: str) -> None:
         raise ValidationError("missing-field", message, field)
 
 
+def _outcome(handler: Callable[[State, Any, datetime, date], Any]) -> Any:
+    """A handler answering (events, put, delete) as one answering a Decision."""
+
+    def decide_one(state: State, c: Any, now: datetime, today: date) -> Decision:
+        events, put, delete = handler(state, c, now, today)
+        return changed(state, events, put, delete)
+
+    return decide_one
+
+
 _HANDLERS: Mapping[type, Callable[[State, Any, datetime, date], Decision]] = {
     AddPerson: _add_person,
     UpdatePerson: _update_person,
@@ -470,4 +481,5 @@ _HANDLERS: Mapping[type, Callable[[State, Any, datetime, date], Decision]] = {
     SaveSettings: _save_settings,
     SaveProfile: _save_profile,
     Capture: _capture,
+    **{kind: _outcome(handler) for kind, handler in EDIT_HANDLERS.items()},  # edits.py
 }
