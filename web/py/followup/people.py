@@ -85,8 +85,24 @@ def rows(state: State) -> tuple[Row, ...]:
     """Every person's row, computed once per state."""
     found = state.memo.get("people-rows")
     if found is None:
-        found = state.memo["people-rows"] = tuple(_row(state, p) for p in state.people.values())
+        found = state.memo["people-rows"] = _rows(state)
     return found  # type: ignore[return-value]
+
+
+# The rows last made, and the interactions they were made from: when a change left the
+# interactions as they were (tags, "met at" on 500 people), a person kept as they were keeps
+# their row, so a bulk edit does not rebuild 5,000 rows.
+_last: list[tuple[Mapping[Any, Any], dict[PersonId, Row]]] = []
+
+
+def _rows(state: State) -> tuple[Row, ...]:
+    before = _last[0][1] if _last and _last[0][0] is state.interactions else {}
+    made: dict[PersonId, Row] = {}
+    for p in state.people.values():
+        old = before.get(p.id)
+        made[p.id] = old if old is not None and old.person is p else _row(state, p)
+    _last[:] = [(state.interactions, made)]
+    return tuple(made.values())
 
 
 def _row(state: State, p: Person) -> Row:

@@ -54,8 +54,20 @@ def own_text(p: Person) -> Iterator[tuple[str, str]]:
 
 
 def searchable(state: State, p: Person) -> str:
-    """Everything search reads for this person, normalised."""
-    parts = [shown(p), *(t for _, t in own_text(p)), *(t for _, t in logged_text(state, p))]
+    """Everything search reads for this person, normalised. Made for every person at once
+    after a change, so it only gathers text."""
+    parts = [p.name, p.organisation, p.role, " ".join(p.tags), p.notes, p.how_met, *p.emails]
+    interactions = state.interactions
+    for ident in state.log(p.id).ids:
+        it = interactions.get(ident)
+        if it is None:
+            continue
+        if it.notes:
+            parts.append(it.notes)
+        for advice in it.advice:
+            parts.append(advice.text)
+        for promise in it.promises:
+            parts.append(promise.text)
     return normalise("\n".join(parts))
 
 
