@@ -112,10 +112,11 @@ const SCREENS = {
   transfer: () => import("./views/transfer.js"),
   sync: () => import("./views/sync.js"),
   more: () => import("./views/more.js"),
+  later: () => import("./views/later.js"),
 };
 /** Screens without a tab of their own light up their parent's. */
 const TAB_OF = {
-  person: "people", graph: "more", insights: "more", settings: "more", transfer: "more", sync: "more",
+  person: "people", later: "today", graph: "more", insights: "more", settings: "more", transfer: "more", sync: "more",
 };
 
 /** @typedef {import("./screen-types.js").AppContext} AppContext */

@@ -24,13 +24,13 @@
 /**
  * One row of the People list.
  * @typedef {{id: string, name: string, initials: string, line: string, tags: string[],
- *   owe: number, waiting_since: string | null}} PeopleRow
+ *   owe: number, waiting_since: string | null, match?: {label: string, text: string}}} PeopleRow
  */
 
 /**
  * The filters and order the list was chosen with (what the engine kept of those sent).
  * @typedef {{query: string, tag: string, introducer: string, event: string, owing: string,
- *   sort: string}} PeopleFilters
+ *   sort: string, logged: string, added: string}} PeopleFilters
  */
 
 /**
@@ -38,6 +38,7 @@
  * @typedef {{ok: true, total: number, matched: number, offset: number, rows: PeopleRow[],
  *   filters: PeopleFilters, tags: {tag: string, count: number}[],
  *   introducers: {id: string, label: string}[], events: {id: string, label: string}[],
+ *   added: {at: string, count: number}[], ids?: string[],
  *   duplicates?: {a: {id: string, name: string}, b: {id: string, name: string}, why: string}[]}} PeopleAnswer
  */
 
@@ -446,6 +447,16 @@
  * at, the error code and message, and whether a retry can read it again (its envelope or its
  * opened state is kept).
  * @typedef {{key: string, seq: number, error: string, message: string, retry: boolean}} SyncReject
+ */
+
+// --- Everyday editing (#12, triage): snoozed and skipped ---------------------------------------
+
+/**
+ * One entry of op `later`: a snoozed (`until`) or skipped (`reason`) follow-up, with who it is
+ * for and why it was owed; `returns` is false when what made it owed is gone.
+ * @typedef {{key: string, rule: string, who: string, why: string, person_ids: string[], at: string,
+ *   returns: boolean, until?: string, reason?: string}} LaterEntry
+ * @typedef {{ok: true, snoozed: LaterEntry[], skipped: LaterEntry[]}} LaterAnswer
  */
 
 export {};

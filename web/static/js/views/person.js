@@ -13,6 +13,7 @@ import { initials, roleLine } from "./people.js";
 import { openDraft } from "./draft-sheet.js";
 import { openMore, openSnooze } from "./followup-sheets.js";
 import { openEdit, openIntroduction, openMeeting } from "./person/edit.js";
+import { deleteInteraction, openEvent, openInteraction } from "./person/interaction.js";
 import { isIOS } from "./sheet.js";
 import { dueText } from "./today/when.js";
 
@@ -59,6 +60,11 @@ function when(iso, now) {
   if (day === today) return `Today, ${time}`;
   if (day === yesterday) return `Yesterday, ${time}`;
   return new Date(iso).toLocaleDateString([], { day: "numeric", month: "short", year: "numeric" });
+}
+
+/** The catalog's word for an interaction's kind ("Meeting"). @param {string} kind */
+function kindWord(kind) {
+  return catalogNow()?.timeline_words[kind] ?? kind;
 }
 
 /** Append the children that exist. @param {HTMLElement} parent @param {...(Node | null | false)} children */
@@ -224,6 +230,7 @@ class PersonScreen {
         ...p.tags.map((/** @type {string} */ t) => h("li", { class: "badge", text: t }))) : null,
       doors > 0 ? h("p", { class: "person-doors" }, doors === 1 ? "Opened 1 door for you" : `Opened ${doors} doors for you`) : null,
       p.notes ? h("p", { class: "person-notes", text: p.notes }) : null,
+      event ? h("button", { type: "button", class: "button small", "aria-haspopup": "dialog", onclick: () => openEvent(this, event) }, `Edit the event: ${event.name}`) : null,
     ].filter((x) => x !== null));
     this.renderContact();
   }
@@ -340,6 +347,10 @@ class PersonScreen {
           h("li", {}, h("span", { class: "person-item-kind" }, a.done_at ? "Advice, acted on: " : "Advice: "), h("span", { text: a.text })))) : null,
         it.promises?.length ? h("ul", { class: "person-items", "aria-label": "Promises" }, ...it.promises.map((pr) =>
           h("li", {}, h("span", { class: "person-item-kind" }, pr.done_at ? "Promise, kept: " : `You promised (by ${pr.due}): `), h("span", { text: pr.text })))) : null,
+        h("div", { class: "person-event-actions" },
+          h("button", { type: "button", class: "button", "aria-haspopup": "dialog", "aria-label": `Edit ${kindWord(it.kind)}, ${when(it.at, now)}`, onclick: () => openInteraction(this, it) }, "Edit"),
+          h("button", { type: "button", class: "button", "aria-label": `Move ${kindWord(it.kind)}, ${when(it.at, now)}, to the trash`, onclick: () => deleteInteraction(this, it) }, "Move to trash"),
+        ),
       );
     });
     const added = this.person.created_at
