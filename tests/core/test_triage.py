@@ -300,3 +300,21 @@ def test_a_match_on_the_name_needs_no_snippet() -> None:
     [row] = ask(state, "people", query="ana")["rows"]
 
     assert "match" not in row
+
+
+def test_a_persons_page_lists_their_introductions_to_open_and_fix() -> None:
+    state = state_of(
+        person("ashok", "Ashok Mehta"),
+        person("maria", "María López"),
+        person("li", "Li Wei"),
+        introduction("i-maria", "ashok", "maria", at=NOW - 2 * DAY),
+        introduction("i-li", "maria", "li", at=NOW - DAY),
+    )
+
+    found = ask(state, "person", id="maria")["introductions"]
+
+    assert [(x["id"], x["introducer_name"], x["introduced_name"]) for x in found] == [
+        ("i-maria", "Ashok Mehta", "María López"),
+        ("i-li", "María López", "Li Wei"),
+    ]
+    assert ask(state, "catalog")["introduction_statuses"]["contacted"] == "In touch"

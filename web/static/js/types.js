@@ -141,7 +141,7 @@
  * @typedef {{rules: Record<string, RuleWords>, channels: Record<string, ChannelWords>,
  *   interaction_kinds: Record<string, string>, meeting_kinds: string[],
  *   timeline_words: Record<string, string>, advice_kinds: Record<string, string>,
- *   introduction_kinds: Record<string, string>}} Catalog
+ *   introduction_kinds: Record<string, string>, introduction_statuses?: Record<string, string>}} Catalog
  */
 
 /**
@@ -169,7 +169,8 @@
  * @typedef {{person: PersonRecord, event: EventRecord | null, events: EventRecord[],
  *   contact: {channel: string, value: string, href: string}[], doors: number,
  *   chain: PersonRecord[], introduced: PersonRecord[], introduced_by: PersonRecord[],
- *   timeline: InteractionRecord[], names: Record<string, string>, followups: FollowUp[]}} PersonAnswer
+ *   timeline: InteractionRecord[], names: Record<string, string>, followups: FollowUp[],
+ *   introductions?: IntroductionEntry[]}} PersonAnswer
  */
 
 // --- Backend and worker -------------------------------------------------------------------------
@@ -450,6 +451,13 @@
  */
 
 // --- Everyday editing (#12, triage): snoozed and skipped ---------------------------------------
+
+/**
+ * An introduction on the Person screen (op `person`, `introductions`): the record, with names.
+ * @typedef {{id: string, introducer_id: string, introduced_id: string, at: string, kind: string,
+ *   context: string, status: string, status_at: string | null, outcome: string,
+ *   introducer_name: string, introduced_name: string}} IntroductionEntry
+ */
 
 /**
  * One entry of op `later`: a snoozed (`until`) or skipped (`reason`) follow-up, with who it is

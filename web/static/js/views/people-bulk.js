@@ -31,7 +31,7 @@ export class BulkBar {
     this.chosen = new Set();
     this.count = h("p", { class: "people-pick-text", id: "bulk-count", "aria-live": "polite" });
     this.allButton = h("button", { type: "button", class: "button", onclick: () => this.chooseAll() }, "Choose all");
-    this.clearButton = h("button", { type: "button", class: "button", onclick: () => this.clear() }, "Clear");
+    this.clearButton = h("button", { type: "button", class: "button", onclick: () => this.clear() }, "Clear choice");
     /** @type {HTMLButtonElement[]} */
     this.actions = [
       this.action("Tag…", () => this.openTag()),

@@ -13,7 +13,7 @@ import { initials, roleLine } from "./people.js";
 import { openDraft } from "./draft-sheet.js";
 import { openMore, openSnooze } from "./followup-sheets.js";
 import { openEdit, openIntroduction, openMeeting } from "./person/edit.js";
-import { deleteInteraction, openEvent, openInteraction } from "./person/interaction.js";
+import { deleteInteraction, openEvent, openInteraction, openIntroductionEdit } from "./person/interaction.js";
 import { isIOS } from "./sheet.js";
 import { dueText } from "./today/when.js";
 
@@ -327,6 +327,19 @@ class PersonScreen {
       ? h("ul", { class: "person-introduced", "aria-labelledby": "person-introduced-label" },
         ...r.introduced.map((x) => h("li", {}, link(x), roleLine(x) ? h("span", { class: "subtle", text: ` · ${roleLine(x)}` }) : null)))
       : h("p", { class: "subtle" }, `None yet. When ${firstName} gives you a name, record it so you remember to thank them.`));
+    const intros = r.introductions ?? [];
+    if (intros.length) {
+      parts.push(h("p", { class: "person-sub", id: "person-intro-records" }, "Introductions recorded"),
+        h("ul", { class: "person-introduced", "aria-labelledby": "person-intro-records" }, ...intros.map((x) => {
+          const words = `${x.introducer_name} → ${x.introduced_name}`;
+          const state = catalogNow()?.introduction_statuses?.[x.status] ?? x.status;
+          return h("li", {},
+            h("span", { text: words }),
+            h("span", { class: "subtle", text: ` · ${new Date(x.at).toLocaleDateString([], { day: "numeric", month: "short", year: "numeric" })} · ${state}` }),
+            " ",
+            h("button", { type: "button", class: "button small", "aria-haspopup": "dialog", "aria-label": `Edit the introduction ${words}`, onclick: () => openIntroductionEdit(this, x) }, "Edit"));
+        })));
+    }
     this.chain.replaceChildren(...parts);
   }
 

@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * Fixing what was logged: a meeting (or call, card, note…) opened from the person's timeline,
- * every field editable (`update_interaction`), or moved to the trash (`delete`); and the event
- * they were met at (`update_event`). The engine checks what is saved; its message goes by the
+ * every field editable (`update_interaction`), or moved to the trash (`delete`); the event they
+ * were met at (`update_event`); and an introduction (`update_introduction`). The engine checks what is saved; its message goes by the
  * field it names.
  */
 import { h, localDate } from "../../dom.js";
@@ -10,6 +10,7 @@ import { catalogNow } from "../../catalog.js";
 
 /** @typedef {import("../../types.js").InteractionRecord} InteractionRecord */
 /** @typedef {import("../../types.js").EventRecord} EventRecord */
+/** @typedef {import("../../types.js").IntroductionEntry} IntroductionEntry */
 /**
  * What these forms need of the Person screen.
  * @typedef {{ctx: import("../../screen-types.js").AppContext, id: string,
@@ -219,4 +220,45 @@ export function openEvent(screen, event) {
     return screen.ctx.backend.command("update_event", { id: event.id, ...changes });
   }, `Saved the event.`);
   name.focus();
+}
+
+/** @param {Screen} screen @param {IntroductionEntry} intro */
+export function openIntroductionEdit(screen, intro) {
+  const catalog = catalogNow();
+  const kind = select(/** @type {Array<[string, string]>} */ (Object.entries(catalog?.introduction_kinds ?? { [intro.kind]: intro.kind })), intro.kind);
+  const status = select(/** @type {Array<[string, string]>} */ (Object.entries(catalog?.introduction_statuses ?? { [intro.status]: intro.status })), intro.status);
+  const context = input({ name: "context" }, intro.context);
+  const outcome = input({ name: "outcome" }, intro.outcome);
+  const date = input({ type: "date", name: "date", required: "" }, localDate(new Date(intro.at)));
+  const controls = { kind, status, context, outcome, at: date };
+  formDialog(screen, `${intro.introducer_name} → ${intro.introduced_name}`, [
+    field("fix-intro-kind", "How", kind),
+    field("fix-intro-date", "When", date),
+    field("fix-intro-context", "Why, in their words", context),
+    field("fix-intro-status", "Where it stands", status),
+    field("fix-intro-outcome", "What came of it", outcome),
+  ], controls, { kind: "How", at: "When", context: "Why", status: "Where it stands", outcome: "What came of it" }, async () => {
+    if (!date.value) return { ok: false, error: "missing-field", message: "Pick the day it happened.", field: "at" };
+    const was = new Date(intro.at);
+    const at = localDate(was) === date.value ? intro.at : new Date(`${date.value}T12:00`).toISOString();
+    /** @type {Record<string, string>} */
+    const next = { kind: kind.value, status: status.value, context: context.value.trim(), outcome: outcome.value.trim(), at };
+    /** @type {Record<string, string>} */
+    const changes = {};
+    const before = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (intro));
+    for (const [key, value] of Object.entries(next)) if (value !== before[key]) changes[key] = value;
+    if (Object.keys(changes).length === 0) return null;
+    return screen.ctx.backend.command("update_introduction", { id: intro.id, ...changes });
+  }, "Saved the introduction.",
+  h("button", {
+    type: "button", class: "button danger",
+    onclick: async (/** @type {Event} */ e) => {
+      const done = await screen.ctx.command("delete", { records: [{ store: "introductions", id: intro.id }] });
+      if (!done) return;
+      /** @type {HTMLElement} */ (e.target).closest("dialog")?.close();
+      screen.ctx.toast("Moved the introduction to the trash.");
+      await screen.refresh();
+    },
+  }, "Move to trash"));
+  kind.focus();
 }
