@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,12 @@ from .builders import interaction, person
 from .conftest import Launch, axe_violations, put_raw, put_records, wait_engine_ready
 
 IMPORTED = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shoot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name))
 
 
 def crowd() -> dict[str, list[dict[str, Any]]]:
@@ -52,6 +59,7 @@ def test_five_hundred_of_five_thousand_people_are_tagged_in_one_action(
     choose_the_import(page)
     assert page.locator("#people-list input[type=checkbox]:checked").count() > 0
     assert axe_violations(page, axe_source) == []
+    shoot(page, "people-bulk.png")
 
     page.get_by_role("button", name="Tag…").click()
     dialog = page.get_by_role("dialog", name="Tag 500 people")
@@ -129,6 +137,7 @@ def test_a_skipped_follow_up_is_listed_and_brought_back(
     entry = page.locator(".later-item", has_text="Ana Silva")
     expect(entry).to_contain_text("We are already in touch")
     assert axe_violations(page, axe_source) == []
+    shoot(page, "later.png")
     entry.get_by_role("button", name="Bring it back").click()
     expect(page.get_by_role("status").filter(has_text="Back on Today: Ana Silva")).to_be_visible()
     page.goto(app_url + "#today")
@@ -163,6 +172,7 @@ def test_fixing_a_logged_meetings_date_changes_today_and_search_finds_its_notes(
     page.locator(".person-events").get_by_role("button", name=re.compile(r"^Edit ")).click()
     dialog = page.get_by_role("dialog", name="Edit: Meeting")
     assert axe_violations(page, axe_source) == []
+    shoot(page, "person-fix-meeting.png")
     three_days_ago = (datetime.now(UTC).astimezone() - timedelta(days=3)).date().isoformat()
     dialog.get_by_label("Date").fill(three_days_ago)
     dialog.get_by_role("button", name="Save changes").click()

@@ -274,12 +274,20 @@ def _decide_update_event(state: State, c: UpdateEvent, now: datetime, today: dat
 
 
 def _decide_tag_people(state: State, c: TagPeople, now: datetime, today: date) -> Outcome:
-    remove = {fold(t) for t in c.remove}
+    folded: dict[str, str] = {}  # thousands of people share a few tags: fold each once
+
+    def key(tag: str) -> str:
+        found = folded.get(tag)
+        if found is None:
+            found = folded[tag] = fold(tag)
+        return found
+
+    remove = {key(t) for t in c.remove}
     put: list[Stored] = []
     for person in _saved_people(state, c.person_ids):
-        kept = [t for t in person.tags if fold(t) not in remove]
-        have = {fold(t) for t in kept}
-        tags = (*kept, *(t for t in c.add if fold(t) not in have))
+        kept = [t for t in person.tags if key(t) not in remove] if remove else list(person.tags)
+        have = {key(t) for t in kept}
+        tags = (*kept, *(t for t in c.add if key(t) not in have))
         if tags != person.tags:
             put.append(replace(person, tags=tags, updated_at=now))
     if not put:

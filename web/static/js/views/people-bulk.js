@@ -106,8 +106,9 @@ export class BulkBar {
    * @param {string} title @param {string} lead @param {Node[]} fields @param {string} go
    * @param {(fail: (message: string, control?: HTMLElement) => void) => Promise<boolean>} act
    * @param {string} [goClass]
+   * @param {string} [working] what the button says while it works ("Tagging 500 people…")
    */
-  dialog(title, lead, fields, go, act, goClass = "primary") {
+  dialog(title, lead, fields, go, act, goClass = "primary", working = "Saving…") {
     const dialog = /** @type {HTMLDialogElement} */ (h("dialog", { class: "people-dialog", "aria-labelledby": "bulk-title" }));
     const error = h("p", { class: "error", role: "alert", hidden: true });
     const submit = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", class: `button ${goClass}` }, go));
@@ -134,8 +135,10 @@ export class BulkBar {
       for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
       submit.disabled = true;
       const label = submit.textContent;
-      submit.textContent = this.host.ctx.backend.ready ? "Working…" : "Waiting for the engine…";
+      submit.textContent = this.host.ctx.backend.ready ? working : "Waiting for the engine…";
+      form.setAttribute("aria-busy", "true");
       const done = await act(fail);
+      form.removeAttribute("aria-busy");
       submit.disabled = false;
       submit.textContent = label;
       if (done) dialog.close();
@@ -193,7 +196,7 @@ export class BulkBar {
       const ok = await this.run("tag_people", { ids: [...this.chosen], [how]: [text] }, (m) => fail(`Tag: ${m}`, tag));
       if (ok) this.host.ctx.toast(how === "add" ? `Tagged ${people(n)} “${text}”.` : `Took “${text}” off ${people(n)}.`);
       return ok;
-    });
+    }, "primary", `Tagging ${people(n)}…`);
   }
 
   openMetAt() {
@@ -219,7 +222,7 @@ export class BulkBar {
         this.host.ctx.toast(event ? `Saved: you met ${people(n)} at ${label}.` : `Cleared “met at” for ${people(n)}.`);
       }
       return ok;
-    });
+    }, "primary", `Saving for ${people(n)}…`);
   }
 
   async openIntroducedBy() {
@@ -247,7 +250,7 @@ export class BulkBar {
       const ok = await this.run("set_introduced_by", payload, (m) => fail(`Introduced by: ${m}`, who));
       if (ok) this.host.ctx.toast(`Saved: ${found.person.name} introduced you to ${people(n)}.`);
       return ok;
-    });
+    }, "primary", `Saving ${people(n)}…`);
   }
 
   async openDelete() {
@@ -269,6 +272,6 @@ export class BulkBar {
       this.sync();
       this.host.ctx.toast(`Moved ${people(n)} to the trash.`);
       return true;
-    }, "danger");
+    }, "danger", `Moving ${people(n)} to the trash…`);
   }
 }
