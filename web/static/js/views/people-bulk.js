@@ -94,7 +94,7 @@ export class BulkBar {
     const n = this.chosen.size;
     const matched = this.host.answer?.matched ?? 0;
     this.count.textContent = n === 0 ? "Nobody chosen yet." : `${people(n)} chosen.`;
-    this.allButton.textContent = `Choose all ${matched.toLocaleString()} shown`;
+    this.allButton.textContent = `Choose all ${matched.toLocaleString()}`;
     this.allButton.hidden = matched === 0;
     this.clearButton.hidden = n === 0;
     for (const button of this.actions) button.disabled = n === 0;

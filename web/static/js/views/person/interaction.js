@@ -103,8 +103,11 @@ function formDialog(screen, title, fields, controls, labels, save, done, extra =
   return dialog;
 }
 
-/** @param {Screen} screen @param {InteractionRecord} it */
-export function openInteraction(screen, it) {
+/**
+ * @param {Screen} screen @param {InteractionRecord} it
+ * @param {Record<string, string>} names the names of the people it was with, by id
+ */
+export function openInteraction(screen, it, names) {
   const catalog = catalogNow();
   const kinds = /** @type {Array<[string, string]>} */ (Object.entries(catalog?.interaction_kinds ?? { [it.kind]: it.kind }));
   const adviceKinds = /** @type {Array<[string, string]>} */ (Object.entries(catalog?.advice_kinds ?? { other: "Other" }));
@@ -142,6 +145,16 @@ export function openInteraction(screen, it) {
     promiseList.append(li);
     return text;
   };
+  // Who it was with: everyone now (untick to take them off), and someone saved to add.
+  const withList = h("ul", { class: "plain-list" }, ...it.person_ids.map((pid, i) => h("li", { class: "switch-row" },
+    h("input", { type: "checkbox", id: `fix-with-${i}`, "data-id": pid, checked: true }),
+    h("label", { for: `fix-with-${i}`, text: names[pid] ?? "Someone no longer saved" }))));
+  const addWho = input({ name: "add-with", list: "fix-with-names", autocapitalize: "words" }, "");
+  const withNames = h("datalist", { id: "fix-with-names" });
+  screen.ctx.backend.send("capture_people", { query: "", order: "name", limit: 5000 }).then((answer) => {
+    if (answer.ok) withNames.replaceChildren(...answer.people.map((/** @type {{label: string}} */ p) => h("option", { value: p.label })));
+  });
+  controls.person_ids = addWho;
   for (const a of it.advice ?? []) addAdvice(a);
   for (const p of it.promises ?? []) addPromise(p);
   const remove = h("button", { type: "button", class: "button danger", onclick: () => deleteInteraction(screen, it, dialog) }, "Move to trash");
@@ -150,6 +163,8 @@ export function openInteraction(screen, it) {
     field("fix-kind", "What was it?", kind),
     h("div", { class: "inline" }, field("fix-date", "Date", date), field("fix-time", "Time", time)),
     field("fix-notes", "Notes", notes),
+    h("fieldset", { class: "field" }, h("legend", {}, "Who it was with"), withList,
+      field("fix-add-with", "Add someone you saved", addWho, "Start typing their name."), withNames),
     h("fieldset", { class: "field" }, h("legend", {}, "Advice given"), adviceList,
       h("button", { type: "button", class: "button", onclick: () => addAdvice({ text: "", kind: "other", done_at: null }).focus() }, "Add advice")),
     h("fieldset", { class: "field" }, h("legend", {}, "Promises made"), promiseList,
@@ -174,8 +189,16 @@ export function openInteraction(screen, it) {
       controls[`promises[${i}].text`] = /** @type {HTMLElement} */ (text);
       controls[`promises[${i}].due`] = /** @type {HTMLElement} */ (due);
     });
+    const people = [...withList.querySelectorAll("input:checked")].map((box) => /** @type {HTMLElement} */ (box).dataset.id ?? "");
+    const typed = addWho.value.trim();
+    if (typed) {
+      const found = await screen.ctx.backend.send("capture_introducer", { text: typed });
+      if (!found.ok) return { ...found, field: "person_ids" };
+      people.push(found.person.id);
+    }
+    if (people.length === 0) return { ok: false, error: "missing-field", message: "Keep at least one person it was with.", field: "person_ids" };
     /** @type {Record<string, unknown>} */
-    const next = { kind: kind.value, at: at.toISOString(), notes: notes.value.trim(), advice, promises };
+    const next = { kind: kind.value, at: at.toISOString(), notes: notes.value.trim(), advice, promises, person_ids: people };
     /** @type {Record<string, unknown>} */
     const changes = {};
     const was = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (it));
