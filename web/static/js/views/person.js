@@ -361,8 +361,8 @@ class PersonScreen {
         it.promises?.length ? h("ul", { class: "person-items", "aria-label": "Promises" }, ...it.promises.map((pr) =>
           h("li", {}, h("span", { class: "person-item-kind" }, pr.done_at ? "Promise, kept: " : `You promised (by ${pr.due}): `), h("span", { text: pr.text })))) : null,
         h("div", { class: "person-event-actions" },
-          h("button", { type: "button", class: "button", "aria-haspopup": "dialog", "aria-label": `Edit ${kindWord(it.kind)}, ${when(it.at, now)}`, onclick: () => openInteraction(this, it, { ...names, [this.id]: this.person.name }) }, "Edit"),
-          h("button", { type: "button", class: "button", "aria-label": `Move ${kindWord(it.kind)}, ${when(it.at, now)}, to the trash`, onclick: () => deleteInteraction(this, it) }, "Move to trash"),
+          h("button", { type: "button", class: "button", "aria-haspopup": "dialog", "aria-label": `Edit: ${kindWord(it.kind)}, ${when(it.at, now)}`, onclick: () => openInteraction(this, it, { ...names, [this.id]: this.person.name }) }, "Edit"),
+          h("button", { type: "button", class: "button", "aria-label": `Move to trash: ${kindWord(it.kind)}, ${when(it.at, now)}`, onclick: () => deleteInteraction(this, it) }, "Move to trash"),
         ),
       );
     });
