@@ -169,7 +169,7 @@ def test_fixing_a_logged_meetings_date_changes_today_and_search_finds_its_notes(
     expect(row).to_contain_text("Runs the Lisbon podcast")
 
     row.get_by_role("link").click()
-    page.locator(".person-events").get_by_role("button", name=re.compile(r"^Edit ")).click()
+    page.locator(".person-events").get_by_role("button", name=re.compile(r"^Edit: ")).click()
     dialog = page.get_by_role("dialog", name="Edit: Meeting")
     assert axe_violations(page, axe_source) == []
     shoot(page, "person-fix-meeting.png")
