@@ -95,10 +95,14 @@ def test_filters_by_tag_introducer_event_and_who_owes_whom() -> None:
 
 
 def test_a_filter_naming_something_gone_is_dropped() -> None:
-    answer = ask(network(), "people", tag="nope", introducer="maria", event="gone")
+    answer = ask(
+        network(), "people", tag="nope", introducer="maria", event="gone",
+        added="2020-01-01T00:00:00Z",
+    )  # fmt: skip
 
     assert answer["filters"] == {
         "query": "", "tag": "", "introducer": "", "event": "", "owing": "", "sort": "attention",
+        "logged": "", "added": "",
     }  # fmt: skip
     assert answer["matched"] == 4
 

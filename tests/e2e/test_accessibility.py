@@ -29,6 +29,7 @@ SCREENS = [
     "transfer",
     "sync",
     "more",
+    "later",
 ]
 
 

@@ -40,6 +40,7 @@ from .history import decode_entries, with_entries, without
 from .history_ops import HISTORY_OPS, keep
 from .insights import LOOP_RULES, THANKED_GOAL, insights
 from .landing import LANDING_OPS
+from .later import LATER_OPS
 from .model import PersonId, Profile, RoundRecord
 from .owed import OWED_OPS, encode_followup
 from .people import PEOPLE_OPS, initials
@@ -335,6 +336,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     **TRASH_OPS,  # the trash and delete preview (trash_ops.py)
     **HISTORY_OPS,  # the history, undo preview, import batches (history_ops.py)
     **DAILY_OPS,  # first run, event mode's end, the one line read (daily.py)
+    **LATER_OPS,  # snoozed and skipped (later.py)
 }
 
 

@@ -17,6 +17,7 @@ from .model import (
     Channel,
     InteractionKind,
     IntroductionKind,
+    IntroductionStatus,
     OpportunityRole,
     Reply,
     Stage,
@@ -204,6 +205,13 @@ INTRODUCTION_LABELS: dict[IntroductionKind, str] = {
     IntroductionKind.REFERRAL: "Referred me",
     IntroductionKind.NAME: "Gave me their name",
 }
+# Where an introduction stands, as its edit form offers it.
+INTRODUCTION_STATUSES: dict[IntroductionStatus, str] = {
+    IntroductionStatus.OFFERED: "Not in touch yet",
+    IntroductionStatus.CONTACTED: "In touch",
+    IntroductionStatus.MET: "Met",
+    IntroductionStatus.OUTCOME: "Settled: it led somewhere, or nowhere",
+}
 
 
 def channels_of(rule: Rule) -> tuple[Channel, ...]:
@@ -257,6 +265,7 @@ def encode_catalog() -> dict[str, Any]:
         "reply_kinds": [{"id": r.value, "label": label} for r, label in REPLY_LABELS.items()],
         "advice_kinds": {k.value: label for k, label in ADVICE_LABELS.items()},
         "introduction_kinds": {k.value: label for k, label in INTRODUCTION_LABELS.items()},
+        "introduction_statuses": {k.value: label for k, label in INTRODUCTION_STATUSES.items()},
         **encode_pipeline_words(),
     }
 

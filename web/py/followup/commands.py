@@ -22,6 +22,7 @@ from .codec import (
     decode_person,
     decode_profile,
 )
+from .edits import EDIT_PARSERS, EditCommand
 from .errors import ValidationError
 from .fields import Fields
 from .history import Undo, parse_undo
@@ -171,6 +172,7 @@ Command = (
     | LogInteraction | AddOpportunity | UpdateOpportunity | MoveOpportunity | MarkDone
     | Snooze | Skip | Reopen | MergePeople | SaveSettings | SaveProfile | Capture
     | Delete | Restore | Erase | Undo
+    | EditCommand  # edits.py
 )  # fmt: skip
 
 
@@ -433,6 +435,7 @@ _PARSERS: Mapping[str, Callable[[Mapping[str, Any], datetime], Command]] = {
     "restore": parse_entry(Restore),
     "erase": parse_entry(Erase),
     "undo": parse_undo,
+    **EDIT_PARSERS,  # edits and bulk edits (edits.py)
 }
 
 COMMAND_NAMES = tuple(_PARSERS)

@@ -35,6 +35,7 @@ from .commands import (
     split_key,
 )
 from .context import make_context
+from .edits import EDIT_HANDLERS
 from .errors import EngineError, NotFoundError, ValidationError
 from .events import (
     AdviceActedOn,
@@ -516,6 +517,16 @@ def _undo(state: State, c: Undo, now: datetime, today: date) -> Decision:
     return changed(state, [CommandUndone(history_id=c.id)], plan.put, plan.delete)
 
 
+def _outcome(handler: Callable[[State, Any, datetime, date], Any]) -> Any:
+    """A handler answering (events, put, delete) as one answering a Decision."""
+
+    def decide_one(state: State, c: Any, now: datetime, today: date) -> Decision:
+        events, put, delete = handler(state, c, now, today)
+        return changed(state, events, put, delete)
+
+    return decide_one
+
+
 _HANDLERS: Mapping[type, Callable[[State, Any, datetime, date], Decision]] = {
     AddPerson: _add_person,
     UpdatePerson: _update_person,
@@ -538,4 +549,5 @@ _HANDLERS: Mapping[type, Callable[[State, Any, datetime, date], Decision]] = {
     Restore: _restore,
     Erase: _erase,
     Undo: _undo,
+    **{kind: _outcome(handler) for kind, handler in EDIT_HANDLERS.items()},  # edits.py
 }

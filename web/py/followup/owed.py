@@ -153,6 +153,24 @@ def _person(state: State, f: Fields) -> Answer:
         "chain": _people(state, chain_to(state, pid)),
         "introduced": _people(state, introduced),
         "introduced_by": _people(state, introduced_by),
+        # Every introduction to or from them, oldest first, to open and fix (edits.py).
+        "introductions": [
+            {
+                **encode_record(intro),
+                "introducer_name": state.name(intro.introducer_id),
+                "introduced_name": state.name(intro.introduced_id),
+            }
+            for intro in sorted(
+                (
+                    state.introductions[i]
+                    for i in (
+                        *index.intro.by_introduced.get(pid, ()),
+                        *index.intro.by_introducer.get(pid, ()),
+                    )
+                ),
+                key=lambda x: (x.at, x.id),
+            )
+        ],
         "timeline": [encode_record(state.interactions[i]) for i in reversed(log.ids)],
         # The names of the others in the timeline ("with Ann Smith").
         "names": {

@@ -3,15 +3,17 @@ them, whether they owe you a reply), searched, filtered and sorted here, a page 
 pairs that look like one person twice; and what merging two of them would make.
 
 Search ignores case and accents and reads the name, organisation, role, tags, notes, how you
-met and email addresses; every word typed must match. "I owe them": an open follow-up names
-them (Today's list). "They owe me": the last exchange with them (notes aside) is a message you
-sent.
+met, email addresses, and everything logged with them (notes, advice, promises: search.py); every
+word typed must match, and a row matched on words it does not show carries them (`match`).
+Bulk triage filters: "nothing logged yet" (`logged: "none"`) and "added together" (`added`: the
+creation time people share when one import added them); `all_ids` answers every matching id.
+"I owe them": an open follow-up names them (Today's list). "They owe me": the last exchange
+with them (notes aside) is a message you sent.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,22 +26,17 @@ from .engine import decide
 from .errors import ValidationError
 from .fields import Fields, iso, parse_day, parse_instant
 from .model import Person, PersonId
+from .search import normalise, searchable, snippet
 from .state import STORE_OF, State
 
 SORTS = ("attention", "name", "recent", "added")
 OWING = ("", "i-owe", "owes-me")
+LOGGED = ("", "none")
 PAGE_LIMIT = 1000  # most rows one answer carries; the screen asks for more as it scrolls
 DUPLICATES_LIMIT = 12
+BATCH_MIN = 2  # people added at one time: an import (a capture adds one)
 _DIGITS = re.compile(r"(\d+)")
 _NOT_DIAL = re.compile(r"[^\d+]")
-
-
-def normalise(text: str) -> str:
-    """Lower case, accents removed: "Zoë Ångström" -> "zoe angstrom"."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
 
 
 def initials(name: str) -> str:
@@ -80,14 +77,32 @@ class Filters:
     event: str = ""
     owing: str = ""
     sort: str = "attention"
+    logged: str = ""  # "none": nothing logged with them yet
+    added: datetime | None = None  # added at this very time (by one import)
 
 
 def rows(state: State) -> tuple[Row, ...]:
     """Every person's row, computed once per state."""
     found = state.memo.get("people-rows")
     if found is None:
-        found = state.memo["people-rows"] = tuple(_row(state, p) for p in state.people.values())
+        found = state.memo["people-rows"] = _rows(state)
     return found  # type: ignore[return-value]
+
+
+# The rows last made, and the interactions they were made from: when a change left the
+# interactions as they were (tags, "met at" on 500 people), a person kept as they were keeps
+# their row, so a bulk edit does not rebuild 5,000 rows.
+_last: list[tuple[Mapping[Any, Any], dict[PersonId, Row]]] = []
+
+
+def _rows(state: State) -> tuple[Row, ...]:
+    before = _last[0][1] if _last and _last[0][0] is state.interactions else {}
+    made: dict[PersonId, Row] = {}
+    for p in state.people.values():
+        old = before.get(p.id)
+        made[p.id] = old if old is not None and old.person is p else _row(state, p)
+    _last[:] = [(state.interactions, made)]
+    return tuple(made.values())
 
 
 def _row(state: State, p: Person) -> Row:
@@ -98,10 +113,7 @@ def _row(state: State, p: Person) -> Row:
             touched = log.times[i]
             waiting = touched if log.kinds[i] == "message_sent" else None
             break
-    text = "\n".join(
-        (p.name, p.organisation, p.role, " ".join(p.tags), p.notes, p.how_met, " ".join(p.emails))
-    )
-    return Row(p, normalise(text), name_key(p.name), touched, -touched.timestamp(), waiting)
+    return Row(p, searchable(state, p), name_key(p.name), touched, -touched.timestamp(), waiting)
 
 
 def owed(state: State, now: datetime, today: date) -> dict[PersonId, int]:
@@ -130,6 +142,8 @@ def select(state: State, f: Filters, owe: Mapping[PersonId, int]) -> list[Row]:
         and (not f.event or r.person.event_id == f.event)
         and (f.owing != "i-owe" or owe.get(r.person.id, 0) > 0)
         and (f.owing != "owes-me" or r.waiting_since is not None)
+        and (f.logged != "none" or not state.log(r.person.id).ids)
+        and (f.added is None or r.person.created_at == f.added)
     ]
     found.sort(key=_ORDERS[f.sort](owe))
     return found
@@ -193,7 +207,12 @@ def _people_op(state: State, f: Fields) -> tuple[State, dict[str, Any]]:
     now, today = parse_instant(f.value("now"), "now"), parse_day(f.value("today"), "today")
     sort = f.text("sort", "attention")
     owing = f.text("owing", "")
-    for key, value, allowed in (("sort", sort, SORTS), ("owing", owing, OWING)):
+    logged = f.text("logged", "")
+    for key, value, allowed in (
+        ("sort", sort, SORTS),
+        ("owing", owing, OWING),
+        ("logged", logged, LOGGED),
+    ):
         if value not in allowed:
             raise ValidationError("unknown-value", f"'{value}' is not one of: {allowed}.", key)
     choices = _choices(state)
@@ -206,16 +225,19 @@ def _people_op(state: State, f: Fields) -> tuple[State, dict[str, Any]]:
         event=_known(f.text("event"), state.events),
         owing=owing,
         sort=sort,
+        logged=logged,
+        added=_known_batch(f, choices["added"]),
     )
     owe = owed(state, now, today)
     found = select(state, chosen, owe)
     offset = f.integer("offset", 0, 10**9) or 0
     limit = f.integer("limit", 1, PAGE_LIMIT) or PAGE_LIMIT
+    terms = normalise(chosen.query).split()
     answer: dict[str, Any] = {
         "total": len(state.people),
         "matched": len(found),
         "offset": offset,
-        "rows": [_encode_row(r, owe) for r in found[offset : offset + limit]],
+        "rows": [_encode_row(state, r, owe, terms) for r in found[offset : offset + limit]],
         "filters": {
             "query": chosen.query,
             "tag": chosen.tag,
@@ -223,11 +245,16 @@ def _people_op(state: State, f: Fields) -> tuple[State, dict[str, Any]]:
             "event": chosen.event,
             "owing": chosen.owing,
             "sort": chosen.sort,
+            "logged": chosen.logged,
+            "added": iso(chosen.added) or "",
         },
         "tags": [{"tag": t, "count": n} for t, n in tags.items()],
         "introducers": choices["introducers"],
         "events": choices["events"],
+        "added": [{"at": iso(at), "count": n} for at, n in choices["added"].items()],
     }
+    if f.raw.get("all_ids") is True:
+        answer["ids"] = [r.person.id for r in found]
     if f.raw.get("duplicates") is True:
         found_pairs = state.memo.get("people-duplicates")
         if found_pairs is None:
@@ -250,12 +277,28 @@ def _choices(state: State) -> dict[str, Any]:
                 for p in _introducers(state)
             ],
             "events": [{"id": e.id, "label": f"{e.name} ({e.date.isoformat()})"} for e in events],
+            "added": _batches(state),
         }
     return found  # type: ignore[return-value]
 
 
 def _known(value: str, known: Iterable[str] | Mapping[Any, Any]) -> str:
     return value if value and value in known else ""
+
+
+def _known_batch(f: Fields, batches: Mapping[datetime, int]) -> datetime | None:
+    if not f.raw.get("added"):
+        return None
+    at = parse_instant(f.value("added"), "added")
+    return at if at in batches else None
+
+
+def _batches(state: State) -> dict[datetime, int]:
+    """People added at the very same time (one import), newest first: {when: how many}."""
+    counts: dict[datetime, int] = {}
+    for p in state.people.values():
+        counts[p.created_at] = counts.get(p.created_at, 0) + 1
+    return {at: n for at, n in sorted(counts.items(), reverse=True) if n >= BATCH_MIN}
 
 
 def _introducers(state: State) -> list[Person]:
@@ -271,9 +314,11 @@ def _tags(state: State) -> dict[str, int]:
     return {t: counts[t] for t in sorted(counts, key=name_key)}
 
 
-def _encode_row(r: Row, owe: Mapping[PersonId, int]) -> dict[str, Any]:
+def _encode_row(
+    state: State, r: Row, owe: Mapping[PersonId, int], terms: list[str]
+) -> dict[str, Any]:
     p = r.person
-    return {
+    row = {
         "id": p.id,
         "name": p.name,
         "initials": initials(p.name),
@@ -282,6 +327,10 @@ def _encode_row(r: Row, owe: Mapping[PersonId, int]) -> dict[str, Any]:
         "owe": owe.get(p.id, 0),
         "waiting_since": iso(r.waiting_since),
     }
+    found = snippet(state, p, terms)
+    if found is not None:
+        row["match"] = found  # the row matched on words it does not show
+    return row
 
 
 def _brief(p: Person) -> dict[str, str]:
@@ -330,7 +379,20 @@ def _with_event(p: Person, events: Mapping[str, str]) -> dict[str, Any]:
 
 PEOPLE_OPS: Mapping[str, tuple[tuple[str, ...], Any]] = {
     "people": (
-        ("query", "tag", "introducer", "event", "owing", "sort", "offset", "limit", "duplicates"),
+        (
+            "query",
+            "tag",
+            "introducer",
+            "event",
+            "owing",
+            "sort",
+            "offset",
+            "limit",
+            "duplicates",
+            "logged",
+            "added",
+            "all_ids",
+        ),
         _people_op,
     ),
     "merge_preview": (("keep_id", "drop_id"), _merge_preview_op),

@@ -152,10 +152,11 @@ const SCREENS = {
   sync: () => import("./views/sync.js"),
   more: () => import("./views/more.js"),
   trash: () => import("./views/trash/index.js"),
+  later: () => import("./views/later.js"),
 };
 /** Screens without a tab of their own light up their parent's. */
 const TAB_OF = {
-  person: "people", graph: "more", insights: "more", settings: "more", transfer: "more", sync: "more",
+  person: "people", later: "today", graph: "more", insights: "more", settings: "more", transfer: "more", sync: "more",
   trash: "more",
 };
 

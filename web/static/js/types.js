@@ -24,13 +24,13 @@
 /**
  * One row of the People list.
  * @typedef {{id: string, name: string, initials: string, line: string, tags: string[],
- *   owe: number, waiting_since: string | null}} PeopleRow
+ *   owe: number, waiting_since: string | null, match?: {label: string, text: string}}} PeopleRow
  */
 
 /**
  * The filters and order the list was chosen with (what the engine kept of those sent).
  * @typedef {{query: string, tag: string, introducer: string, event: string, owing: string,
- *   sort: string}} PeopleFilters
+ *   sort: string, logged: string, added: string}} PeopleFilters
  */
 
 /**
@@ -38,6 +38,7 @@
  * @typedef {{ok: true, total: number, matched: number, offset: number, rows: PeopleRow[],
  *   filters: PeopleFilters, tags: {tag: string, count: number}[],
  *   introducers: {id: string, label: string}[], events: {id: string, label: string}[],
+ *   added: {at: string, count: number}[], ids?: string[],
  *   duplicates?: {a: {id: string, name: string}, b: {id: string, name: string}, why: string}[]}} PeopleAnswer
  */
 
@@ -143,7 +144,7 @@
  * @typedef {{rules: Record<string, RuleWords>, channels: Record<string, ChannelWords>,
  *   interaction_kinds: Record<string, string>, meeting_kinds: string[],
  *   timeline_words: Record<string, string>, advice_kinds: Record<string, string>,
- *   introduction_kinds: Record<string, string>,
+ *   introduction_kinds: Record<string, string>, introduction_statuses?: Record<string, string>,
  *   bundle?: BundleWords, reply_kinds?: {id: string, label: string}[]}} Catalog
  */
 
@@ -174,7 +175,8 @@
  *   contact: {channel: string, value: string, href: string}[], doors: number, doors_text: string | null,
  *   chain: PersonRecord[], introduced: PersonRecord[], introduced_by: PersonRecord[],
  *   timeline: InteractionRecord[], names: Record<string, string>, followups: FollowUp[],
- *   bundle?: FollowUp | null, stopped?: StopReason[], suggest_no_reply?: boolean}} PersonAnswer
+ *   bundle?: FollowUp | null, stopped?: StopReason[], suggest_no_reply?: boolean,
+ *   introductions?: IntroductionEntry[]}} PersonAnswer
  */
 
 // --- Backend and worker -------------------------------------------------------------------------
@@ -533,6 +535,23 @@
  * Op `delete_preview` / `undo_preview`: what a delete or an undo would do, in words.
  * @typedef {{label: string, words: string, with: Record<string, number>, with_words: string, count: number}} DeletePreview
  * @typedef {{id: string, label: string, words: string, removed: number, trashed: number, reverted: number, kept: number}} UndoPreview
+ */
+
+// --- Everyday editing (#12, triage): snoozed and skipped ---------------------------------------
+
+/**
+ * An introduction on the Person screen (op `person`, `introductions`): the record, with names.
+ * @typedef {{id: string, introducer_id: string, introduced_id: string, at: string, kind: string,
+ *   context: string, status: string, status_at: string | null, outcome: string,
+ *   introducer_name: string, introduced_name: string}} IntroductionEntry
+ */
+
+/**
+ * One entry of op `later`: a snoozed (`until`) or skipped (`reason`) follow-up, with who it is
+ * for and why it was owed; `returns` is false when what made it owed is gone.
+ * @typedef {{key: string, rule: string, who: string, why: string, person_ids: string[], at: string,
+ *   returns: boolean, until?: string, reason?: string}} LaterEntry
+ * @typedef {{ok: true, snoozed: LaterEntry[], skipped: LaterEntry[]}} LaterAnswer
  */
 
 export {};

@@ -121,7 +121,7 @@ const SKIP_REASONS = [
 /** @param {FollowUp} f @param {Hooks} hooks */
 export function openSkip(f, hooks) {
   const { dialog, body } = sheet("skip-dialog", "Skip this follow-up?",
-    `Followthrough will not ask about it again. ${f.who}: ${itemWords(f).label}.`);
+    `It leaves Today. Bring it back any time from “Snoozed and skipped”. ${f.who}: ${itemWords(f).label}.`);
   const own = /** @type {HTMLInputElement} */ (h("input", { type: "text", id: "skip-own", maxlength: "200" }));
   const form = /** @type {HTMLFormElement} */ (h("form", { class: "form skip-form", novalidate: true },
     h("fieldset", { class: "field plain" },
@@ -144,7 +144,7 @@ export function openSkip(f, hooks) {
     hooks.before?.(f);
     if (await hooks.command("skip", { key: f.key, reason })) {
       dialog.close();
-      hooks.toast(`Skipped: ${f.who}. It will not come back.`);
+      hooks.toast(`Skipped: ${f.who}. Bring it back from “Snoozed and skipped” on Today.`);
       hooks.done?.(f);
     }
   });

@@ -1,7 +1,9 @@
 // @ts-check
 /**
  * People: everyone you know, searchable as you type, with tag chips, filters ("introduced by",
- * "met at", "I owe" / "owes me"), orders, and merging two records of the same person.
+ * "met at", "I owe" / "owes me", nothing logged yet, added together), orders, merging two records
+ * of the same person, and choosing many people to tag, place, link or trash at once
+ * (people-bulk.js).
  *
  * The engine decides everything shown (op `people`: rows, search, filters, order, likely
  * duplicates; op `merge_preview`: what a merge makes, from the merge command itself). This
@@ -10,6 +12,7 @@
  */
 import { h, relativeTime } from "../dom.js";
 import { openMergeDialog } from "./people-merge.js";
+import { BulkBar, people } from "./people-bulk.js";
 
 /** @typedef {import("../types.js").PeopleAnswer} PeopleAnswer */
 /** @typedef {import("../types.js").PeopleRow} PeopleRow */
@@ -38,7 +41,7 @@ function field(id, label, ...nodes) {
 
 /** The screen's choices, kept while the app is open so coming back from a person restores them. */
 /** @type {PeopleFilters} */
-const remembered = { query: "", tag: "", introducer: "", event: "", owing: "", sort: "attention" };
+const remembered = { query: "", tag: "", introducer: "", event: "", owing: "", sort: "attention", logged: "", added: "" };
 
 /** @param {HTMLElement} root @param {ScreenContext} ctx */
 export async function mount(root, ctx) {
@@ -60,6 +63,7 @@ class PeopleScreen {
     this.names = new Map();
     this.asked = 0;
     this.merging = false;
+    this.selecting = false;
     /** @type {string[]} */
     this.picked = [];
     /** @type {number | undefined} */
@@ -75,6 +79,7 @@ class PeopleScreen {
     };
     this.heading = h("h2", { id: "people-heading", tabindex: "-1", text: "People" });
     this.mergeButton = h("button", { type: "button", class: "button", onclick: () => this.toggleMerge() }, "Merge duplicates");
+    this.selectButton = h("button", { type: "button", class: "button", "aria-pressed": "false", onclick: () => this.toggleSelect() }, "Choose many");
     this.search = /** @type {HTMLInputElement} */ (h("input", {
       id: "people-search", type: "search", autocomplete: "off", spellcheck: "false",
       enterkeyhint: "search", placeholder: "Name, organisation, tag or note",
@@ -92,6 +97,10 @@ class PeopleScreen {
     this.owingSelect.setAttribute("aria-describedby", "people-owing-hint");
     this.sortSelect = this.select("people-sort", "sort",
       ...Object.entries(SORTS).map(([value, label]) => h("option", { value }, label)));
+    this.loggedSelect = this.select("people-logged", "logged",
+      h("option", { value: "" }, "Anyone"),
+      h("option", { value: "none" }, "Nothing logged yet"));
+    this.addedSelect = this.select("people-added", "added");
     this.owingSelect.value = this.f.owing;
     this.sortSelect.value = this.f.sort;
     this.filterSummary = h("span", { class: "people-filter-count" });
@@ -102,6 +111,8 @@ class PeopleScreen {
         field("people-event", "Met at", this.eventSelect),
         field("people-owing", "Follow-ups", this.owingSelect, h("p", { class: "hint", id: "people-owing-hint" },
           "“They owe me a reply”: the last thing between you is a message you sent.")),
+        field("people-logged", "Logged with them", this.loggedSelect),
+        field("people-added", "Added together (an import)", this.addedSelect),
         field("people-sort", "Order", this.sortSelect),
       ),
       h("button", { type: "button", class: "button", onclick: () => this.clearFilters() }, "Clear search and filters"),
@@ -120,10 +131,13 @@ class PeopleScreen {
     this.compareButton = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "button primary", onclick: () => this.compare() }, "Compare"));
     this.pickedBar = h("div", { class: "people-pickbar", hidden: true }, this.pickText, this.compareButton);
     this.section = h("div", { class: "people-screen" },
-      h("div", { class: "view-head people-head" }, this.heading, this.mergeButton),
+      h("div", { class: "view-head people-head" }, this.heading,
+        h("div", { class: "people-head-actions" }, this.selectButton, this.mergeButton)),
       h("div", { class: "field people-search" }, h("label", { for: "people-search" }, "Search people"), this.search),
       this.tags, this.filters, this.mergeHelp, this.status, this.list, this.more, this.empty, this.pickedBar,
     );
+    this.bulk = new BulkBar(this);
+    this.section.append(this.bulk.bar);
     this.root.replaceChildren(this.section);
     const observer = new IntersectionObserver((entries) => {
       if (!this.section.isConnected) observer.disconnect();
@@ -154,14 +168,15 @@ class PeopleScreen {
     }
     this.answer = answer;
     // A filter naming someone or something gone is dropped by the engine; the query stays as typed.
-    const { tag, introducer, event } = answer.filters;
-    Object.assign(this.f, { tag, introducer, event });
+    const { tag, introducer, event, added } = answer.filters;
+    Object.assign(this.f, { tag, introducer, event, added });
     this.shown = [];
     this.list.replaceChildren();
     this.renderControls(answer);
     this.append(answer.rows);
     this.renderStatus(answer);
     if (this.merging) this.renderDupes(answer);
+    this.bulk.update();
   }
 
   /** The next page, asked for as the list scrolls. */
@@ -178,7 +193,7 @@ class PeopleScreen {
   }
 
   /**
-   * @param {string} id @param {"introducer" | "event" | "owing" | "sort"} name @param {...Node} options
+   * @param {string} id @param {"introducer" | "event" | "owing" | "sort" | "logged" | "added"} name @param {...Node} options
    * @returns {HTMLSelectElement}
    */
   select(id, name, ...options) {
@@ -187,17 +202,17 @@ class PeopleScreen {
   }
 
   activeFilters() {
-    return [this.f.tag, this.f.introducer, this.f.event, this.f.owing].filter(Boolean).length;
+    return [this.f.tag, this.f.introducer, this.f.event, this.f.owing, this.f.logged, this.f.added].filter(Boolean).length;
   }
 
-  /** @param {"tag" | "introducer" | "event" | "owing" | "sort"} name @param {string} value */
+  /** @param {"tag" | "introducer" | "event" | "owing" | "sort" | "logged" | "added"} name @param {string} value */
   choose(name, value) {
     this.f[name] = value;
     this.load();
   }
 
   clearFilters() {
-    Object.assign(this.f, { query: "", tag: "", introducer: "", event: "", owing: "" });
+    Object.assign(this.f, { query: "", tag: "", introducer: "", event: "", owing: "", logged: "", added: "" });
     this.search.value = "";
     this.load();
     this.search.focus();
@@ -225,8 +240,13 @@ class PeopleScreen {
       ...answer.introducers.map((p) => h("option", { value: p.id }, p.label)));
     this.eventSelect.replaceChildren(h("option", { value: "" }, "Any event"),
       ...answer.events.map((e) => h("option", { value: e.id }, e.label)));
+    this.addedSelect.replaceChildren(h("option", { value: "" }, "Any time"),
+      ...answer.added.map((b) => h("option", { value: b.at },
+        `${new Date(b.at).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })} · ${people(b.count)}`)));
     this.introducerSelect.value = this.f.introducer;
     this.eventSelect.value = this.f.event;
+    this.loggedSelect.value = this.f.logged;
+    this.addedSelect.value = this.f.added;
     this.owingSelect.value = this.f.owing;
     this.sortSelect.value = this.f.sort;
     const active = this.activeFilters();
@@ -287,8 +307,21 @@ class PeopleScreen {
         r.line ? h("span", { class: "subtle people-line", text: r.line }) : null,
         r.tags.length ? h("span", { class: "people-row-tags", text: r.tags.join(" · ") }) : null,
         flags.some(Boolean) ? h("span", { class: "people-flags" }, ...flags) : null,
+        r.match ? h("span", { class: "subtle people-match" }, h("span", { class: "people-match-label", text: `${r.match.label}: ` }), h("span", { text: r.match.text })) : null,
       ),
     ];
+    if (this.selecting) {
+      const id = `choose-${r.id}`;
+      return h("li", {},
+        h("label", { class: "people-row people-pick", for: id },
+          h("input", {
+            type: "checkbox", id, "data-id": r.id, checked: this.bulk.chosen.has(r.id),
+            onchange: (/** @type {Event} */ e) => this.bulk.toggle(r.id, /** @type {HTMLInputElement} */ (e.target).checked),
+          }),
+          ...body,
+        ),
+      );
+    }
     if (!this.merging) {
       return h("li", {}, h("a", { class: "people-row", href: `#person/${encodeURIComponent(r.id)}` }, ...body));
     }
@@ -305,7 +338,27 @@ class PeopleScreen {
     );
   }
 
+  /** Choosing many people for a bulk action, or back to the list of links. */
+  toggleSelect() {
+    if (this.merging) this.toggleMerge();
+    this.selecting = !this.selecting;
+    this.selectButton.setAttribute("aria-pressed", String(this.selecting));
+    this.selectButton.textContent = this.selecting ? "Done choosing" : "Choose many";
+    this.section.classList.toggle("selecting", this.selecting);
+    this.bulk.show(this.selecting);
+    this.redraw();
+  }
+
+  /** Draw the rows already fetched again (links or checkboxes), without asking the engine. */
+  redraw() {
+    const rows = this.shown;
+    this.shown = [];
+    this.list.replaceChildren();
+    this.append(rows);
+  }
+
   toggleMerge() {
+    if (this.selecting) this.toggleSelect();
     this.merging = !this.merging;
     this.picked = [];
     this.mergeButton.textContent = this.merging ? "Done merging" : "Merge duplicates";

@@ -16,6 +16,7 @@ import { openMore, openSnooze } from "./followup-sheets.js";
 import { openEdit, openIntroduction, openMeeting } from "./person/edit.js";
 import { openNoReply, openReply, stopsAndBundle } from "./person/reply.js";
 import { openMergeWith } from "./person/merge-with.js";
+import { deleteInteraction, openEvent, openInteraction, openIntroductionEdit } from "./person/interaction.js";
 import { isIOS } from "./sheet.js";
 import { dueText } from "./today/when.js";
 
@@ -62,6 +63,11 @@ function when(iso, now) {
   if (day === today) return `Today, ${time}`;
   if (day === yesterday) return `Yesterday, ${time}`;
   return new Date(iso).toLocaleDateString([], { day: "numeric", month: "short", year: "numeric" });
+}
+
+/** The catalog's word for an interaction's kind ("Meeting"). @param {string} kind */
+function kindWord(kind) {
+  return catalogNow()?.timeline_words[kind] ?? kind;
 }
 
 /** Append the children that exist. @param {HTMLElement} parent @param {...(Node | null | false)} children */
@@ -234,6 +240,7 @@ class PersonScreen {
         ...p.tags.map((/** @type {string} */ t) => h("li", { class: "badge", text: t }))) : null,
       doors > 0 && this.details?.doors_text ? h("p", { class: "person-doors", text: this.details.doors_text }) : null,
       p.notes ? h("p", { class: "person-notes", text: p.notes }) : null,
+      event ? h("button", { type: "button", class: "button small", "aria-haspopup": "dialog", onclick: () => openEvent(this, event) }, `Edit the event: ${event.name}`) : null,
     ].filter((x) => x !== null));
     this.renderContact();
   }
@@ -330,6 +337,19 @@ class PersonScreen {
       ? h("ul", { class: "person-introduced", "aria-labelledby": "person-introduced-label" },
         ...r.introduced.map((x) => h("li", {}, link(x), roleLine(x) ? h("span", { class: "subtle", text: ` · ${roleLine(x)}` }) : null)))
       : h("p", { class: "subtle" }, `None yet. When ${firstName} gives you a name, record it so you remember to thank them.`));
+    const intros = r.introductions ?? [];
+    if (intros.length) {
+      parts.push(h("p", { class: "person-sub", id: "person-intro-records" }, "Introductions recorded"),
+        h("ul", { class: "person-introduced", "aria-labelledby": "person-intro-records" }, ...intros.map((x) => {
+          const words = `${x.introducer_name} → ${x.introduced_name}`;
+          const state = catalogNow()?.introduction_statuses?.[x.status] ?? x.status;
+          return h("li", {},
+            h("span", { text: words }),
+            h("span", { class: "subtle", text: ` · ${new Date(x.at).toLocaleDateString([], { day: "numeric", month: "short", year: "numeric" })} · ${state}` }),
+            " ",
+            h("button", { type: "button", class: "button small", "aria-haspopup": "dialog", "aria-label": `Edit the introduction ${words}`, onclick: () => openIntroductionEdit(this, x) }, "Edit"));
+        })));
+    }
     this.chain.replaceChildren(...parts);
   }
 
@@ -356,6 +376,10 @@ class PersonScreen {
           h("li", {}, h("span", { class: "person-item-kind" }, a.done_at ? "Advice, acted on: " : "Advice: "), h("span", { text: a.text })))) : null,
         it.promises?.length ? h("ul", { class: "person-items", "aria-label": "Promises" }, ...it.promises.map((pr) =>
           h("li", {}, h("span", { class: "person-item-kind" }, pr.done_at ? "Promise, kept: " : `You promised (by ${pr.due}): `), h("span", { text: pr.text })))) : null,
+        h("div", { class: "person-event-actions" },
+          h("button", { type: "button", class: "button", "aria-haspopup": "dialog", "aria-label": `Edit: ${kindWord(it.kind)}, ${when(it.at, now)}`, onclick: () => openInteraction(this, it, { ...names, [this.id]: this.person.name }) }, "Edit"),
+          h("button", { type: "button", class: "button", "aria-label": `Move to trash: ${kindWord(it.kind)}, ${when(it.at, now)}`, onclick: () => deleteInteraction(this, it) }, "Move to trash"),
+        ),
       );
     });
     const added = this.person.created_at
