@@ -102,14 +102,16 @@ async function command(name, payload) {
     toast(response.message);
     return null;
   }
-  if (response.undo) {
-    lastUndo = { ...response.undo, at: performance.now() };
-    toast("Saved");
-  }
+  if (response.undo) toast("Saved"); // its undo is remembered by the "undoable" listener
   // A command kept for the engine (not up yet) shows on Today once it is replayed.
   if (!response.queued) await refreshToday();
   return response;
 }
+
+// Every command's undo, whichever screen sent it: the next toast offers it.
+backend.addEventListener("undoable", (event) => {
+  lastUndo = { .../** @type {CustomEvent<{id: string, label: string}>} */ (event).detail, at: performance.now() };
+});
 
 let lastRefresh = 0;
 async function refreshToday() {

@@ -99,7 +99,12 @@ export class Backend extends EventTarget {
    * @returns {Promise<Answer>}
    */
   async command(name, payload) {
-    if (this.engine.ready) return this.send("command", { name, payload });
+    if (this.engine.ready) {
+      const answer = await this.send("command", { name, payload });
+      // Whoever sent it, the app's toast offers its undo ("Saved · Undo").
+      if (answer.ok && answer.undo) this.dispatchEvent(new CustomEvent("undoable", { detail: answer.undo }));
+      return answer;
+    }
     const now = new Date();
     try {
       await store.enqueue({ id: crypto.randomUUID(), name, payload, at: now.toISOString(), today: localDate(now) });

@@ -259,8 +259,8 @@ export class BulkBar {
     // What goes with them, in the engine's words (the trash's `delete_preview`), when it has one.
     const preview = await this.host.ctx.backend.send("delete_preview", { records });
     /** @type {string} */
-    const words = preview.ok && typeof preview.summary === "string"
-      ? preview.summary
+    const words = preview.ok && typeof preview.words === "string"
+      ? preview.words
       : `Their interactions and introductions go with them. Restore them from the Trash for 30 days.`;
     this.dialog(`Move ${people(n)} to the trash?`, words, [], `Move ${people(n)} to the trash`, async (fail) => {
       const answer = await this.host.ctx.backend.command("delete", { records });
