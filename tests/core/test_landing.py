@@ -136,7 +136,7 @@ def test_a_prolific_introducer_gets_one_message_with_each_outcome_and_the_news()
     assert body.count("Hi Ana") == 1
     # How Bo's introduction ended, how Cy's did, then the news.
     assert "withdrew from the process for the Sales Lead role at Globex" in body
-    assert "You introduced me to Cy Diaz" in body
+    assert "As for Cy Diaz" in body  # the voice: the second part of one rule follows on
     assert "my search took me elsewhere" in body
     assert "accepted a position as Sales Lead at Acme" in body
     assert "keep you posted" not in body

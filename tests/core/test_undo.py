@@ -266,8 +266,8 @@ def test_undo_of_an_import_keeps_an_edit_made_since_and_removes_the_rest() -> No
     command("update_person", {"id": "ana", "role": "Head of data"})  # an edit since
 
     preview = call("undo_preview", id=imported["undo"]["id"])
-    assert preview["words"] == (
-        "Undo removes 2 records it added, puts back 3 fields it changed "
+    assert preview["words"] == (  # her given name too, from the import (the voice)
+        "Undo removes 2 records it added, puts back 4 fields it changed "
         "and keeps 1 field changed since."
     )
     undo(imported)

@@ -10,7 +10,9 @@ from types import MappingProxyType
 
 from .settings import Rule, Template
 
-_SIGN = "\n\n{sign_off},\n[{my_name}]"
+# As wording.SIGN (not imported: wording imports this module): no sign-off without the user's
+# name, so a draft never ends in a bare "Best wishes," (the sheet asks for the name instead).
+_SIGN = "\n\n[{sign_off},\n{my_name}]"
 
 
 def _t(subject: str, body: str, sms: str, sign_off: str = "Best wishes") -> Template:

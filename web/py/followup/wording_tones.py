@@ -114,6 +114,12 @@ BRIEF_TEMPLATES: Mapping[Rule, Template] = MappingProxyType(
             "I've accepted another position, so please withdraw my application. Thank you!"
             "[ {my_name}]",
         ),
+        Rule.LAST_NOTE: _b(
+            "[Thank you, {first_name}|Thank you]",
+            "I won't write again, but thank you for your time. If anything changes, I'd be "
+            "glad to hear from you.",
+            "I won't write again; thank you for your time.[ {my_name}]",
+        ),
         Rule.KEEP_IN_TOUCH: _b(
             "[Catching up, {first_name}|Catching up]",
             "[How are things at {their_company}?|How are things?] [{is_landed}I'm now "
@@ -231,6 +237,13 @@ FORMAL_TEMPLATES: Mapping[Rule, Template] = MappingProxyType(
             "Thank you for the time you invested in me; I hope our paths cross again.",
             "I have accepted another position and must withdraw my application. Thank you "
             "for your time.[ {my_name}]",
+        ),
+        Rule.LAST_NOTE: _f(
+            "[With thanks, {first_name}|With thanks]",
+            "I appreciate how busy you are, so this will be my last message on the subject. "
+            "Thank you for the time you have already given me.\n\n"
+            "Should anything change, I would be very glad to hear from you.",
+            "This will be my last message; thank you for your time.[ {my_name}]",
         ),
         Rule.KEEP_IN_TOUCH: _f(
             "[Keeping in touch, {first_name}|Keeping in touch]",
