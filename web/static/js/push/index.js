@@ -7,7 +7,7 @@
  * mornings (engine op `schedule`) for every listed device with RFC 8291 (ece.js) and replaces
  * the server's pending messages: the server holds only endpoints, ciphertext and send times.
  *
- * For Settings: `pushSupport()`, `enablePush(ctx)` (call it from the user's tap: Safari asks for
+ * For Settings: `pushSupport()`, `syncOn(ctx)`, `enablePush(ctx)` (call it from the user's tap: Safari asks for
  * permission only then), `disablePush(ctx)`, `resealMornings(ctx)`, `pushDevices(ctx)`.
  */
 import { toBase64 } from "../crypto.js";
@@ -64,6 +64,12 @@ async function deviceId(ctx) {
     localStorage.setItem(LOCAL_DEVICE_KEY, id);
   }
   return id;
+}
+
+/** Whether sync is on here (a signed-in account): push needs it. @param {PushCtx} ctx */
+export async function syncOn(ctx) {
+  const found = await syncOf(ctx).store("readMeta", "account").catch(() => null);
+  return Boolean(found && found.state === "ok");
 }
 
 /** The signed-in sync account, or an error saying what to do. @param {PushCtx} ctx */
