@@ -206,12 +206,25 @@ export function payloadOf(m, device) {
   };
 }
 
+/** The re-seal under way in this tab: the next waits for it (see resealMornings). */
+let resealing = Promise.resolve();
+
 /**
  * Seal the coming mornings for every listed device and replace the server's pending messages.
- * Uploads only when something changed (or hours passed). Resolves with what was done.
+ * Uploads only when something changed (or hours passed). Resolves with what was done. One at a
+ * time in a tab: a sync's re-seal that starts while Settings' is uploading waits, then finds
+ * nothing changed, so an older upload never lands after a newer one.
  * @param {PushCtx} ctx
+ * @returns {Promise<{sealed: number, skipped?: string, stored?: number, unknown?: string[]}>}
  */
-export async function resealMornings(ctx) {
+export function resealMornings(ctx) {
+  const next = resealing.then(() => reseal(ctx));
+  resealing = next.then(() => {}, () => {});
+  return next;
+}
+
+/** @param {PushCtx} ctx */
+async function reseal(ctx) {
   const sync = syncOf(ctx);
   const found = await sync.store("readMeta", "account");
   if (!found || found.state !== "ok") return { sealed: 0, skipped: "no-sync" };
