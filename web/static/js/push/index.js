@@ -218,7 +218,9 @@ let resealing = Promise.resolve();
  * @returns {Promise<{sealed: number, skipped?: string, stored?: number, unknown?: string[]}>}
  */
 export function resealMornings(ctx) {
-  const next = resealing.then(() => reseal(ctx));
+  // A re-seal stuck on the network holds the next one back for at most half a minute.
+  const previous = Promise.race([resealing, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+  const next = previous.then(() => reseal(ctx));
   resealing = next.then(() => {}, () => {});
   return next;
 }
