@@ -23,7 +23,13 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.server import fakepush
 
 from .builders import interaction, introduction, person
-from .conftest import Launch, put_records, wait_engine_ready, wait_offline_ready
+from .conftest import (
+    Launch,
+    axe_violations,
+    put_records,
+    wait_engine_ready,
+    wait_offline_ready,
+)
 from .test_push import (  # noqa: F401 (module fixtures)
     CANARY,
     PASSPHRASE,
@@ -114,6 +120,7 @@ def test_reminders_through_sync_from_settings_to_the_phone_corrected_by_the_lapt
     launch: Launch,
     push_app: dict[str, Any],  # noqa: F811
     push_service: fakepush.FakePushService,  # noqa: F811
+    axe_source: str,
 ) -> None:
     url: str = push_app["url"]
     database: Path = push_app["data"] / "sync.sqlite3"
@@ -168,6 +175,7 @@ def test_reminders_through_sync_from_settings_to_the_phone_corrected_by_the_lapt
     devices = part.locator("#reminders-push-devices")
     expect(devices.get_by_role("checkbox")).to_have_count(1)
     expect(devices.get_by_role("checkbox", name="This device")).to_be_checked()
+    assert axe_violations(page, axe_source) == []
 
     # The server holds the coming mornings, sealed: opaque to it.
     before = until(page, lambda: pending(database))
