@@ -178,6 +178,29 @@ def test_a_morning_sealed_in_the_browser_is_sent_opened_and_shown_and_the_server
     assert shown[0]["title"] == payload["notification"]["title"]
     assert shown[0]["body"] == payload["notification"]["body"]
     assert shown[0]["data"]["url"] == payload["notification"]["navigate"]
+    # Told once a morning on a device with push and periodic sync: the push marks today as told
+    # (meta `digest-shown`, which the periodic sync reads), and the same morning arriving again
+    # replaces the notification quietly (one tag, silent) rather than adding one.
+    told = page.evaluate(
+        """async () => {
+            const { get } = await import('./static/js/store.js');
+            const today = new Date().toLocaleDateString('en-CA');
+            return ((await get('meta', 'digest-shown'))?.dates ?? []).includes(today);
+        }"""
+    )
+    assert told
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": url.rstrip("/"),
+            "registrationId": registration,
+            "data": delivery.payload.decode(),
+        },
+    )
+    quiet = """async () => (await (await navigator.serviceWorker.ready).getNotifications())
+        .map((n) => ({ tag: n.tag, silent: n.silent }))"""
+    again = until(page, lambda: [n for n in page.evaluate(quiet) if n["silent"]])
+    assert again == [{"tag": payload["notification"]["tag"], "silent": True}]
     # A push it cannot read still shows something (Safari drops a subscription whose pushes
     # show nothing), and says where to look.
     cdp.send(

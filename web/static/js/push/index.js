@@ -7,7 +7,7 @@
  * mornings (engine op `schedule`) for every listed device with RFC 8291 (ece.js) and replaces
  * the server's pending messages: the server holds only endpoints, ciphertext and send times.
  *
- * For Settings: `pushSupport()`, `enablePush(ctx)` (call it from the user's tap: Safari asks for
+ * For Settings: `pushSupport()`, `syncOn(ctx)`, `enablePush(ctx)` (call it from the user's tap: Safari asks for
  * permission only then), `disablePush(ctx)`, `resealMornings(ctx)`, `pushDevices(ctx)`.
  */
 import { toBase64 } from "../crypto.js";
@@ -64,6 +64,12 @@ async function deviceId(ctx) {
     localStorage.setItem(LOCAL_DEVICE_KEY, id);
   }
   return id;
+}
+
+/** Whether sync is on here (a signed-in account): push needs it. @param {PushCtx} ctx */
+export async function syncOn(ctx) {
+  const found = await syncOf(ctx).store("readMeta", "account").catch(() => null);
+  return Boolean(found && found.state === "ok");
 }
 
 /** The signed-in sync account, or an error saying what to do. @param {PushCtx} ctx */
@@ -200,12 +206,27 @@ export function payloadOf(m, device) {
   };
 }
 
+/** The re-seal under way in this tab: the next waits for it (see resealMornings). */
+let resealing = Promise.resolve();
+
 /**
  * Seal the coming mornings for every listed device and replace the server's pending messages.
- * Uploads only when something changed (or hours passed). Resolves with what was done.
+ * Uploads only when something changed (or hours passed). Resolves with what was done. One at a
+ * time in a tab: a sync's re-seal that starts while Settings' is uploading waits, then finds
+ * nothing changed, so an older upload never lands after a newer one.
  * @param {PushCtx} ctx
+ * @returns {Promise<{sealed: number, skipped?: string, stored?: number, unknown?: string[]}>}
  */
-export async function resealMornings(ctx) {
+export function resealMornings(ctx) {
+  // A re-seal stuck on the network holds the next one back for at most half a minute.
+  const previous = Promise.race([resealing, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+  const next = previous.then(() => reseal(ctx));
+  resealing = next.then(() => {}, () => {});
+  return next;
+}
+
+/** @param {PushCtx} ctx */
+async function reseal(ctx) {
   const sync = syncOf(ctx);
   const found = await sync.store("readMeta", "account");
   if (!found || found.state !== "ok") return { sealed: 0, skipped: "no-sync" };

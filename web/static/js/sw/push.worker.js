@@ -9,6 +9,11 @@
  *   {"web_push": 8030, "notification": {title, body, navigate, tag, lang}, "app_badge": n}
  * The tap (`data.url`) is handled with the digest's taps (sw/reminders.worker.js). The badge
  * shows the same count at the same moment.
+ *
+ * One digest a morning on a device that has both push and periodic sync: both use the
+ * schedule's one `tag`, and both remember the day in meta `digest-shown`. A push records today
+ * there, so a later periodic sync shows nothing; a push after the periodic sync's digest replaces
+ * that notification silently (same tag, `silent`), so the user is told once.
  */
 (() => {
   const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
@@ -32,6 +37,55 @@
     }
   }
 
+  const SHOWN_ID = "digest-shown";
+  const KEEP_SHOWN = 40;
+
+  /** @param {Date} date */
+  function localDate(date) {
+    const pad = (/** @type {number} */ n) => String(n).padStart(2, "0");
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  }
+
+  /**
+   * Mark today as told in meta `digest-shown` (sw/reminders.worker.js reads it), and answer
+   * whether it already was. No database (the app never opened here): not told.
+   * @param {string} today @returns {Promise<boolean>}
+   */
+  function markTold(today) {
+    return new Promise((resolve) => {
+      const request = indexedDB.open("followthrough");
+      request.onupgradeneeded = () => request.transaction?.abort();
+      request.onerror = () => resolve(false);
+      request.onsuccess = () => {
+        const db = request.result;
+        if (!db.objectStoreNames.contains("meta")) {
+          db.close();
+          resolve(false);
+          return;
+        }
+        const tx = db.transaction(["meta"], "readwrite");
+        const meta = tx.objectStore("meta");
+        let told = false;
+        const read = meta.get(SHOWN_ID);
+        read.onsuccess = () => {
+          const shown = read.result ?? { id: SHOWN_ID };
+          /** @type {string[]} */
+          const dates = Array.isArray(shown.dates) ? shown.dates : [];
+          told = dates.includes(today);
+          if (!told) meta.put({ ...shown, id: SHOWN_ID, dates: [...dates, today].slice(-KEEP_SHOWN) });
+        };
+        tx.oncomplete = () => { db.close(); resolve(told); };
+        tx.onabort = () => { db.close(); resolve(told); };
+      };
+    });
+  }
+
+  /** @param {string} title @param {NotificationOptions} options @param {boolean} digest */
+  async function showOnce(title, options, digest) {
+    const told = digest ? await markTold(localDate(new Date())).catch(() => false) : false;
+    await sw.registration.showNotification(title, { ...options, silent: told });
+  }
+
   sw.addEventListener("push", (event) => {
     const payload = payloadOf(event);
     const note = payload?.web_push === 8030 ? payload.notification : null;
@@ -48,7 +102,7 @@
       data: { url: typeof note?.navigate === "string" ? note.navigate : "./", push: true },
     };
     event.waitUntil(Promise.all([
-      sw.registration.showNotification(title, options),
+      showOnce(title, options, note !== null),
       setBadge(typeof payload?.app_badge === "number" ? payload.app_badge : 0),
     ]));
   });

@@ -9,6 +9,7 @@ import { h } from "../../dom.js";
 import { keepDigestRegistered, notifiesHere, support } from "../../reminders.js";
 import { offer } from "../transfer/shared.js";
 import { clearErrors, engineError, field, fill, keepDraft, restoredNote, saveSettings, submitting } from "./form-kit.js";
+import { PushPart } from "./reminders-push.js";
 
 /** @typedef {import("./form-kit.js").SettingsCtx} SettingsCtx */
 /** @typedef {import("../../types.js").SettingsAnswer} SettingsAnswer */
@@ -18,14 +19,12 @@ import { clearErrors, engineError, field, fill, keepDraft, restoredNote, saveSet
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 /** A Monday, to name the days by (23 November 2026). */
 const A_MONDAY = new Date(2026, 10, 23, 12);
-/** The push module (Web Push through the sync server), when this build has it. */
-const PUSH_MODULE = "../../push/index.js";
 
 /** What each platform offers, in the order people ask about them. */
 const PLATFORMS = [
-  ["Android (Chrome, Edge, Samsung Internet)", "Install the app (“Add to Home screen”). The phone then shows the digest by itself, with no server. The browser picks the moment, usually soon after your time."],
+  ["Android (Chrome, Edge, Samsung Internet)", "Install the app (“Add to Home screen”). The phone then shows the digest by itself with periodic sync, no server needed. The browser picks the moment, usually soon after your time."],
   ["Computer (Chrome or Edge)", "Install the app. The digest comes while the browser runs, and the app’s icon shows how many follow-ups are due."],
-  ["iPhone and iPad (iOS 16.4 or later)", "Add the app to the Home Screen and turn on sync. The digest comes through the sync server, sealed so the server cannot read it."],
+  ["iPhone and iPad (iOS 16.4 or later)", "Add the app to the Home Screen, turn on sync, then “Get reminders through sync” here. The digest comes through the sync server, sealed so the server cannot read it."],
   ["Anywhere else (Firefox, Safari on a Mac)", "Add reminders to your calendar, below: each follow-up with an alarm."],
 ];
 
@@ -43,6 +42,12 @@ export class RemindersSection {
     this.status = h("div", { class: "reminders-status", role: "status", "aria-live": "polite" });
     this.ask = h("div", { class: "card reminders-ask", hidden: true });
     this.calendarStatus = h("p", { class: "hint", role: "status", "aria-live": "polite" });
+    this.push = new PushPart(ctx, this);
+  }
+
+  /** The form's "Show it on this device" box (the device list toggles it too). */
+  hereBox() {
+    return /** @type {HTMLInputElement | null} */ (this.form?.elements.namedItem("reminders.here") ?? null);
   }
 
   /** @param {SettingsAnswer} answer */
@@ -77,14 +82,13 @@ export class RemindersSection {
     });
     this.draft = keepDraft(form, "settings:reminders", this.ctx);
     this.form = form;
-    const push = h("div", { class: "reminders-push", id: "reminders-push", hidden: true });
     const element = h("div", { class: "reminders" },
       h("p", { class: "subtle", text: "One notification in the morning, naming whom you owe a follow-up and why; tap it to open the draft." }),
       this.status,
       form,
       this.ask,
-      // Web Push through the sync server (push/): shown when this build has it.
-      push,
+      // Web Push through the sync server (reminders-push.js): shown when sync is on.
+      this.push.element,
       h("h4", { text: "What each device can do" }),
       h("dl", { class: "reminders-platforms" }, ...PLATFORMS.flatMap(([name, text]) => [h("dt", { text: name }), h("dd", { text })])),
       h("h4", { text: "Add reminders to my calendar" }),
@@ -93,7 +97,7 @@ export class RemindersSection {
         h("button", { type: "button", class: "button", id: "reminders-calendar", onclick: () => this.calendar() }, "Add reminders to my calendar")),
       this.calendarStatus,
     );
-    this.offerPush(push);
+    this.push.refresh().catch(() => {});
     await this.showStatus();
     return element;
   }
@@ -118,7 +122,7 @@ export class RemindersSection {
     if (can.permission === "default") out.push("This device has not been allowed to show notifications yet.");
     if (can.registered) out.push("This device shows the digest each morning (the browser picks the moment, soon after your time).");
     else if (can.periodicSync && can.periodicPermission !== "granted") out.push("To get the digest here with no server, install the app; this browser wakes only installed apps.");
-    else if (!can.periodicSync) out.push(can.push ? "This browser cannot wake the app each morning by itself: the digest comes through sync (below), or use your calendar." : "This browser cannot wake the app each morning: use your calendar (below).");
+    else if (!can.periodicSync) out.push(can.push ? "This browser cannot wake the app each morning by itself: with sync on, get the digest through sync, or use your calendar (below)." : "This browser cannot wake the app each morning: use your calendar (below).");
     return out;
   }
 
@@ -216,71 +220,6 @@ export class RemindersSection {
     }
     await offer(answer, true, "Follow-ups");
     this.calendarStatus.textContent = `${answer.filename}: ${answer.count} ${answer.count === 1 ? "follow-up" : "follow-ups"}, each with an alarm.`;
-  }
-
-  /**
-   * The hook for reminders through the sync server (iPhone, iPad): a button that calls the push
-   * module's `enablePush` when this build has one (web/static/js/push/index.js).
-   * @param {HTMLElement} box
-   */
-  async offerPush(box) {
-    /** The push module's shape is its own (any: a module this one does not import statically). */
-    let push = /** @type {any} */ (null);
-    try {
-      push = await import(PUSH_MODULE);
-    } catch {
-      return; // no push in this build: the calendar is the fallback
-    }
-    if (typeof push?.enablePush !== "function") return;
-    const status = h("p", { class: "hint", role: "status", "aria-live": "polite" });
-    fill(box,
-      h("h4", { text: "Through sync (iPhone, iPad, other browsers)" }),
-      h("p", { class: "hint", text: "With sync on, the digest can also come through the sync server, sealed on this device so the server cannot read it." }),
-      h("div", { class: "form-actions" },
-        h("button", { type: "button", class: "button", id: "reminders-push-button", onclick: async () => {
-          try {
-            const result = await push.enablePush(this.ctx);
-            status.textContent = typeof result === "string" ? result : "Reminders through sync are on for this device.";
-          } catch (error) {
-            status.textContent = error instanceof Error ? error.message : String(error);
-          }
-        } }, "Get reminders through sync")),
-      status);
-    if (typeof push.pushDevices === "function") {
-      /** @type {{device: string, name: string, here: boolean}[]} */
-      const listed = await push.pushDevices(this.ctx).catch(() => []);
-      const others = listed.filter((d) => !d.here);
-      if (others.length) box.append(this.otherDevices(others));
-    }
-    box.hidden = false;
-  }
-
-  /**
-   * The other devices reached through sync, each shown or kept quiet (`quiet_devices`).
-   * @param {{device: string, name: string}[]} devices
-   */
-  otherDevices(devices) {
-    return h("fieldset", { class: "field" },
-      h("legend", { text: "Your other devices that show it" }),
-      ...devices.map((d, i) => h("div", { class: "switch-row" },
-        h("input", {
-          type: "checkbox", id: `reminders-device-${i}`, checked: !this.quiet.includes(d.device),
-          onchange: (/** @type {Event} */ event) => this.quietDevice(d.device, !(/** @type {HTMLInputElement} */ (event.target)).checked),
-        }),
-        h("label", { for: `reminders-device-${i}`, text: d.name || "A device" }))));
-  }
-
-  /** Keep one device quiet, or not. @param {string} device @param {boolean} quiet */
-  async quietDevice(device, quiet) {
-    const list = this.quiet.filter((d) => d !== device);
-    if (quiet) list.push(device);
-    const answer = await saveSettings(this.ctx, { reminders: { quiet_devices: list } });
-    if (!answer.ok) {
-      this.ctx.toast(answer.message);
-      return;
-    }
-    this.quiet = list;
-    this.ctx.toast(quiet ? "That device will stay quiet." : "That device will show the digest.");
   }
 }
 
