@@ -126,6 +126,24 @@ def test_erase_removes_it_for_good_and_marks_it_for_every_device() -> None:
     assert (again["error"], again["field"]) == ("not-in-trash", "id")
 
 
+def test_erase_leaves_no_image_of_it_in_the_history_of_this_device() -> None:
+    seed()
+    entry = command("delete", {"records": ANA})["events"][0]["entry"]
+
+    answer = command("erase", {"id": entry})
+
+    # Entries that only held Ana go; the others lose her images and her name.
+    assert answer["history"]["delete"]
+    assert "Ana Ruiz" not in json.dumps(answer["history"]["put"])
+    assert "Ana Ruiz" not in json.dumps(call("history"))
+    assert "Ana Ruiz" not in json.dumps(_history_images())
+
+
+def _history_images() -> list[Any]:
+    """Every before/after image the engine holds in its history (what undo could bring back)."""
+    return [[c.before, c.after] for e in api._state.history for c in e.changes]  # noqa: SLF001
+
+
 def test_the_trash_is_emptied_of_what_is_older_than_thirty_days() -> None:
     seed()
     command("delete", {"records": ANA})

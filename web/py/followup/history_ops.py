@@ -39,6 +39,8 @@ def keep(
     """`after` with this op in the history, and the answer carrying the entries to store as
     `meta` records (`history: {put, delete}`, the oldest let go) and `undo: {id, label}` for
     the toast."""
+    # "Erase now" means gone from this device too: no earlier entry keeps an image of it.
+    after = _scrub(after, answer)
     if op in NOT_KEPT or not isinstance(raw.get("now"), str):
         return after
     changes = changes_of(before, answer, after)
@@ -70,9 +72,13 @@ def keep(
     gone = trimmed(new.history)
     new = without(new, gone)
     # Written by the worker into `meta` in the same transaction as the changes.
+    scrubbed = answer.get("history") or {"put": [], "delete": []}
     answer["history"] = {
-        "put": [encode_entry(e) for e in touched if e.id not in gone],
-        "delete": gone,
+        "put": [
+            *(e for e in scrubbed["put"] if e["id"] not in gone),
+            *(encode_entry(e) for e in touched if e.id not in gone),
+        ],
+        "delete": [*scrubbed["delete"], *gone],
     }
     answer["undo"] = {"id": entry.id, "label": entry.label}
     return new
@@ -268,3 +274,37 @@ HISTORY_OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answe
     "imports": (("now", "today"), _imports),
     "import_people": (("id",), _import_people),
 }
+
+
+def _scrub(state: State, answer: dict[str, Any]) -> State:
+    """The history without any image of the records this answer erases: entries that change
+    nothing else are dropped, the others lose those changes. The rewritten entries go into
+    the answer (`history: {put, delete}`) for the worker to store."""
+    erased = {(s, k) for s, ids in (answer.get("erase") or {}).items() for k in ids}
+    if not erased:
+        return state
+    names = {
+        image["name"]
+        for e in state.history
+        for c in e.changes
+        if (c.store, c.key) in erased and c.store == "people"
+        for image in (c.before, c.after)
+        if isinstance(image, Mapping) and isinstance(image.get("name"), str) and image["name"]
+    }
+    put: list[Entry] = []
+    gone: list[str] = []
+    for e in state.history:
+        kept = tuple(c for c in e.changes if (c.store, c.key) not in erased)
+        label = e.label
+        for name in names:
+            label = label.replace(name, "someone erased")
+        if len(kept) == len(e.changes) and label == e.label:
+            continue
+        if kept:
+            put.append(replace(e, changes=kept, label=label))
+        else:
+            gone.append(e.id)
+    if not put and not gone:
+        return state
+    answer["history"] = {"put": [encode_entry(e) for e in put], "delete": gone}
+    return without(with_entries(state, put), gone)
