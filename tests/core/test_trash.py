@@ -141,7 +141,7 @@ def test_erase_leaves_no_image_of_it_in_the_history_of_this_device() -> None:
 
 def _history_images() -> list[Any]:
     """Every before/after image the engine holds in its history (what undo could bring back)."""
-    return [[c.before, c.after] for e in api._state.history for c in e.changes]  # noqa: SLF001
+    return [[c.before, c.after] for e in api._state.history for c in e.changes]
 
 
 def test_the_trash_is_emptied_of_what_is_older_than_thirty_days() -> None:
