@@ -46,6 +46,7 @@ from .owed import OWED_OPS, encode_followup
 from .people import PEOPLE_OPS, initials
 from .pipeline import PIPELINE_OPS
 from .push_devices import PUSH_OPS
+from .reply_ops import REPLY_OPS
 from .rounds import decode_rounds, encode_round
 from .settings import Rule, Settings, encode_settings
 from .settings_ops import SETTINGS_OPS
@@ -337,6 +338,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     **HISTORY_OPS,  # the history, undo preview, import batches (history_ops.py)
     **DAILY_OPS,  # first run, event mode's end, the one line read (daily.py)
     **LATER_OPS,  # snoozed and skipped (later.py)
+    **REPLY_OPS,  # paste a reply: classify it (reply_ops.py)
 }
 
 

@@ -167,6 +167,7 @@
  *   advice: {text: string, kind: string, done_at: string | null}[],
  *   promises: {text: string, due: string, done_at: string | null}[],
  *   opportunity_id: string | null, followup_key: string | null, reply?: string | null,
+ *   subject?: string, thread?: string, source_id?: string, asks?: boolean, first_line?: string,
  *   created_at: string}} InteractionRecord
  */
 
@@ -321,6 +322,7 @@
  *   templates: Record<string, Template>,
  *   reminders: ReminderSettings,
  *   drafts?: {tone: string},
+ *   history?: {window_days: number},
  * }} SettingsRecord
  */
 
@@ -552,6 +554,15 @@
  * @typedef {{key: string, rule: string, who: string, why: string, person_ids: string[], at: string,
  *   returns: boolean, until?: string, reason?: string}} LaterEntry
  * @typedef {{ok: true, snoozed: LaterEntry[], skipped: LaterEntry[]}} LaterAnswer
+ */
+
+// --- History and replies (issue 18: followup/reply_ops.py) -------------------------------------
+
+/**
+ * Op `classify_reply`: what a pasted reply says, the words that decided, and the choices the
+ * user confirms from (`note` is set for an automatic reply, which records nothing).
+ * @typedef {{ok: true, label: string, cues: string[], confidence: number, note: string,
+ *   choices: {value: string, label: string}[]}} ClassifiedReply
  */
 
 export {};
