@@ -21,7 +21,7 @@ from .interop.contact import BadFile, Parsed, check_size
 from .interop.google import is_google_header, read_google
 from .interop.ics import write_ics
 from .interop.linkedin import is_linkedin_header, read_linkedin
-from .interop.match import DECISIONS, Plan, RowPlan, materialize, plan_import, real_key
+from .interop.match import DECISIONS, Plan, RowPlan, materialize, plan_import
 from .interop.table import (
     FIELDS,
     check_mapping,
@@ -203,7 +203,7 @@ def _commit(state: State, f: Fields) -> Answer:
     if read.archive is not None:
         added, history = history_records(state, read.archive, plan, ids, now)
         records.extend(added)
-    new_ids = {real_key(plan, ids, key) for key in plan.placeholders}
+    new_ids = set(ids[: len(plan.placeholders)])  # each placeholder's id, in order (real_key)
     created = [
         {"id": r.id, "name": r.name} for r in records if isinstance(r, Person) and r.id in new_ids
     ]
