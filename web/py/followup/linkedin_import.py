@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from .bounds import scrub_text
+from .classify import asks_question
 from .errors import CodecError
 from .fields import Fields
 from .interop.contact import BadFile, Contact, Parsed
@@ -36,14 +37,6 @@ from .model import (
     Stage,
 )
 from .state import State
-
-try:  # the classifier of `replies` (issue #18); a question mark until it is there
-    from .classify import asks_question as _asks_question  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover
-
-    def _asks_question(text: str) -> bool:
-        return "?" in text
-
 
 ARCHIVE_FIELDS = ("zip", "files", "me", "strangers", "first_line")
 FIRST_LINE_MAX = 200
@@ -310,7 +303,7 @@ def history_records(
         if who is None:
             counts["messages_unknown"] += 1
             continue
-        asks = _asks_question(m.content or subject)
+        asks = asks_question(m.content or subject)
         if add(
             InteractionKind.MESSAGE_RECEIVED, [who], m.at, source, subject=subject,
             thread=m.conversation, asks=asks, line=_first_line(m.content), notes=notes,

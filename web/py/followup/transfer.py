@@ -42,7 +42,7 @@ from .state import STORE_OF, State, Stored, apply
 from .trashed import Trashed
 
 Answer = tuple[State, dict[str, Any]]
-FORMATS = ("auto", "vcard", "linkedin", "google", "csv", "linkedin-archive")
+FORMATS = ("auto", "vcard", "linkedin", "google", "csv")
 # `file` names the file, for the import history (history_ops.py).
 _IMPORT = ("format", "text", "mapping", "decisions", "ids", "file", "now", "today", *ARCHIVE_FIELDS)
 # Preview builds records it never returns; their timestamps need not be real.
