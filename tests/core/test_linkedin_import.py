@@ -153,6 +153,15 @@ def test_importing_the_same_archive_twice_duplicates_nothing() -> None:
         assert len(second[store]) == len(first[store]), store
 
 
+def test_the_import_is_one_batch_in_the_history_in_words() -> None:
+    fresh()
+    answer = import_archive(zip=zipped())
+
+    assert answer["undo"]["label"] == (
+        "Imported 21 people and 59 messages from Basic_LinkedInDataExport.zip"
+    )
+
+
 def test_undo_of_the_import_removes_it_all() -> None:
     fresh()
     answer = import_archive(zip=zipped())

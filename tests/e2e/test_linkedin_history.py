@@ -11,12 +11,12 @@ from playwright.sync_api import expect
 from tests.support.linkedin_archive import Spec, archive_zip
 
 from .builders import introduction, person
-from .conftest import Launch, idb, put_records, wait_engine_ready
+from .conftest import Launch, axe_violations, idb, put_records, wait_engine_ready
 from .linkedin_drive import import_archive
 
 
 def test_a_big_archive_imports_with_progress_and_today_knows_the_history(
-    launch: Launch, app_url: str, tmp_path: Path
+    launch: Launch, app_url: str, axe_source: str, tmp_path: Path
 ) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     spec = Spec(connections=2000, messages=10_000, now=now, recent_questions=4)
@@ -38,7 +38,14 @@ def test_a_big_archive_imports_with_progress_and_today_knows_the_history(
         },
     )
 
-    times = import_archive(page, archive)
+    def check_preview() -> None:
+        preview = page.locator("#import-preview")
+        expect(preview).to_contain_text("Not kept: what the messages say")
+        expect(preview).to_contain_text("1 sponsored messages left out")
+        expect(page.get_by_label("Also keep the first line of each message")).not_to_be_checked()
+        assert axe_violations(page, axe_source) == []
+
+    times = import_archive(page, archive, check_preview)
 
     assert times["slowest frame"] < 2000, times
     interactions = idb(page, "interactions")

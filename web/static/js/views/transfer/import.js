@@ -244,7 +244,10 @@ export class ImportSection {
   async commit(preview) {
     const button = /** @type {HTMLButtonElement | null} */ (this.previewBox.querySelector("#import-confirm"));
     if (button) button.disabled = true;
-    this.status.textContent = "Importing…";
+    const expected = /** @type {{archive?: import("../../types.js").ArchiveSummary}} */ (preview).archive?.counts;
+    this.status.textContent = expected
+      ? `Importing ${(expected.messages_sent + expected.messages_received).toLocaleString("en")} messages and ${preview.new.toLocaleString("en")} new people… This can take a minute; you can keep using the app.`
+      : "Importing…";
     this.progress.hidden = false;
     const ids = Array.from({ length: preview.ids_needed + 8 }, () => crypto.randomUUID());
     // Saved by the engine worker, in one transaction, before the answer comes back.
