@@ -198,3 +198,16 @@ def test_when_it_is_not_plain_who_you_are_the_preview_asks_once() -> None:
     assert sorted(asked["archive"]["me"]["choices"]) == ["Ana Ruiz", "Ben Ode"]
     assert chosen["archive"]["ask_me"] is False
     assert chosen["archive"]["strangers"] == ["Ana Ruiz"]
+
+
+def test_a_deleted_account_is_never_added_as_a_person() -> None:
+    fresh()
+    text = (
+        "CONVERSATION ID,FROM,TO,DATE,CONTENT\n"
+        "c1,Sam Seeker,LinkedIn Member,2026-01-02 10:00:00 UTC,Hi\n"
+        "c1,LinkedIn Member,Sam Seeker,2026-01-03 10:00:00 UTC,Hello\n"
+    )
+
+    preview = call("import_preview", files={"messages.csv": text}, me="Sam Seeker")
+
+    assert preview["archive"]["strangers"] == []

@@ -136,9 +136,14 @@ def _me(archive: Archive, chosen: str) -> Me:
 
 
 def _is_me(me: Me, name: str, url: str) -> bool:
-    if me.url and url:
-        return linkedin_key(url) == linkedin_key(me.url)
-    return name_key(name) == name_key(me.name)
+    """By profile URL, or by name (an export may write the same profile two ways)."""
+    if me.url and url and linkedin_key(url) == linkedin_key(me.url):
+        return True
+    return bool(me.name) and name_key(name) == name_key(me.name)
+
+
+# Senders that are no one in particular: a deleted account, LinkedIn itself.
+_NOBODY = frozenset({"linkedin member", "linkedin", ""})
 
 
 def _strangers(archive: Archive, me: Me) -> list[Contact]:
@@ -165,6 +170,8 @@ def _strangers(archive: Archive, me: Me) -> list[Contact]:
             continue
         for name in sorted(names):
             url = urls.get(name, "")
+            if name_key(name) in _NOBODY:
+                continue
             if (url and linkedin_key(url) in known_urls) or name_key(name) in known_names:
                 continue
             if name_key(name) not in out:
