@@ -320,6 +320,7 @@
  *   templates: Record<string, Template>,
  *   reminders: ReminderSettings,
  *   drafts?: {tone: string},
+ *   history?: {window_days: number},
  * }} SettingsRecord
  */
 
@@ -550,6 +551,15 @@
  *   applications: number, missing: string[], me: {name: string, how: string, choices: string[]},
  *   ask_me: boolean, strangers: string[], add_strangers: boolean, first_line: boolean,
  *   read_words: string, privacy_words: string, counts?: ArchiveCounts}} ArchiveSummary
+ */
+
+// --- History and replies (issue 18: followup/reply_ops.py) -------------------------------------
+
+/**
+ * Op `classify_reply`: what a pasted reply says, the words that decided, and the choices the
+ * user confirms from (`note` is set for an automatic reply, which records nothing).
+ * @typedef {{ok: true, label: string, cues: string[], confidence: number, note: string,
+ *   choices: {value: string, label: string}[]}} ClassifiedReply
  */
 
 export {};
