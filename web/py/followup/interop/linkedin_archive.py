@@ -107,6 +107,11 @@ def parse_instant(text: str) -> datetime | None:
     text = text.strip()
     if not text:
         return None
+    if len(text) >= 19 and text[4] == "-" and text[10] == " " and text[19:] in ("", " UTC"):
+        try:  # messages.csv's own form, most of an archive: "2024-03-12 14:22:05 UTC"
+            return datetime.fromisoformat(text[:19]).replace(tzinfo=UTC)
+        except ValueError:
+            pass
     found = re.fullmatch(
         r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d))?(?:\.\d+)?\s*(.*)", text
     )
@@ -157,7 +162,8 @@ def _cell(cells: Sequence[str], col: Mapping[str, int], name: str) -> str:
 
 
 def _split(text: str) -> tuple[str, ...]:
-    return tuple(p.strip() for p in re.split(r"[,;]", text) if p.strip())
+    parts = text.split(",") if ";" not in text else re.split(r"[,;]", text)
+    return tuple(p for p in (p.strip() for p in parts) if p)
 
 
 def _missing(archive: Archive, file: str, col: Mapping[str, int], wanted: Sequence[str]) -> None:
