@@ -37,6 +37,12 @@ ALLOWED = {
     # Capture's pickers match "José" to "jose" (capture.py). Pyodide builds the module into its
     # runtime (PyInit_unicodedata).
     "unicodedata",
+    # LinkedIn's archive (issue #18, linkedin_import.py): the ZIP arrives as base64 and is
+    # opened in memory (zipfile and its zlib are in Pyodide's stdlib); history ids are
+    # sha256 of the message's source (the shared History model).
+    "base64",
+    "hashlib",
+    "zipfile",
 }
 FORBIDDEN_CALLS = {("datetime", "now"), ("date", "today"), ("time", "time"), ("datetime", "utcnow")}
 

@@ -192,7 +192,9 @@ def _import_label(raw: Mapping[str, Any], answer: Mapping[str, Any]) -> str:
     n = int(counts.get("people_created", 0)) + int(counts.get("people_updated", 0))
     file = raw.get("file")
     source = f" from {file}" if isinstance(file, str) and file else ""
-    return f"Imported {n:,} {'person' if n == 1 else 'people'}{source}"
+    messages = int(counts.get("messages_sent", 0)) + int(counts.get("messages_received", 0))
+    more = f" and {messages:,} message{'' if messages == 1 else 's'}" if messages else ""
+    return f"Imported {n:,} {'person' if n == 1 else 'people'}{more}{source}"
 
 
 def ago(then: datetime, now: datetime) -> str:

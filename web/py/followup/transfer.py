@@ -21,7 +21,7 @@ from .interop.contact import BadFile, Parsed, check_size
 from .interop.google import is_google_header, read_google
 from .interop.ics import write_ics
 from .interop.linkedin import is_linkedin_header, read_linkedin
-from .interop.match import DECISIONS, Plan, RowPlan, materialize, plan_import, real_key
+from .interop.match import DECISIONS, Plan, RowPlan, materialize, plan_import
 from .interop.table import (
     FIELDS,
     check_mapping,
@@ -33,6 +33,8 @@ from .interop.table import (
     write_people_csv,
 )
 from .interop.words import FIELD_LABELS, FORMAT_LABELS, adds_text, choices, row_choices, what
+from .linkedin_import import ARCHIVE_FIELDS, ArchiveRead, history_records, read_archive
+from .linkedin_import import summary as archive_summary
 from .model import FollowUp, Person, PersonId, Profile, RoundRecord
 from .rounds import encode_round
 from .settings import Settings, encode_settings
@@ -42,7 +44,7 @@ from .trashed import Trashed
 Answer = tuple[State, dict[str, Any]]
 FORMATS = ("auto", "vcard", "linkedin", "google", "csv")
 # `file` names the file, for the import history (history_ops.py).
-_IMPORT = ("format", "text", "mapping", "decisions", "ids", "file", "now", "today")
+_IMPORT = ("format", "text", "mapping", "decisions", "ids", "file", "now", "today", *ARCHIVE_FIELDS)
 # Preview builds records it never returns; their timestamps need not be real.
 _PREVIEW_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -51,13 +53,19 @@ _PREVIEW_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class _Read:
-    def __init__(self, fmt: str, parsed: Parsed | None, extra: dict[str, Any]) -> None:
+    def __init__(
+        self, fmt: str, parsed: Parsed | None, extra: dict[str, Any], archive: Any = None
+    ) -> None:
         self.format = fmt
         self.parsed = parsed
         self.extra = extra
+        self.archive: ArchiveRead | None = archive  # LinkedIn's archive (linkedin_import.py)
 
 
 def _read(f: Fields) -> _Read:
+    if f.has("zip") or f.has("files"):
+        got = read_archive(f)
+        return _Read("linkedin-archive", got.parsed, {"archive": archive_summary(got)}, got)
     text = f.blob("text") if f.has("text") else _missing("text")
     fmt = f.text("format", "auto")
     if fmt not in FORMATS:
@@ -160,6 +168,9 @@ def _preview(state: State, f: Fields) -> Answer:
     now = parse_instant(f.raw["now"], "now") if f.has("now") else _PREVIEW_TIME
     plan = plan_import(state, read.parsed.contacts, _decisions(f), now)
     rows = [_row(state, plan, r) for r in plan.rows]
+    if read.archive is not None:
+        _, counts = history_records(state, read.archive, plan, plan.placeholders, now)
+        base["archive"]["counts"] = counts
     introducers = len(plan.people) - sum(1 for r in plan.rows if r.action in ("new", "merge"))
     return state, {
         **base,
@@ -187,8 +198,12 @@ def _commit(state: State, f: Fields) -> Answer:
         raise BadFile("no-name-column", str(read.extra["message"]))
     plan = plan_import(state, read.parsed.contacts, _decisions(f), now)
     ids = list(f.ids("ids"))
-    records = materialize(plan, ids)
-    new_ids = {real_key(plan, ids, key) for key in plan.placeholders}
+    records: list[Any] = list(materialize(plan, ids))
+    history: dict[str, int] = {}
+    if read.archive is not None:
+        added, history = history_records(state, read.archive, plan, ids, now)
+        records.extend(added)
+    new_ids = set(ids[: len(plan.placeholders)])  # each placeholder's id, in order (real_key)
     created = [
         {"id": r.id, "name": r.name} for r in records if isinstance(r, Person) and r.id in new_ids
     ]
@@ -203,6 +218,7 @@ def _commit(state: State, f: Fields) -> Answer:
             "introductions": len(plan.introductions),
             "events": len(plan.events),
             "skipped": sum(1 for r in plan.rows if r.action == "skip"),
+            **history,
         },
     }
 

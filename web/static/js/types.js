@@ -556,6 +556,22 @@
  * @typedef {{ok: true, snoozed: LaterEntry[], skipped: LaterEntry[]}} LaterAnswer
  */
 
+// --- LinkedIn's archive (issue #18, linkedin_import.py) ---------------------------------------
+
+/**
+ * `import_preview`'s `archive` for LinkedIn's archive: what it holds, who "you" are (`ask_me`:
+ * the archive does not say, choose once), the non-connections with a real exchange, and the
+ * engine's words for what is read and kept. `counts` as `import_commit`'s, before it.
+ * @typedef {{messages: number, messages_sent: number, messages_received: number,
+ *   messages_unknown: number, messages_already: number, invitations: number,
+ *   applications_new: number, applications_matched: number}} ArchiveCounts
+ * @typedef {{files: string[], connections: number, messages: number, conversations: number,
+ *   inmail: number, sponsored: number, unreadable: number, invitations: number,
+ *   applications: number, missing: string[], me: {name: string, how: string, choices: string[]},
+ *   ask_me: boolean, strangers: string[], add_strangers: boolean, first_line: boolean,
+ *   read_words: string, privacy_words: string, counts?: ArchiveCounts}} ArchiveSummary
+ */
+
 // --- History and replies (issue 18: followup/reply_ops.py) -------------------------------------
 
 /**

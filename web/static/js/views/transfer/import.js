@@ -9,6 +9,7 @@ import { h } from "../../dom.js";
 import { ENCODINGS, FileProblem, formatSize, readText } from "../../files.js";
 import { renderTriage } from "./triage.js";
 import { showError } from "./shared.js";
+import { archivePreview, isArchive, readArchive } from "./linkedin.js";
 
 /** @typedef {import("../../screen-types.js").TransferCtx} TransferCtx */
 /** @typedef {import("../../types.js").ImportPreview} ImportPreview */
@@ -20,16 +21,19 @@ export class ImportSection {
   /** @param {TransferCtx} ctx */
   constructor(ctx) {
     this.ctx = ctx;
-    /** @type {{file: File, text: string, format: string, mapping: string[] | null} | null} */
+    /** @type {{file: File, text: string, format: string, mapping: string[] | null, archive?: import("./linkedin.js").ArchivePayload} | null} */
     this.pending = null;
     /** @type {Record<string, string>} */
     this.decisions = {};
+    /** LinkedIn's archive: who you are, whether to add non-connections, keep first lines. @type {import("./linkedin.js").ArchiveOptions} */
+    this.archiveOptions = { strangers: true, first_line: false };
+    this.progress = /** @type {HTMLProgressElement} */ (h("progress", { id: "import-progress", "aria-label": "Import progress", hidden: true }));
     this.status = h("p", { class: "transfer-status", role: "status", "aria-live": "polite" });
     this.error = h("p", { class: "error transfer-error", role: "alert", hidden: true });
     this.previewBox = h("div", { class: "transfer-preview", id: "import-preview" });
     this.triageBox = h("div", { class: "transfer-triage", id: "import-triage" });
     this.input = /** @type {HTMLInputElement} */ (h("input", {
-      type: "file", id: "import-file", accept: ".vcf,.vcard,.csv,.txt,text/vcard,text/csv",
+      type: "file", id: "import-file", multiple: true, accept: ".vcf,.vcard,.csv,.txt,.zip,text/vcard,text/csv,application/zip",
       "aria-describedby": "import-file-hint", onchange: () => this.choose(),
     }));
     this.formatSelect = /** @type {HTMLSelectElement} */ (h("select", { id: "import-format" }));
@@ -51,12 +55,13 @@ export class ImportSection {
       h("div", { class: "field" },
         h("label", { for: "import-file", text: "Contacts file" }),
         this.input,
-        h("p", { class: "hint", id: "import-file-hint", text: "A vCard (.vcf) exported by your phone, Gmail, Outlook or Contacts; LinkedIn’s Connections.csv; a Google Contacts CSV; or any CSV. Nothing is saved until you confirm." })),
+        h("p", { class: "hint", id: "import-file-hint", text: "A vCard (.vcf) exported by your phone, Gmail, Outlook or Contacts; LinkedIn’s Connections.csv, or the whole ZIP from LinkedIn’s “Get a copy of your data” (connections, messages, invitations, job applications); a Google Contacts CSV; or any CSV. Nothing is saved until you confirm." })),
       h("details", { class: "transfer-options" },
         h("summary", { text: "Options" }),
         h("div", { class: "field" }, h("label", { for: "import-format", text: "What kind of file" }), this.formatSelect),
         h("div", { class: "field" }, h("label", { for: "import-encoding", text: "Text encoding" }), this.encodingSelect)),
       this.status,
+      this.progress,
       this.error,
       this.previewBox,
       this.triageBox,
@@ -69,6 +74,8 @@ export class ImportSection {
     this.triageBox.replaceChildren();
     showError(this.error, "");
     if (!file) return;
+    const files = Array.from(this.input.files ?? []);
+    if (isArchive(files)) return this.chooseArchive(file, files);
     this.status.textContent = `Reading “${file.name}” (${formatSize(file.size)})…`;
     try {
       const { text } = await readText(file, { encoding: this.encodingSelect.value });
@@ -82,8 +89,30 @@ export class ImportSection {
     }
   }
 
+  /**
+   * LinkedIn's archive: read here, opened and parsed by the engine (linkedin.js).
+   * @param {File} file
+   * @param {File[]} files
+   */
+  async chooseArchive(file, files) {
+    this.progress.hidden = false;
+    try {
+      const archive = await readArchive(files, (words) => { this.status.textContent = words; });
+      this.pending = { file, text: "", format: "linkedin-archive", mapping: null, archive };
+      this.decisions = {};
+      this.archiveOptions = { strangers: true, first_line: false };
+      await this.preview();
+    } catch (error) {
+      this.status.textContent = "";
+      showError(this.error, error instanceof FileProblem ? error.message : String(error));
+    } finally {
+      this.progress.hidden = true;
+    }
+  }
+
   request() {
     const pending = /** @type {NonNullable<typeof this.pending>} */ (this.pending);
+    if (pending.archive) return { ...pending.archive, ...this.archiveOptions, format: pending.format, decisions: this.decisions };
     /** @type {{text: string, format: string, decisions: Record<string, string>, mapping?: string[]}} */
     const request = { text: pending.text, format: pending.format, decisions: this.decisions };
     if (pending.mapping) request.mapping = pending.mapping;
@@ -93,7 +122,9 @@ export class ImportSection {
   async preview() {
     if (!this.pending) return;
     this.status.textContent = `Looking through “${this.pending.file.name}”…`;
+    this.progress.hidden = false;
     const answer = await this.ctx.backend.send("import_preview", this.request());
+    this.progress.hidden = true;
     this.status.textContent = "";
     if (!answer.ok) {
       showError(this.error, answer.message);
@@ -110,6 +141,7 @@ export class ImportSection {
     /** @type {Array<HTMLElement | null>} */
     const parts = [];
     if (answer.needs_mapping || answer.columns) parts.push(this.mappingForm(answer));
+    const archive = /** @type {{archive?: import("../../types.js").ArchiveSummary}} */ (answer).archive;
     if (answer.needs_mapping) {
       this.previewBox.replaceChildren(...parts.filter((part) => part !== null));
       return;
@@ -130,15 +162,17 @@ export class ImportSection {
         h("h4", { text: "Left out" }),
         h("ul", {}, ...answer.problems.map((p) => h("li", { text: p.message }))))
       : null;
-    const writes = answer.new + answer.merged + answer.introductions;
+    const history = archive?.counts ? archive.counts.messages_sent + archive.counts.messages_received + archive.counts.invitations + archive.counts.applications_new : 0;
+    const writes = answer.new + answer.merged + answer.introductions + history;
     const confirm = h("div", { class: "card-actions" },
       h("button", {
         type: "button", class: "button primary", id: "import-confirm", disabled: writes === 0,
         onclick: () => this.commit(answer),
-      }, writes === 0 ? "Nothing new to import" : `Import ${total - answer.same} ${total - answer.same === 1 ? "person" : "people"}`),
+      }, writes === 0 ? "Nothing new to import" : archive ? "Import the archive" : `Import ${total - answer.same} ${total - answer.same === 1 ? "person" : "people"}`),
       h("button", { type: "button", class: "button", onclick: () => this.cancel() }, "Cancel"));
     parts.push(
       h("h4", { id: "preview-heading", text: `Preview of “${pending.file.name}”` }),
+      archive ? archivePreview(archive, this.archiveOptions, () => this.preview()) : null,
       summary,
       rows.length ? list : null,
       answer.rows.length > rows.length + answer.same
@@ -210,9 +244,15 @@ export class ImportSection {
   async commit(preview) {
     const button = /** @type {HTMLButtonElement | null} */ (this.previewBox.querySelector("#import-confirm"));
     if (button) button.disabled = true;
+    const expected = /** @type {{archive?: import("../../types.js").ArchiveSummary}} */ (preview).archive?.counts;
+    this.status.textContent = expected
+      ? `Importing ${(expected.messages_sent + expected.messages_received).toLocaleString("en")} messages and ${preview.new.toLocaleString("en")} new people… This can take a minute; you can keep using the app.`
+      : "Importing…";
+    this.progress.hidden = false;
     const ids = Array.from({ length: preview.ids_needed + 8 }, () => crypto.randomUUID());
     // Saved by the engine worker, in one transaction, before the answer comes back.
     const answer = await this.ctx.tracker.track(this.ctx.backend.send("import_commit", { ...this.request(), ids, file: this.pending?.file.name ?? "" }));
+    this.progress.hidden = true;
     if (!answer.ok) {
       showError(this.error, answer.error === "not-saved" ? `${answer.message} Nothing was imported.` : answer.message);
       if (button) button.disabled = false;
@@ -222,7 +262,9 @@ export class ImportSection {
     this.pending = null;
     this.input.value = "";
     this.previewBox.replaceChildren();
-    const done = `Imported: ${counts.people_created} new, ${counts.people_updated} updated.`;
+    const kept = /** @type {Partial<import("../../types.js").ArchiveCounts>} */ (counts);
+    const messages = (kept.messages_sent ?? 0) + (kept.messages_received ?? 0);
+    const done = `Imported: ${counts.people_created} new, ${counts.people_updated} updated${"messages" in kept ? `, ${messages.toLocaleString("en")} messages, ${kept.applications_new} applications` : ""}.`;
     this.status.textContent = done;
     this.ctx.toast(done);
     if (answer.created.length) await renderTriage(this.ctx, this.triageBox, answer.created);
