@@ -37,6 +37,14 @@ ALLOWED = {
     # Capture's pickers match "José" to "jose" (capture.py). Pyodide builds the module into its
     # runtime (PyInit_unicodedata).
     "unicodedata",
+    # Mail and calendar history (issue 18, interop/mbox.py, ics_read.py, mail_history.py): the
+    # standard library's mail header decoding (RFC 2047, addresses, dates), the dedupe key's
+    # digest, and time zones: zoneinfo (no data in Pyodide), else python-dateutil's own table,
+    # recurrence rules and VTIMEZONE reader (dateutil ships as a pinned pure wheel, build.py).
+    "email",
+    "hashlib",
+    "zoneinfo",
+    "dateutil",
 }
 FORBIDDEN_CALLS = {("datetime", "now"), ("date", "today"), ("time", "time"), ("datetime", "utcnow")}
 

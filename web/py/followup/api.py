@@ -39,6 +39,7 @@ from .history import decode_entries, with_entries, without
 from .history_ops import HISTORY_OPS, keep
 from .insights import LOOP_RULES, THANKED_GOAL, insights
 from .landing import LANDING_OPS
+from .mail_ops import MAIL_OPS
 from .model import PersonId, Profile, RoundRecord
 from .owed import OWED_OPS, encode_followup
 from .people import PEOPLE_OPS, initials
@@ -333,6 +334,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     **LANDING_OPS,  # what landing the job does, before it is confirmed (landing.py)
     **TRASH_OPS,  # the trash and delete preview (trash_ops.py)
     **HISTORY_OPS,  # the history, undo preview, import batches (history_ops.py)
+    **MAIL_OPS,  # mail archives read as a stream (mail_ops.py)
 }
 
 

@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import cache
 from typing import Any
 
 MAX_OCCURRENCES = 500
@@ -80,8 +79,16 @@ def _address(value: str) -> str:
 # --- Time zones ---------------------------------------------------------------------------------
 
 
-@cache
+_IANA: dict[str, tzinfo | None] = {}
+
+
 def _iana(name: str) -> tzinfo | None:
+    if name not in _IANA:
+        _IANA[name] = _lookup(name)
+    return _IANA[name]
+
+
+def _lookup(name: str) -> tzinfo | None:
     try:
         from zoneinfo import ZoneInfo
 

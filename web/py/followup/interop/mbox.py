@@ -18,9 +18,9 @@ import email.errors
 import email.header
 import email.utils
 import hashlib
-import quopri
 import re
-from base64 import b64decode
+from binascii import Error as BinasciiError
+from binascii import a2b_base64, a2b_qp
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -235,10 +235,11 @@ def first_line(block: str, body: str, depth: int = 0) -> str:
     raw = _bytes(body)
     try:
         if encoding == "base64":
-            raw = b64decode(b"".join(raw.split())[: len(b"".join(raw.split())) // 4 * 4])
+            packed = b"".join(raw.split())
+            raw = a2b_base64(packed[: len(packed) // 4 * 4])
         elif encoding == "quoted-printable":
-            raw = quopri.decodestring(raw)
-    except ValueError:
+            raw = a2b_qp(raw)
+    except (ValueError, BinasciiError):
         return ""
     try:
         text = raw.decode(charset, "replace")
