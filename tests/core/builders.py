@@ -275,6 +275,21 @@ def scenario(rule: str) -> tuple[State, str]:
             ],
             "last-note:nr:bea",
         ),
+        "reply": (
+            [
+                bea,
+                interaction(
+                    "r1",
+                    "bea",
+                    kind="message_received",
+                    at=NOW - 3 * DAY,
+                    asks=True,
+                    subject="Your portfolio",
+                    thread="t-1",
+                ),
+            ],
+            "reply:r1:bea",
+        ),
     }
     records, key = table[rule]
     return state_of(*records), key

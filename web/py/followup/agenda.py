@@ -18,6 +18,7 @@ from .commitments import act_on_advice, promise, report_back
 from .context import Context, Owed, finish, lateness, make_context, priority
 from .gratitude import courtesy_note, gratitude
 from .model import DecisionStatus, FollowUp, FollowUpStatus, PersonId
+from .reply_rule import history_cutoff, is_old_history, reply
 from .rules import (
     close_loop,
     close_loop_outcome,
@@ -46,6 +47,7 @@ RULES: Mapping[Rule, Callable[[Context], Iterable[Owed]]] = MappingProxyType(
         Rule.COURTESY_NOTE: courtesy_note,
         Rule.KEEP_IN_TOUCH: keep_in_touch,
         Rule.LAST_NOTE: last_note,
+        Rule.REPLY: reply,
     }
 )
 # Done or skipped ends these only until the next round (the decision resets the count).
@@ -76,13 +78,16 @@ def owed_now(
     and skipped ones removed, snoozed ones paired with the time they come back (else None)."""
     state, now = ctx.state, ctx.now
     decisions = state.decisions
+    cutoff = history_cutoff(state, now)
     found: list[tuple[Owed, datetime | None]] = []
     for rule in rules:
         if not ctx.timing(rule).enabled:
             continue
         recurring = rule in RECURRING
         for owed in RULES[rule](ctx):
-            if is_stopped(state, owed, now):
+            if is_stopped(state, owed, now) or (
+                owed.since < cutoff and is_old_history(state, owed, cutoff)
+            ):
                 continue
             decision = decisions.get(owed.key)
             if decision is None:

@@ -50,6 +50,7 @@ ORDER: dict[str, int] = {
     Rule.REACH_OUT: 6,
     Rule.KEEP_IN_TOUCH: 7,
     Rule.LAST_NOTE: 8,
+    Rule.REPLY: -1,  # answer what they asked before anything else
 }
 _SHORT: dict[str, str] = {
     Rule.THANK_YOU: "thanks",
@@ -63,6 +64,7 @@ _SHORT: dict[str, str] = {
     Rule.REACH_OUT: "first hello",
     Rule.KEEP_IN_TOUCH: "catching up",
     Rule.LAST_NOTE: "last note",
+    Rule.REPLY: "your reply",
 }
 
 

@@ -141,6 +141,14 @@ RULES: dict[Rule, RuleWords] = {
         (_E, _S),
         "message",
     ),
+    Rule.REPLY: RuleWords(
+        "Waiting for your reply",
+        "Reply",
+        "Reply to someone waiting for your answer",
+        "after their message",
+        (_E, _S, _C),
+        "message",
+    ),
 }
 
 # label: its name; send: the button that hands the draft over; field: what the text box holds.

@@ -156,6 +156,11 @@ def strict_interaction(raw: object, where: str) -> Interaction:
         opportunity_id=_maybe(OpportunityId, f.ref("opportunity_id")),
         followup_key=f.ref_key("followup_key"),
         reply=None if f.raw.get("reply") is None else f.choice("reply", Reply),
+        subject=f.line("subject"),
+        thread=f.line("thread"),
+        source_id=f.line("source_id"),
+        asks=f.flag("asks"),
+        first_line=f.line("first_line"),
         created_at=f.instant("created_at", at),
     )
 
@@ -458,6 +463,8 @@ def encode_record(record: Record) -> dict[str, Any]:
             ],
             "opportunity_id": record.opportunity_id, "followup_key": record.followup_key,
             "reply": record.reply.value if record.reply is not None else None,
+            "subject": record.subject, "thread": record.thread, "source_id": record.source_id,
+            "asks": record.asks, "first_line": record.first_line,
             "created_at": iso(record.created_at),
         }  # fmt: skip
     if isinstance(record, Opportunity):

@@ -57,6 +57,7 @@ KEY_SUBJECTS: Mapping[Rule, int] = {
     Rule.COURTESY_NOTE: 1,
     Rule.KEEP_IN_TOUCH: 1,
     Rule.LAST_NOTE: 2,
+    Rule.REPLY: 2,
 }
 _STAMPS = ("created_at", "updated_at")
 

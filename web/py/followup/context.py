@@ -43,6 +43,7 @@ PRIORITIES: Mapping[Rule, tuple[int, int]] = MappingProxyType(
         Rule.ACT_ON_ADVICE: (40, 42),
         Rule.KEEP_IN_TOUCH: (10, 10),
         Rule.LAST_NOTE: (20, 20),
+        Rule.REPLY: (45, 48),  # above keep-in-touch: someone is waiting for you
     }
 )
 MAX_REFERRAL_RISE = 20

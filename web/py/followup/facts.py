@@ -157,6 +157,8 @@ def _interaction_facts(interaction: Interaction, item: int | None, now: datetime
         "meeting": _KIND_WORDS.get(interaction.kind, ""),
         "discussed": weave.topic(interaction.notes),
         "met_when": when_words(interaction.at, now),
+        # Issue 18: their message's subject, without the "Re:" and "Fwd:" a thread piles up.
+        "their_subject": _bare_subject(interaction.subject),
     }
     chosen = 0 if item is None else item
     if chosen < len(interaction.advice):
@@ -231,3 +233,11 @@ def _clean(value: str) -> str:
 
 
 __all__ = ["ANSWERS", "facts_for", "first_name_of", "mention", "when_words"]
+
+
+_SUBJECT_PREFIX = re.compile(r"^\s*((re|fwd?|tr|aw|wg|rv|res|enc)\s*(\[\d+\])?\s*:\s*)+", re.I)
+
+
+def _bare_subject(subject: str) -> str:
+    """ "Re: Fwd: the analyst role" -> "the analyst role"."""
+    return _SUBJECT_PREFIX.sub("", subject).strip()

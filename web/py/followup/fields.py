@@ -122,6 +122,13 @@ class Fields:
         """A short text: a name, an organisation, a place."""
         return self.text(key, default, LINE_MAX)
 
+    def flag(self, key: str, default: bool = False) -> bool:
+        """True or false (absent: `default`)."""
+        value = self._get(key, default)
+        if not isinstance(value, bool):
+            raise CodecError("wrong-type", "This should be true or false.", self.field(key))
+        return value
+
     def ident(self, key: str) -> str:
         """A record's id (bounds.check_id)."""
         value = self._str(key, REQUIRED)

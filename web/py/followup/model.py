@@ -202,6 +202,15 @@ class Interaction:
     followup_key: str | None = None
     # For a reply received (`InteractionKind.REPLY`): what they said.
     reply: Reply | None = None
+    # History (issue 18), set by the importers: the message's subject, its thread or
+    # conversation id, the dedupe key it was imported under (a Message-ID, a conversation id and
+    # date, an ics UID and start; "" when typed by hand), whether a message from them asks
+    # something (classify.asks_question), and its first line (only when the user opted in).
+    subject: str = ""
+    thread: str = ""
+    source_id: str = ""
+    asks: bool = False
+    first_line: str = ""
     created_at: datetime
 
 

@@ -42,8 +42,10 @@ _INTERACTION = frozenset(
         "followup_key", "reply", "created_at",
     )
 )  # fmt: skip
-# Written before `reply` existed.
+# Written before `reply` existed; written with the history fields (issue 18).
 _INTERACTION_WITHOUT_REPLY = _INTERACTION - {"reply"}
+_HISTORY = frozenset(("subject", "thread", "source_id", "asks", "first_line"))
+_INTERACTION_SHAPES = frozenset((_INTERACTION, _INTERACTION_WITHOUT_REPLY, _INTERACTION | _HISTORY))
 _KINDS: dict[Any, InteractionKind] = {k.value: k for k in InteractionKind}
 _parse = datetime.fromisoformat
 
@@ -97,15 +99,15 @@ def quick_person(raw: object) -> Person | None:
 
 def quick_interaction(raw: object) -> Interaction | None:
     try:
-        if type(raw) is not dict or (
-            raw.keys() != _INTERACTION and raw.keys() != _INTERACTION_WITHOUT_REPLY
-        ):
+        if type(raw) is not dict or frozenset(raw.keys()) not in _INTERACTION_SHAPES:
             return None
         if raw.get("reply") is not None:  # a reply received: the strict reader checks it
             return None
         ident, people, notes = raw["id"], raw["person_ids"], raw["notes"]
         kind = _KINDS.get(raw["kind"])
         opportunity, key = raw["opportunity_id"], raw["followup_key"]
+        subject, thread = raw.get("subject", ""), raw.get("thread", "")
+        source, first, asks = raw.get("source_id", ""), raw.get("first_line", ""), raw.get("asks")
         if not (
             type(ident) is str
             and ident
@@ -120,6 +122,12 @@ def quick_interaction(raw: object) -> Interaction | None:
             and _plain_ids(ident + "".join(people) + (opportunity or ""))
             and (key is None or (len(key) <= KEY_MAX and key.isprintable() and " " not in key))
             and _plain_text(notes)
+            and (asks is None or type(asks) is bool)
+            and type(subject) is str
+            and type(thread) is str
+            and type(source) is str
+            and type(first) is str
+            and _plain_text("".join((subject, thread, source, first)))
         ):
             return None
         at, created_at = _parse(raw["at"]), _parse(raw["created_at"])
@@ -133,6 +141,11 @@ def quick_interaction(raw: object) -> Interaction | None:
             notes=notes,
             opportunity_id=OpportunityId(opportunity) if opportunity is not None else None,
             followup_key=key,
+            subject=subject,
+            thread=thread,
+            source_id=source,
+            asks=asks is True,
+            first_line=first,
             created_at=created_at,
         )
     except (TypeError, ValueError):

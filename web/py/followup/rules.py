@@ -118,7 +118,12 @@ def thank_you(ctx: Context) -> Iterator[Owed]:
         refs = Refs(interaction_id=interaction_id)
         for pid in state.interactions[interaction_id].person_ids:
             key = f"thank-you:{interaction_id}:{pid}"
-            if key in index.log.answered or state.log(pid).first_since(at, THANK_YOU_KINDS):
+            log = state.log(pid)
+            if (
+                key in index.log.answered
+                or log.first_since(at, THANK_YOU_KINDS)
+                or _sent_within(log.first_since(at + _TICK, _SENT), due)
+            ):
                 continue
             yield Owed(
                 rule=Rule.THANK_YOU,
@@ -130,6 +135,16 @@ def thank_you(ctx: Context) -> Iterator[Owed]:
                 explain=_why_thank_you,
                 refs=refs,
             )
+
+
+# Issue 18: a message sent to them within the thank-you window after the meeting (from an
+# imported mailbox, say) is the thank-you already sent.
+_SENT = frozenset({"message_sent"})
+_TICK = timedelta(microseconds=1)
+
+
+def _sent_within(sent: datetime | None, due: datetime) -> bool:
+    return sent is not None and sent <= due
 
 
 def _why_thank_you(ctx: Context, owed: Owed) -> str:

@@ -25,6 +25,7 @@ DAY = "day"  # an ISO 8601 date
 CHOICE = "choice"  # one of a fixed set of words
 MAYBE_CHOICE = "maybe-choice"  # one of a fixed set of words, or null
 NUMBER = "number"  # a whole number in a range, or null
+FLAG = "flag"  # true or false
 
 # A field's kind, or the schema of the objects in its list.
 Schema: TypeAlias = Mapping[str, "str | Schema"]
@@ -48,6 +49,7 @@ INTRODUCTION: Schema = {
 INTERACTION: Schema = {
     "id": ID, "person_ids": IDS, "kind": CHOICE, "at": TIME, "notes": TEXT, "advice": ADVICE,
     "promises": PROMISE, "opportunity_id": REF, "followup_key": REF_KEY, "reply": MAYBE_CHOICE,
+    "subject": LINE, "thread": LINE, "source_id": LINE, "asks": FLAG, "first_line": LINE,
     "created_at": TIME,
 }  # fmt: skip
 OPPORTUNITY: Schema = {

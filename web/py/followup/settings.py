@@ -34,6 +34,7 @@ class Rule(StrEnum):
     COURTESY_NOTE = "courtesy-note"
     KEEP_IN_TOUCH = "keep-in-touch"
     LAST_NOTE = "last-note"
+    REPLY = "reply"  # someone is waiting for your answer (reply_rule.py, issue 18)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,6 +88,8 @@ DEFAULT_TIMINGS: Mapping[Rule, RuleTiming] = MappingProxyType(
         Rule.COURTESY_NOTE: RuleTiming(due_hours=24, expire_days=60),
         Rule.KEEP_IN_TOUCH: RuleTiming(due_hours=0, expire_days=0),
         Rule.LAST_NOTE: RuleTiming(due_hours=48, expire_days=14),
+        # Issue 18: a question left unanswered for 2 days shows on Today ("the reply window").
+        Rule.REPLY: RuleTiming(due_hours=48, expire_days=30),
     }
 )
 
@@ -105,6 +108,9 @@ class Settings:
     reminders: Reminders = DEFAULT_REMINDERS  # the morning digest (reminder_settings.py)
     # The voice of the built-in drafts: one of TONES (the user's own templates win).
     tone: str = "warm"
+    # Imported history (interactions with a `source_id`) older than this many days sets dates
+    # and states but creates no follow-up (issue 18; agenda.py).
+    history_window_days: int = 30
 
 
 DEFAULT_SETTINGS = Settings()
@@ -122,6 +128,7 @@ RANGES: Mapping[str, tuple[int, int]] = {
     "horizon_days": (0, 90),
     "max_items": (1, 1000),
     "after_unanswered": (1, 20),
+    "window_days": (0, 3650),
 }
 
 
@@ -139,6 +146,7 @@ def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings
             "templates",
             "reminders",
             "drafts",
+            "history",
         },
         field,
     )
@@ -205,6 +213,11 @@ def decode_settings(raw: Mapping[str, Any], field: str = "settings") -> Settings
         obj = _mapping(raw["drafts"], f"{field}.drafts")
         _only(obj, {"tone"}, f"{field}.drafts")
         settings = replace(settings, tone=tone_of(obj.get("tone", "warm"), f"{field}.drafts.tone"))
+    if "history" in raw:
+        obj = _mapping(raw["history"], f"{field}.history")
+        _only(obj, {"window_days"}, f"{field}.history")
+        days = obj.get("window_days", settings.history_window_days)
+        settings = replace(settings, history_window_days=_int(days, f"{field}.history.window_days"))
     return settings
 
 
@@ -244,6 +257,7 @@ def encode_settings(settings: Settings) -> dict[str, Any]:
         },
         "reminders": encode_reminders(settings.reminders),
         "drafts": {"tone": settings.tone},
+        "history": {"window_days": settings.history_window_days},
     }
 
 

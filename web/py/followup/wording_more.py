@@ -29,5 +29,13 @@ MORE_BUILT_IN: Mapping[Rule, Template] = MappingProxyType(
             "My door is always open.[ {my_name}]",
             "All the best",
         ),
+        Rule.REPLY: _t(
+            "[Re: {their_subject}|Your message]",
+            "[Hi {first_name},|Hello,]\n\n"
+            "Thank you for your message[ {met_when}][ about {their_subject}], and sorry to keep "
+            "you waiting.",
+            "[Hi {first_name}, |Hello, ]thanks for your message[ about {their_subject}]. "
+            "Sorry to keep you waiting.[ {my_name}]",
+        ),
     }
 )

@@ -30,6 +30,12 @@ def _f(subject: str, body: str, sms: str, sign_off: str = "Kind regards") -> Tem
 
 BRIEF_TEMPLATES: Mapping[Rule, Template] = MappingProxyType(
     {
+        Rule.REPLY: _b(
+            "[Re: {their_subject}|Your message]",
+            "Thanks for your message[ about {their_subject}], and sorry for the wait.",
+            "thanks for your message, and sorry for the wait.[ {my_name}]",
+            "Thanks",
+        ),
         Rule.REACH_OUT: _b(
             "[Introduction via {introducer}|Introduction]",
             "[{introducer} suggested we talk about {context}.|{introducer} suggested we "
@@ -222,6 +228,12 @@ FORMAL_TEMPLATES: Mapping[Rule, Template] = MappingProxyType(
             "I have accepted [a position as {new_job}|a new position]. Thank you for all your "
             "help.[ {my_name}]",
             "With gratitude",
+        ),
+        Rule.REPLY: _f(
+            "[Re: {their_subject}|Your message]",
+            "Thank you for your message[ {met_when}][ regarding {their_subject}], and please "
+            "accept my apologies for the delay in replying.",
+            "thank you for your message; I shall reply in full shortly.[ {my_name}]",
         ),
         Rule.COURTESY_NOTE: _f(
             "[My application for {position}|My application]",

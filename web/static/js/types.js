@@ -166,6 +166,7 @@
  *   advice: {text: string, kind: string, done_at: string | null}[],
  *   promises: {text: string, due: string, done_at: string | null}[],
  *   opportunity_id: string | null, followup_key: string | null, reply?: string | null,
+ *   subject?: string, thread?: string, source_id?: string, asks?: boolean, first_line?: string,
  *   created_at: string}} InteractionRecord
  */
 
