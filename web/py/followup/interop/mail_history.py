@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from followup.classify import asks_question
 from followup.model import Interaction, InteractionId, InteractionKind, PersonId
 from followup.state import State
 
@@ -38,11 +39,7 @@ def addresses_of(state: State) -> dict[str, PersonId]:
 
 def asks(text: str) -> bool:
     """Whether a message from them asks something (the reply classifier's rule)."""
-    try:
-        from followup.classify import asks_question  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # before the classifier is merged
-        return "?" in text
-    return bool(asks_question(text))
+    return asks_question(text)
 
 
 @dataclass(slots=True)
