@@ -37,6 +37,7 @@ _WANTED = frozenset(
 # The browser's x-user-defined decoding puts bytes 0x80-0xFF at U+F780-U+F7FF.
 _BYTES = {0xF780 + i: 0x80 + i for i in range(128)}
 _SEPARATOR = re.compile(r"From \S*.*\d")
+_BLANK_LINE = re.compile(r"\n\r?\n")
 _MSGID = re.compile(r"<[^<>\s]+>")
 
 
@@ -115,6 +116,14 @@ def _headers(block: str) -> dict[str, str]:
 
 
 def _addresses(value: str) -> list[tuple[str, str]]:
+    if '"' not in value and "(" not in value and ";" not in value:  # the common case, fast
+        simple: list[tuple[str, str]] = []
+        for part in value.split(","):
+            name, lt, rest = part.partition("<")
+            address = (rest.partition(">")[0] if lt else name).strip().lower()
+            if "@" in address and " " not in address:
+                simple.append((_decoded(name.strip()) if lt else "", address))
+        return simple
     found: list[tuple[str, str]] = []
     for name, address in email.utils.getaddresses([value]):
         address = address.strip().lower()
@@ -157,7 +166,7 @@ def separator_date(line: str) -> datetime | None:
     return _date(f"{day} {month} {year} {clock} {zone or '+0000'}")
 
 
-def parse_headers(block: str, body: str = "", fallback: datetime | None = None) -> Mail | None:
+def parse_headers(block: str, body: str = "", separator: str = "") -> Mail | None:
     """One message from its header block (a byte string); None when it has no sender.
     `body` (a byte string, its beginning) is given only when the first line is kept."""
     h = _headers(block)
@@ -177,7 +186,7 @@ def parse_headers(block: str, body: str = "", fallback: datetime | None = None) 
         sender=sender,
         sender_name=sender_name,
         recipients=recipients,
-        at=_date(h.get("date", "")) or fallback,
+        at=_date(h.get("date", "")) or separator_date(separator),
         subject=_decoded(h.get("subject", ""))[:SUBJECT_MAX],
         message_id=message_id,
         thread=thread,
@@ -306,62 +315,70 @@ class MboxReader:
         self.pending = False
         self.block = self.body = ""
         self.messages += 1
-        mail = parse_headers(
-            block, body if self.keep_first_line else "", separator_date(self.separator)
-        )
+        mail = parse_headers(block, body if self.keep_first_line else "", self.separator)
         if mail is None:
             self.skipped += 1
         else:
             yield mail
 
-    def _next_separator(self, text: str) -> int:
-        """Where the next message's `From ` line starts (after a newline); -1 when there is
-        none, -2 when one may start in the last, unfinished line."""
-        at = 0
+    def _next_separator(self, text: str, start: int) -> int:
+        """Where the next message's `From ` line starts (its newline before), from `start`;
+        -1 when none does before the last, unfinished line (which may be the start of one)."""
+        at = start
         while True:
             at = text.find("\nFrom ", at)
             if at < 0:
-                return -2
+                return -1
             end = text.find("\n", at + 1)
             if end < 0:
-                return -2
+                return -1
             if _SEPARATOR.match(text, at + 1, end):
                 return at
             at += 6
 
+    def _headers_end(self, text: str, pos: int) -> tuple[int, int]:
+        """(end of the header block, start of the body) from `pos`, or (-1, -1)."""
+        found = _BLANK_LINE.search(text, pos)
+        return (found.start(), found.end()) if found else (-1, -1)
+
     def _run(self, *, final: bool) -> Iterator[Mail]:
-        while True:
-            if self.in_headers:
-                ends = [i for i in (self.buffer.find("\n\n"), self.buffer.find("\n\r\n")) if i >= 0]
-                if not ends:
-                    if len(self.buffer) > MAX_HEADERS:
-                        self.buffer = self.buffer[:MAX_HEADERS] + "\n\n"
-                        continue
+        text, pos = self.buffer, 0
+        try:
+            while True:
+                if self.in_headers:
+                    end, body = self._headers_end(text, pos)
+                    if end < 0:
+                        if len(text) - pos > MAX_HEADERS:  # broken or hostile: cut it
+                            text = text[pos : pos + MAX_HEADERS] + "\n\n"
+                            pos = 0
+                            continue
+                        return
+                    self.block = text[pos:end]
+                    pos = body
+                    self.in_headers = False
+                    self.pending = True
+                    self.body = ""
+                at = self._next_separator(text, max(pos - 1, 0))
+                if at < 0:
+                    # Keep the last, unfinished line: it may be the start of "\nFrom ...\n".
+                    keep = text.rfind("\n", pos) if not final else -1
+                    keep = keep if keep >= 0 and len(text) - keep < MAX_HEADERS else len(text)
+                    self._peek(text, pos, keep)
+                    pos = keep
                     return
-                self.block, self.buffer = _split_block(self.buffer)
-                self.in_headers = False
-                self.pending = True
-                self.body = ""
-            at = self._next_separator(self.buffer)
-            if at < 0:
-                # Keep the last, unfinished line: it may be the start of "\nFrom ...\n".
-                keep = self.buffer.rfind("\n") if at == -2 and not final else len(self.buffer)
-                keep = (
-                    keep
-                    if keep >= 0 and len(self.buffer) - keep < MAX_HEADERS
-                    else len(self.buffer)
-                )
-                if self.keep_first_line and len(self.body) < BODY_PEEK:
-                    self.body += self.buffer[: min(keep, BODY_PEEK - len(self.body))]
-                self.buffer = self.buffer[keep:]
-                return
-            if self.keep_first_line and len(self.body) < BODY_PEEK:
-                self.body += self.buffer[: min(at, BODY_PEEK - len(self.body))]
-            yield from self._message(self.block, self.body)
-            end = self.buffer.find("\n", at + 1)
-            self.separator = self.buffer[at + 1 : end]
-            self.buffer = self.buffer[end + 1 :]
-            self.in_headers = True
+                self._peek(text, pos, at)
+                yield from self._message(self.block, self.body)
+                end = text.find("\n", at + 1)
+                self.separator = text[at + 1 : end]
+                pos = end + 1
+                self.in_headers = True
+        finally:
+            self.buffer = text[pos:]
+
+    def _peek(self, text: str, start: int, end: int) -> None:
+        """Keep the beginning of a body, only when its first line is asked for."""
+        if self.keep_first_line and len(self.body) < BODY_PEEK:
+            self.body += text[start : min(end, start + BODY_PEEK - len(self.body))]
 
 
 def read_mbox(text: str, *, keep_first_line: bool = False, chunk: int = 1 << 20) -> list[Mail]:
