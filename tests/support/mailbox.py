@@ -49,8 +49,9 @@ def write_mbox(path: Path, size: int, *, people: int = 50, every: int = 50) -> i
                 subject = "=?UTF-8?Q?Caf=C3=A9_next_week=3F?=" if sender != OWN else "Re: coffee"
             else:
                 sender, to, subject = f"news{n % 997}@list.example.net", OWN, "Your weekly digest"
+            stamp = at.strftime("%a %b %d %H:%M:%S +0000 %Y")
             message = (
-                f"From {1700000000000000000 + n}@xxx {at.strftime('%a %b %d %H:%M:%S +0000 %Y')}\r\n"
+                f"From {1700000000000000000 + n}@xxx {stamp}\r\n"
                 f"X-GM-THRID: {1700000000000000000 + n}\r\nX-Gmail-Labels: Inbox\r\n"
                 + _RECEIVED
                 + _DKIM
