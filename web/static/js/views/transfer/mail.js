@@ -35,7 +35,7 @@ export class MailSection {
     this.progress = /** @type {HTMLProgressElement} */ (h("progress", { id: "mail-progress", max: 1, value: 0, hidden: true, "aria-label": "Reading the file" }));
     this.cancelButton = h("button", { type: "button", class: "secondary", id: "mail-cancel", hidden: true, onclick: () => this.cancel() }, "Cancel");
     this.status = h("p", { class: "transfer-status", id: "mail-status", role: "status", "aria-live": "polite" });
-    this.error = h("p", { class: "error transfer-error", role: "alert", hidden: true });
+    this.error = h("p", { class: "error transfer-error", id: "mail-error", role: "alert", hidden: true });
     this.previewBox = h("div", { class: "transfer-preview", id: "mail-preview" });
     this.onProgress = (/** @type {Event} */ event) => this.showProgress(/** @type {CustomEvent<Progress>} */ (event).detail);
     this.explain("mail.mbox");
@@ -106,6 +106,7 @@ export class MailSection {
     this.reading = null;
     if (!answer.ok) {
       this.status.textContent = "";
+      this.input.value = ""; // the same file can be chosen again
       return showError(this.error, answer.message);
     }
     this.pending = { format: "mbox", file, session: /** @type {string} */ (answer.session) };
