@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.support.mailbox import person, write_mbox
 
-from .conftest import Launch, idb, put_records, wait_engine_ready
+from .conftest import Launch, axe_violations, idb, put_records, wait_engine_ready
 
 SIZE = 200_000_000
 PEOPLE = 50
@@ -94,7 +94,7 @@ def js_heap(page: Page) -> int:
 
 
 def test_a_200_mb_mbox_streams_with_progress_in_bounded_memory_and_cancel_keeps_nothing(
-    launch: Launch, app_url: str, tmp_path: Path
+    launch: Launch, app_url: str, tmp_path: Path, axe_source: str
 ) -> None:
     mbox = tmp_path / "All mail Including Spam and Trash.mbox"
     messages = write_mbox(mbox, SIZE, people=PEOPLE)
@@ -145,6 +145,8 @@ def test_a_200_mb_mbox_streams_with_progress_in_bounded_memory_and_cancel_keeps_
     )
     assert grew < BOUND, f"the renderer grew {grew / MB:.0f} MB while reading"
     assert heap_grew < 50 * MB
+    expect(page.locator("#mail-about")).to_contain_text("Nothing leaves it")
+    assert axe_violations(page, axe_source) == []
 
     page.locator("#mail-commit").click()
     expect(page.locator("#mail-done")).to_have_text(

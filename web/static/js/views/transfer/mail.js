@@ -45,7 +45,7 @@ export class MailSection {
     return h("section", { class: "card transfer-section", "aria-labelledby": "mail-heading" },
       h("h3", { id: "mail-heading", text: "Bring your history in" }),
       h("p", { class: "subtle", text: "Mail and calendar files tell Followthrough when you last talked with the people you know, who is waiting for your reply, and whom you met." }),
-      h("div", { class: "field field-check" }, this.firstLine,
+      h("div", { class: "switch-row" }, this.firstLine,
         h("label", { for: "mail-first-line", text: "Keep the first line of each message" })),
       h("div", { class: "field" },
         h("label", { for: "mail-file", text: "Mail or calendar file" }),
