@@ -153,3 +153,42 @@ def test_a_200_mb_mbox_streams_with_progress_in_bounded_memory_and_cancel_keeps_
         f"Imported {matched:,} messages from {mbox.name}."
     )
     assert len(idb(page, "interactions")) == matched
+
+
+def test_a_calendar_and_one_eml_become_meetings_and_a_message_in_pyodide(
+    launch: Launch, app_url: str
+) -> None:
+    """Time zones in the browser, where zoneinfo has no data: an IANA name (dateutil's table)
+    and a VTIMEZONE; and an .eml whose first line is kept only because the box is ticked."""
+    here = Path(__file__).resolve().parents[1] / "core" / "mail"
+    page = launch("calendar").new_page()
+    page.goto(app_url + "#transfer")
+    wait_engine_ready(page)
+    created = "2026-01-01T00:00:00Z"
+    put_records(page, {"people": [
+        {"id": "ana", "name": "Ana Ruiz", "emails": ["ana.ruiz@example.com"], "created_at": created},
+        {"id": "ben", "name": "Ben Cole", "emails": ["ben@example.net"], "created_at": created},
+    ]})  # fmt: skip
+
+    page.set_input_files("#mail-file", str(here / "sample.ics"))
+    expect(page.locator("#mail-about")).to_contain_text("attendees")
+    expect(page.locator("#mail-words")).to_contain_text("people you know will be added")
+    page.locator("#mail-commit").click()
+    expect(page.locator("#mail-done")).to_contain_text("meetings from sample.ics")
+    starts = {str(i["at"]) for i in idb(page, "interactions")}
+    assert "2026-12-01T14:00:00+00:00" in starts  # 09:00 in New York
+    assert "2026-10-26T09:00:00+00:00" in starts  # 10:00 in the file's own "Custom Paris", winter
+
+    mbox = (here / "sample.mbox").read_bytes()
+    eml = mbox.split(b"\n", 1)[1].split(b"\nFrom 17")[0]
+    page.get_by_label("Keep the first line of each message").check()
+    page.set_input_files(
+        "#mail-file", files=[{"name": "coffee.eml", "mimeType": "message/rfc822", "buffer": eml}]
+    )
+    page.locator("#mail-commit").click()
+    expect(page.locator("#mail-done")).to_have_text("Imported 1 message from coffee.eml.")
+    [message] = [i for i in idb(page, "interactions") if i["kind"] == "message_received"]
+    assert (message["subject"], message["first_line"]) == (
+        "Café next week?",
+        "Could we meet for coffee next week?",
+    )
