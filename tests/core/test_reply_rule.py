@@ -148,6 +148,7 @@ def test_old_imported_history_still_sets_when_you_were_last_in_touch() -> None:
 
     assert keys(state_of(BEA, old)) == []
     assert keys(state_of(BEA, past)) == ["keep-in-touch:bea"]
+    assert followup(state_of(BEA, past), "keep-in-touch:bea").rule == "keep-in-touch"
 
 
 def test_an_old_interaction_typed_by_hand_is_not_history() -> None:

@@ -78,7 +78,7 @@ def test_restoring_the_default_timings_leaves_keep_in_touch_and_templates_alone(
     patch = call("settings")["timing_defaults"]
 
     assert "keep-in-touch" not in patch["rules"]
-    assert set(patch) == {"rules", "today", "gratitude", "stop"}
+    assert set(patch) == {"rules", "today", "gratitude", "stop", "history"}
     saved = command("save_settings", {"settings": patch})
     assert saved["put"]["meta"][0]["rules"] == encode_settings(DEFAULT_SETTINGS)["rules"]
 

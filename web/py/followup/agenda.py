@@ -86,7 +86,8 @@ def owed_now(
         recurring = rule in RECURRING
         for owed in RULES[rule](ctx):
             if is_stopped(state, owed, now) or (
-                owed.since < cutoff and is_old_history(state, owed, cutoff)
+                # Old imported history creates no follow-up; keep-in-touch counts from it.
+                not recurring and owed.since < cutoff and is_old_history(state, owed, cutoff)
             ):
                 continue
             decision = decisions.get(owed.key)

@@ -45,6 +45,7 @@ from .owed import OWED_OPS, encode_followup
 from .people import PEOPLE_OPS, initials
 from .pipeline import PIPELINE_OPS
 from .push_devices import PUSH_OPS
+from .reply_ops import REPLY_OPS
 from .rounds import decode_rounds, encode_round
 from .settings import Rule, Settings, encode_settings
 from .settings_ops import SETTINGS_OPS
@@ -335,6 +336,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     **TRASH_OPS,  # the trash and delete preview (trash_ops.py)
     **HISTORY_OPS,  # the history, undo preview, import batches (history_ops.py)
     **MAIL_OPS,  # mail archives read as a stream (mail_ops.py)
+    **REPLY_OPS,  # paste a reply: classify it (reply_ops.py)
 }
 
 

@@ -14,14 +14,14 @@ from .classify_text import own_text, words_of
 from .classify_words import QUESTION_OPENERS, QUESTION_PHRASES
 
 # A question mark, including the Spanish opening one and the full-width one.
-_QUESTION_MARK = re.compile("[?\u00bf\uff1f]")
+QUESTION_MARK = re.compile("[?\u00bf\uff1f]")
 
 
 def asks_question(text: str) -> bool:
     """True when the message's own text (quoted thread and signature left out) asks something:
     a question mark, or a sentence that opens like a question ("could you", "pourriez-vous")."""
     own = own_text(text)
-    if _QUESTION_MARK.search(own):
+    if QUESTION_MARK.search(own):
         return True
     for sentence in re.split(r"[.!\n]+", own):
         words = words_of(sentence)

@@ -39,6 +39,7 @@ from .model import (
     Stage,
 )
 from .profile import checked
+from .reply_ops import record_payload
 from .settings import Rule
 from .trash import Delete, Erase, Restore, parse_delete, parse_entry
 
@@ -254,6 +255,11 @@ def _log_interaction(payload: Mapping[str, Any], now: datetime) -> Command:
     return LogInteraction(interaction=interaction)
 
 
+def _record_reply(payload: Mapping[str, Any], now: datetime) -> Command:
+    """Paste a reply: the label the user confirmed, recorded as `log_interaction` would."""
+    return _log_interaction(record_payload(payload, now), now)
+
+
 def _add_opportunity(payload: Mapping[str, Any], now: datetime) -> Command:
     allowed = tuple(f for f in OPPORTUNITY_FIELDS if f != "stage_at")
     raw = _record(payload, now, allowed, {"created_at": now, "stage_at": now})
@@ -434,6 +440,7 @@ _PARSERS: Mapping[str, Callable[[Mapping[str, Any], datetime], Command]] = {
     "restore": parse_entry(Restore),
     "erase": parse_entry(Erase),
     "undo": parse_undo,
+    "record_reply": _record_reply,
 }
 
 COMMAND_NAMES = tuple(_PARSERS)

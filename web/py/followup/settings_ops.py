@@ -46,6 +46,7 @@ def _settings(state: State, f: Fields) -> Answer:
             "today": defaults["today"],
             "stop": defaults["stop"],
             "gratitude": defaults["gratitude"],
+            "history": defaults["history"],
         },
         "ranges": {name: list(bounds) for name, bounds in RANGES.items()},
         "placeholders": dict(PLACEHOLDERS),

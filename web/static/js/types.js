@@ -321,6 +321,7 @@
  *   templates: Record<string, Template>,
  *   reminders: ReminderSettings,
  *   drafts?: {tone: string},
+ *   history?: {window_days: number},
  * }} SettingsRecord
  */
 
@@ -535,6 +536,15 @@
  * Op `delete_preview` / `undo_preview`: what a delete or an undo would do, in words.
  * @typedef {{label: string, words: string, with: Record<string, number>, with_words: string, count: number}} DeletePreview
  * @typedef {{id: string, label: string, words: string, removed: number, trashed: number, reverted: number, kept: number}} UndoPreview
+ */
+
+// --- History and replies (issue 18: followup/reply_ops.py) -------------------------------------
+
+/**
+ * Op `classify_reply`: what a pasted reply says, the words that decided, and the choices the
+ * user confirms from (`note` is set for an automatic reply, which records nothing).
+ * @typedef {{ok: true, label: string, cues: string[], confidence: number, note: string,
+ *   choices: {value: string, label: string}[]}} ClassifiedReply
  */
 
 export {};

@@ -6,6 +6,7 @@
  */
 import { h, localDate } from "../dom.js";
 import { logSent } from "./draft-sheet.js";
+import { openPasteReply } from "./person/paste-reply.js";
 import { sheet } from "./sheet.js";
 import { itemWords } from "./today/bundle.js";
 import { dayOf, morning, snoozeChoices, timeOf } from "./today/when.js";
@@ -87,6 +88,18 @@ export function openMore(f, hooks) {
         },
       }, "Done another way"),
       h("button", { type: "button", class: "button wide", onclick: () => { dialog.close(); openSkip(f, hooks); } }, "Skip…"),
+      f.person_ids.length
+        ? h("button", {
+          type: "button", class: "button wide", "data-action": "paste-reply",
+          onclick: () => {
+            dialog.close();
+            openPasteReply({
+              ctx: hooks, personId: f.person_ids[0], name: f.who,
+              opportunityId: f.refs?.opportunity_id ?? null, done: () => hooks.done?.(f),
+            });
+          },
+        }, "Paste their reply…")
+        : null,
       h("button", {
         type: "button", class: "button wide",
         onclick: async () => {

@@ -15,6 +15,7 @@ import { openDraft } from "./draft-sheet.js";
 import { openMore, openSnooze } from "./followup-sheets.js";
 import { openEdit, openIntroduction, openMeeting } from "./person/edit.js";
 import { openNoReply, openReply, stopsAndBundle } from "./person/reply.js";
+import { openPasteReply } from "./person/paste-reply.js";
 import { isIOS } from "./sheet.js";
 import { dueText } from "./today/when.js";
 
@@ -171,6 +172,10 @@ class PersonScreen {
         h("div", { class: "person-quick" },
           h("button", { type: "button", class: "button", "aria-haspopup": "dialog", onclick: () => openReply(this) }, "Reply received…"),
           h("button", { type: "button", class: "button", "aria-haspopup": "dialog", onclick: () => openNoReply(this) }, "No reply…"),
+          h("button", {
+            type: "button", class: "button", "aria-haspopup": "dialog", "data-action": "paste-reply",
+            onclick: () => openPasteReply({ ctx: this.ctx, personId: this.id, name: this.person.name, done: () => this.refresh() }),
+          }, "Paste their reply…"),
         ),
       ),
       h("section", { class: "person-block", "aria-labelledby": "person-intros" },

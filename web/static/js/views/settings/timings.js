@@ -45,6 +45,7 @@ export class TimingsSection {
         field({ name: "today.horizon_days", label: "Show what is due in the next (days)", type: "number", value: String(settings.today.horizon_days), attrs: numberAttrs(ranges.horizon_days) }),
         field({ name: "today.max_items", label: "Show at most (follow-ups)", type: "number", value: String(settings.today.max_items), attrs: numberAttrs(ranges.max_items) }),
         field({ name: "gratitude.lookback_days", label: "Gratitude round: thank those who helped in the last (days)", type: "number", value: String(settings.gratitude.lookback_days), attrs: numberAttrs(ranges.lookback_days) }),
+        field({ name: "history.window_days", label: "Imported history older than this (days) sets dates but asks for nothing", type: "number", value: String(settings.history?.window_days ?? ""), attrs: numberAttrs(ranges.window_days) }),
         field({ name: "stop.after_unanswered", label: "Stop nudging someone after this many unanswered messages", type: "number", value: String(settings.stop?.after_unanswered ?? ""), attrs: numberAttrs(ranges.after_unanswered) }),
       ),
       h("div", { class: "form-actions" },
@@ -98,10 +99,10 @@ export class TimingsSection {
     const ranges = /** @type {SettingsAnswer} */ (this.answer).ranges;
     /**
      * The settings' stored shape, built up from the form's names: `rules.<rule>.<leaf>` (a
-     * rule's timing, or `enabled`), `today.<key>`, `gratitude.<key>` and `stop.<key>`.
+     * rule's timing, or `enabled`), `today.<key>`, `gratitude.<key>`, `stop.<key>` and `history.<key>`.
      * @type {Record<string, Record<string, number | Record<string, number | boolean>>>}
      */
-    const patch = { rules: {}, today: {}, gratitude: {}, stop: {} };
+    const patch = { rules: {}, today: {}, gratitude: {}, stop: {}, history: {} };
     /** @type {HTMLElement | null} */
     let first = null;
     for (const element of form.elements) {
