@@ -182,3 +182,26 @@ def test_a_chosen_file_is_routed_by_its_name_and_first_bytes(
 ) -> None:
     route = ok("mail_route", name=name, head=head)
     assert (route["format"], route["stream"]) == (fmt, fmt == "mbox")
+
+
+def test_a_recent_question_from_them_in_an_mbox_makes_a_reply_due_and_your_answer_ends_it() -> None:
+    question = (
+        "From 1@xxx Fri Nov 27 10:00:00 +0000 2026\n"
+        "From: Ana Ruiz <ana.ruiz@example.com>\nTo: me@example.org\n"
+        "Subject: Could you send me your CV?\nDate: Fri, 27 Nov 2026 10:00:00 +0000\n"
+        "Message-ID: <q1@example.com>\n\nThanks!\n"
+    )
+    answer = (
+        "From 2@xxx Mon Nov 30 10:00:00 +0000 2026\n"
+        "From: Me <me@example.org>\nTo: ana.ruiz@example.com\n"
+        "Subject: Re: Could you send me your CV?\nDate: Mon, 30 Nov 2026 10:00:00 +0000\n"
+        "Message-ID: <q2@example.org>\nIn-Reply-To: <q1@example.com>\n"
+        "References: <q1@example.com>\n\nHere it is.\n"
+    )
+    session = stream(question, chunk=1 << 20)
+    ok("import_commit", format="mbox", session=session, own=["me@example.org"])
+    assert [f["rule"] for f in ok("today")["followups"]] == ["reply"]
+
+    session = stream(question + "\n" + answer, chunk=1 << 20)
+    ok("import_commit", format="mbox", session=session, own=["me@example.org"])
+    assert ok("today")["followups"] == []
