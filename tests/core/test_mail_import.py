@@ -138,6 +138,7 @@ def test_a_single_eml_is_imported_the_same_way() -> None:
     eml = MBOX.split("\n", 1)[1].split("\nFrom 17")[0]
     preview = ok("import_preview", format="eml", text=eml)
     assert preview["counts"]["received"] == 1
+    assert preview["words"] == "1 message with 1 person you know will be added."
     ok("import_commit", format="eml", text=eml, file="coffee.eml")
     assert [i["source_id"] for i in interactions()] == ["<a1@example.com>"]
 

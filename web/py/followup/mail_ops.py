@@ -194,7 +194,9 @@ def _words(fmt: str, counts: Mapping[str, int]) -> str:
     n, already = counts["records_added"], counts["already"]
     what = "meeting" if fmt == "ics" else "message"
     plural = "" if n == 1 else "s"
-    text = f"{n:,} {what}{plural} with {counts['people']:,} people you know will be added."
+    people = counts["people"]
+    whom = "1 person you know" if people == 1 else f"{people:,} people you know"
+    text = f"{n:,} {what}{plural} with {whom} will be added."
     if already:
         text += f" {already:,} already here will be left as they are."
     if counts["undated"]:

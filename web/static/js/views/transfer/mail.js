@@ -33,7 +33,7 @@ export class MailSection {
     }));
     this.about = h("dl", { class: "mail-about", id: "mail-about" });
     this.progress = /** @type {HTMLProgressElement} */ (h("progress", { id: "mail-progress", max: 1, value: 0, hidden: true, "aria-label": "Reading the file" }));
-    this.cancelButton = h("button", { type: "button", class: "secondary", id: "mail-cancel", hidden: true, onclick: () => this.cancel() }, "Cancel");
+    this.cancelButton = h("button", { type: "button", class: "button", id: "mail-cancel", hidden: true, onclick: () => this.cancel() }, "Cancel");
     this.status = h("p", { class: "transfer-status", id: "mail-status", role: "status", "aria-live": "polite" });
     this.error = h("p", { class: "error transfer-error", id: "mail-error", role: "alert", hidden: true });
     this.previewBox = h("div", { class: "transfer-preview", id: "mail-preview" });
@@ -149,8 +149,8 @@ export class MailSection {
         ...addresses.map((a) => h("option", { value: a, selected: own.includes(a) }, a))));
       parts.push(h("div", { class: "field" }, h("label", { for: "mail-own", text: "Your own address (messages from it are ones you sent)" }), this.ownSelect));
     }
-    parts.push(h("div", { class: "actions" },
-      h("button", { type: "button", id: "mail-commit", disabled: answer.new === 0, onclick: () => this.commit() }, answer.new === 0 ? "Nothing new to add" : "Import")));
+    parts.push(h("div", { class: "card-actions" },
+      h("button", { type: "button", class: "button primary", id: "mail-commit", disabled: answer.new === 0, onclick: () => this.commit() }, answer.new === 0 ? "Nothing new to add" : "Import")));
     this.previewBox.replaceChildren(...parts);
   }
 
@@ -164,7 +164,7 @@ export class MailSection {
     this.input.value = "";
     const undoId = answer.undo?.id;
     this.previewBox.replaceChildren(h("p", { id: "mail-done", role: "status" }, `${answer.label}.`),
-      ...(undoId ? [h("button", { type: "button", class: "secondary", id: "mail-undo", onclick: () => this.undo(undoId) }, "Undo this import")] : []));
+      ...(undoId ? [h("button", { type: "button", class: "button", id: "mail-undo", onclick: () => this.undo(undoId) }, "Undo this import")] : []));
   }
 
   /** @param {string} id */
