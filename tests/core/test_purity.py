@@ -43,6 +43,13 @@ ALLOWED = {
     "base64",
     "hashlib",
     "zipfile",
+    # Mail and calendar history (issue 18, interop/mbox.py, ics_read.py, mail_history.py): the
+    # standard library's mail header decoding (RFC 2047, addresses, dates), the dedupe key's
+    # digest, and time zones: zoneinfo (no data in Pyodide), else python-dateutil's own table,
+    # recurrence rules and VTIMEZONE reader (dateutil ships as a pinned pure wheel, build.py).
+    "email",
+    "zoneinfo",
+    "dateutil",
 }
 FORBIDDEN_CALLS = {("datetime", "now"), ("date", "today"), ("time", "time"), ("datetime", "utcnow")}
 

@@ -41,6 +41,7 @@ from .history_ops import HISTORY_OPS, keep
 from .insights import LOOP_RULES, THANKED_GOAL, insights
 from .landing import LANDING_OPS
 from .later import LATER_OPS
+from .mail_ops import MAIL_OPS
 from .model import PersonId, Profile, RoundRecord
 from .owed import OWED_OPS, encode_followup
 from .people import PEOPLE_OPS, initials
@@ -338,6 +339,7 @@ _OPS: Mapping[str, tuple[tuple[str, ...], Callable[[State, Fields], Answer]]] = 
     **HISTORY_OPS,  # the history, undo preview, import batches (history_ops.py)
     **DAILY_OPS,  # first run, event mode's end, the one line read (daily.py)
     **LATER_OPS,  # snoozed and skipped (later.py)
+    **MAIL_OPS,  # mail archives read as a stream (mail_ops.py)
     **REPLY_OPS,  # paste a reply: classify it (reply_ops.py)
 }
 

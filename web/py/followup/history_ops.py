@@ -90,7 +90,7 @@ def _batch(raw: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "file": file if isinstance(file, str) and file else "",
         "format": raw.get("format") if isinstance(raw.get("format"), str) else "auto",
-        "added": int(counts.get("people_created", 0)),
+        "added": int(counts.get("people_created", 0)) + int(counts.get("records_added", 0)),
         "changed": int(counts.get("people_updated", 0)),
     }
 
@@ -188,6 +188,8 @@ def _captured(p: Mapping[str, Any]) -> str:
 
 
 def _import_label(raw: Mapping[str, Any], answer: Mapping[str, Any]) -> str:
+    if isinstance(answer.get("label"), str):  # an import that names what it added (mail_ops.py)
+        return str(answer["label"])
     counts = answer.get("counts") or {}
     n = int(counts.get("people_created", 0)) + int(counts.get("people_updated", 0))
     file = raw.get("file")

@@ -35,6 +35,7 @@ from .interop.table import (
 from .interop.words import FIELD_LABELS, FORMAT_LABELS, adds_text, choices, row_choices, what
 from .linkedin_import import ARCHIVE_FIELDS, ArchiveRead, history_records, read_archive
 from .linkedin_import import summary as archive_summary
+from .mail_ops import HISTORY_FORMATS, history_commit, history_preview
 from .model import FollowUp, Person, PersonId, Profile, RoundRecord
 from .rounds import encode_round
 from .settings import Settings, encode_settings
@@ -44,7 +45,8 @@ from .trashed import Trashed
 Answer = tuple[State, dict[str, Any]]
 FORMATS = ("auto", "vcard", "linkedin", "google", "csv")
 # `file` names the file, for the import history (history_ops.py).
-_IMPORT = ("format", "text", "mapping", "decisions", "ids", "file", "now", "today", *ARCHIVE_FIELDS)
+_IMPORT: tuple[str, ...] = ("format", "text", "mapping", "decisions", "ids", "file", "now", "today")
+_IMPORT += tuple(dict.fromkeys((*ARCHIVE_FIELDS, "session", "own", "first_line")))  # #18 history
 # Preview builds records it never returns; their timestamps need not be real.
 _PREVIEW_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -161,6 +163,8 @@ def _row(state: State, plan: Plan, row: RowPlan) -> dict[str, Any]:
 
 
 def _preview(state: State, f: Fields) -> Answer:
+    if f.raw.get("format") in HISTORY_FORMATS:
+        return history_preview(state, f)
     read = _read(f)
     base: dict[str, Any] = {"format": read.format, **read.extra}
     if read.parsed is None:
@@ -192,6 +196,8 @@ def _preview(state: State, f: Fields) -> Answer:
 
 
 def _commit(state: State, f: Fields) -> Answer:
+    if f.raw.get("format") in HISTORY_FORMATS:
+        return history_commit(state, f)
     now = parse_instant(f.raw.get("now"), "now") if f.has("now") else _missing("now")
     read = _read(f)
     if read.parsed is None:

@@ -14,7 +14,8 @@
  * - events: `stage` (the engine's boot, `detail` as types.js's Stage), `changed` (records
  *   changed on this device, whoever changed them; `detail` as types.js's Changed: source
  *   "command", "op", "inbox", "tab" or "sync"), and `refused` (`detail`: inbox entries the
- *   engine refused when it replayed them; they are kept, with their reason).
+ *   engine refused when it replayed them; they are kept, with their reason), and `progress`
+ *   (a long request's progress, `detail` as types.js's Progress: a mail archive read in chunks).
  *   A screen re-reads what it shows when a store it shows is among `stores`.
  * - `drafts`: what a form holds while it is being typed, so a reload or a closed app loses
  *   nothing (these are the shell's own notes, never synced and never seen by the engine).
@@ -34,7 +35,7 @@ export class Backend extends EventTarget {
   constructor(engine = new Engine()) {
     super();
     this.engine = engine;
-    for (const type of ["stage", "changed", "refused"]) {
+    for (const type of ["stage", "changed", "refused", "progress"]) {
       engine.addEventListener(type, (event) => {
         this.dispatchEvent(new CustomEvent(type, { detail: /** @type {CustomEvent} */ (event).detail }));
       });

@@ -66,6 +66,8 @@ export class Engine extends EventTarget {
       this.pending.delete(message.id);
     } else if (message.type === "changed") {
       this.dispatchEvent(new CustomEvent("changed", { detail: { stores: message.stores, source: message.source } }));
+    } else if (message.type === "progress") {
+      this.dispatchEvent(new CustomEvent("progress", { detail: message }));
     } else if (message.type === "refused") {
       this.dispatchEvent(new CustomEvent("refused", { detail: message.entries }));
     }

@@ -513,11 +513,41 @@ if (tabs) tabs.onmessage = (event) => { if (event.data?.type === "committed") ta
 ready = boot();
 ready.catch(() => {});
 
+/**
+ * A mail archive read in chunks (`mbox_stream {file, first_line}`, mail-stream.js), each chunk
+ * fed through the queue so other requests are answered in between, with `progress` messages;
+ * or a stream cancelled (`mbox_cancel {session}`), at once.
+ * @param {number} id @param {Record<string, unknown> & {op: string}} request
+ */
+function streamMail(id, request) {
+  /** @type {import("./mail-stream.js").Ask} */
+  const ask = (step) => new Promise((resolve) => {
+    queue = queue.then(() => handle(step)).then(resolve, (error) => resolve({
+      ok: false, error: "engine-unavailable", message: error instanceof Error ? error.message : String(error),
+    }));
+  });
+  import("./mail-stream.js").then((stream) => {
+    if (request.op === "mbox_cancel") {
+      stream.cancel(String(request.session));
+      return { ok: true };
+    }
+    const args = /** @type {{file: File, first_line?: boolean}} */ (/** @type {unknown} */ (request));
+    return stream.streamMbox(args, ask, (progress) => self.postMessage({ type: "progress", id, ...progress }));
+  }).then(
+    (response) => self.postMessage({ type: "response", id, response }),
+    (error) => self.postMessage({ type: "response", id, response: { ok: false, error: "engine-unavailable", message: String(error) } }),
+  );
+}
+
 self.onmessage = (event) => {
   if (event.data?.type === "wasm-module") return;
   const { id, request } = event.data;
   if (request?.op === "sync_store") {
     syncStore(request).then((response) => self.postMessage({ type: "response", id, response }));
+    return;
+  }
+  if (request?.op === "mbox_stream" || request?.op === "mbox_cancel") {
+    streamMail(id, request);
     return;
   }
   queue = queue.then(() => handle(request)).then(

@@ -227,6 +227,7 @@
  *   | {type: "response", id: number, response: Answer}
  *   | {type: "changed", stores: string[], source: string}
  *   | {type: "refused", entries: InboxEntry[]}
+ *   | ({type: "progress", id: number} & Progress)
  * )} WorkerMessage
  */
 
@@ -582,3 +583,19 @@
  */
 
 export {};
+
+// --- Mail and calendar history (issue 18, mail-stream.js, views/transfer/mail.js) ---------------
+
+/**
+ * How far a long request has got (a mail archive read in chunks): bytes `done` of `total`,
+ * messages read and those with someone you know, and the engine's `words` for it.
+ * @typedef {{session: string, done: number, total: number, messages: number, matched: number, words: string}} Progress
+ */
+
+/**
+ * `import_preview` and `import_commit` for formats "mbox", "eml" and "ics" (mail_ops.py).
+ * @typedef {{ok: true, format: string, history: true, words: string, new: number, reads: string,
+ *   keeps: string, privacy: string, own?: string[], own_candidates?: {address: string, count: number}[],
+ *   counts: Record<string, number>}} HistoryPreview
+ * @typedef {{ok: true, label: string, counts: Record<string, number>, undo?: {id: string, label: string}}} HistoryDone
+ */

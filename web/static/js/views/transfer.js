@@ -12,6 +12,7 @@ import { BackupSection } from "./transfer/backup.js";
 import { ExportSection } from "./transfer/export.js";
 import { ImportHistory } from "./transfer/history.js";
 import { ImportSection } from "./transfer/import.js";
+import { MailSection } from "./transfer/mail.js";
 
 /**
  * @param {HTMLElement} root
@@ -26,6 +27,7 @@ export async function mount(root, ctx, params = []) {
       h("h2", { text: "Import and export" }),
       h("p", { class: "subtle", text: "Bring contacts in from your phone or LinkedIn; take everything out whenever you like." })),
     new ImportSection(ctx).element(),
+    new MailSection(ctx).element(),
     new ImportHistory(ctx).element(),
     backup.element(),
     new ExportSection(ctx, shareFiles).element(),
