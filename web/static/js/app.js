@@ -51,6 +51,7 @@ function toast(text) {
       onclick: () => undoFromToast(undo),
     }));
   }
+  element.classList.remove("toast-away");
   element.classList.add("show");
   // The toast never covers the control that produced it.
   requestAnimationFrame(() => keepInSight());

@@ -122,8 +122,19 @@ export function keepFocusHome() {
     clearTimeout(timer);
     timer = undefined;
   });
+  /** A focused button disabled while its command runs loses the focus; it gets it back. */
+  /** @type {Descriptor | null} */
+  let disabled = null;
   const check = () => {
-    if (!last || !lost() || shown(last.element)) return;
+    if (!last || !lost()) return;
+    if (shown(last.element)) {
+      if (last.element.matches(":disabled")) disabled = last;
+      else if (disabled === last) {
+        disabled = null;
+        last.element.focus();
+      }
+      return;
+    }
     const from = last;
     if (rehome(from, false)) return;
     if (timer === undefined) {
@@ -179,7 +190,10 @@ function toastOver(/** @type {HTMLElement} */ element) {
  */
 export function keepInSight(element = document.activeElement) {
   if (!(element instanceof HTMLElement) || element === document.body) return;
-  const bar = coveredBy(element) ?? toastOver(element);
+  const toast = toastOver(element);
+  // A toast moves to the other edge of the screen rather than sit over the focus.
+  if (toast) toast.classList.toggle("toast-away");
+  const bar = coveredBy(element);
   if (!bar) return;
   const box = element.getBoundingClientRect();
   const over = bar.getBoundingClientRect();
