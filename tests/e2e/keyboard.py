@@ -50,11 +50,12 @@ FOCUS_JS = """() => {
     let underToast = false;
     if (toast && toast.classList.contains('show') && !toast.contains(el)) {
         const t = toast.getBoundingClientRect();
-        underToast = t.left <= x && x <= t.right && t.top <= y && y <= t.bottom;
+        underToast = t.left <= x && x <= t.right && t.top <= y && y <= t.bottom
+            ? `toast ${Math.round(t.top)}-${Math.round(t.bottom)} (${toast.className}) over ${Math.round(r.top)}-${Math.round(r.bottom)} of ${innerHeight}` : false;
     }
     return {
         tag: el.tagName, role: el.getAttribute('role') || '', name, ring, inView,
-        coveredBy: mine ? null : describe(hit), underToast,
+        coveredBy: mine ? null : describe(hit) + (hit ? ` in ${describe(hit.parentElement)} at y ${Math.round(y)}` : ''), underToast,
         dialog: el.closest('dialog')?.getAttribute('aria-labelledby') ? text(document.getElementById(el.closest('dialog').getAttribute('aria-labelledby'))) : null,
         where: describe(el),
     };
@@ -89,7 +90,9 @@ def press(page: Page, key: str, step: str | None = None) -> dict[str, Any]:
             break
         page.wait_for_timeout(100)
         found = focus(page)
-    if found["tag"] != "BODY" and (not found["inView"] or found["coveredBy"]):
+    if found["tag"] != "BODY" and (
+        not found["inView"] or found["coveredBy"] or found["underToast"]
+    ):
         settled(page)
         found = focus(page)
     assert_seen(found, step or key)
@@ -130,7 +133,7 @@ def tab_to(
                 settled(page)  # a scroll into view in progress
                 found = focus(page)
             assert_seen(found, f"{key} towards {name!r}, after {seen[-3:]}")
-        seen.append(found["name"])
+        seen.append(found["name"] or f"({found.get('where')})")
         if _matches(found["name"], name):
             return found
     raise AssertionError(f"{name!r} not reached by {key}; stops: {seen}")

@@ -52,6 +52,7 @@ function toast(text) {
     }));
   }
   element.classList.remove("toast-away");
+  element.inert = false;
   element.classList.add("show");
   // The toast never covers the control that produced it.
   requestAnimationFrame(() => keepInSight());
@@ -63,7 +64,11 @@ function toast(text) {
 function hideToast() {
   const element = byId("toast");
   if (element.matches(":focus-within")) toastTimer = setTimeout(hideToast, 2000);
-  else element.classList.remove("show");
+  else {
+    element.classList.remove("show");
+    // A faded toast's Undo is no longer a Tab stop (nor read): nothing focusable is invisible.
+    element.inert = true;
+  }
 }
 
 /** @param {{id: string, label: string}} undo */

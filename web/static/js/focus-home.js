@@ -153,7 +153,7 @@ export function keepFocusHome() {
 function scrollerOf(element) {
   for (let at = element.parentElement; at; at = at.parentElement) {
     const { overflowY } = getComputedStyle(at);
-    if ((overflowY === "auto" || overflowY === "scroll") && at.scrollHeight > at.clientHeight) return at;
+    if ((overflowY === "auto" || overflowY === "scroll") && at.scrollHeight > at.clientHeight + 1) return at;
   }
   return document.scrollingElement ?? document.documentElement;
 }
@@ -191,8 +191,11 @@ function toastOver(/** @type {HTMLElement} */ element) {
 export function keepInSight(element = document.activeElement) {
   if (!(element instanceof HTMLElement) || element === document.body) return;
   const toast = toastOver(element);
-  // A toast moves to the other edge of the screen rather than sit over the focus.
-  if (toast) toast.classList.toggle("toast-away");
+  // A toast moves to the edge of the screen away from the focus rather than sit over it.
+  if (toast) {
+    const box = element.getBoundingClientRect();
+    toast.classList.toggle("toast-away", box.top + box.height / 2 < innerHeight / 2);
+  }
   const bar = coveredBy(element);
   if (!bar) return;
   const box = element.getBoundingClientRect();
@@ -201,11 +204,17 @@ export function keepInSight(element = document.activeElement) {
   // A bar below the element's top pushes it up; a bar above pushes it down.
   const by = over.top > box.top ? box.bottom - over.top + 12 : -(over.bottom - box.top + 12);
   scroller.scrollBy({ top: by, behavior: "instant" });
+  // An ancestor that only seemed to scroll (overflow-x makes overflow-y auto too): the page then.
+  const page = document.scrollingElement ?? document.documentElement;
+  if (scroller !== page && element.getBoundingClientRect().top === box.top) page.scrollBy({ top: by, behavior: "instant" });
 }
 
 /** After every focus move (and when asked, e.g. when a toast appears): nothing focused hidden. */
 export function keepFocusInSight() {
   document.addEventListener("focusin", (event) => {
-    requestAnimationFrame(() => { if (document.activeElement === event.target) keepInSight(); });
+    // Once the browser has scrolled it into view, and again once a redraw or resize settled.
+    const check = () => { if (document.activeElement === event.target) keepInSight(); };
+    requestAnimationFrame(check);
+    setTimeout(check, 120);
   });
 }
