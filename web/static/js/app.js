@@ -11,6 +11,7 @@ import { CaptureView } from "./views/capture.js";
 import { TodayView } from "./views/today.js";
 import { FirstRun, askForPersistence } from "./views/first-run.js";
 import { liveScreens } from "./views/live.js";
+import { keepFocusHome, keepFocusInSight, keepInSight, screenHeading } from "./focus-home.js";
 
 const html = document.documentElement;
 const shellStart = performance.now();
@@ -50,7 +51,11 @@ function toast(text) {
       onclick: () => undoFromToast(undo),
     }));
   }
+  element.classList.remove("toast-away");
+  element.inert = false;
   element.classList.add("show");
+  // The toast never covers the control that produced it.
+  requestAnimationFrame(() => keepInSight());
   clearTimeout(toastTimer);
   // A little longer when there is a button to reach; kept while the focus is on it.
   toastTimer = setTimeout(hideToast, undo ? 5000 : 4000);
@@ -59,7 +64,11 @@ function toast(text) {
 function hideToast() {
   const element = byId("toast");
   if (element.matches(":focus-within")) toastTimer = setTimeout(hideToast, 2000);
-  else element.classList.remove("show");
+  else {
+    element.classList.remove("show");
+    // A faded toast's Undo is no longer a Tab stop (nor read): nothing focusable is invisible.
+    element.inert = true;
+  }
 }
 
 /** @param {{id: string, label: string}} undo */
@@ -183,6 +192,8 @@ const ctx = {
 let routeCount = 0;
 
 async function route() {
+  // "#main" is the skip link's target, not a screen: the screen stays (see `skipToContent`).
+  if (routed && location.hash === "#main") return;
   // A sheet left open by the last screen does not follow the user to the next one.
   for (const dialog of document.querySelectorAll("dialog[open]")) /** @type {HTMLDialogElement} */ (dialog).close();
   // A notification's deep link is `#/today/<key>`: the leading "/" is not part of the name.
@@ -308,6 +319,19 @@ backend.addEventListener("refused", (event) => {
   }
 });
 window.addEventListener("hashchange", route);
+keepFocusHome();
+keepFocusInSight();
+/**
+ * "Skip to content" moves the focus to the screen's heading (its title is read, the next Tab
+ * reaches its first control) and leaves the address, and so the screen, as it was.
+ * @param {Event} event
+ */
+function skipToContent(event) {
+  event.preventDefault();
+  const heading = screenHeading();
+  (heading ?? byId("main")).focus();
+}
+document.querySelector(".skip-link")?.addEventListener("click", skipToContent);
 listenToServiceWorker(engine);
 liveScreens({
   backend,

@@ -4,6 +4,7 @@
  * back to what opened it, or stays with the next dialog still open.
  */
 import { h } from "../dom.js";
+import { describe, rehome } from "../focus-home.js";
 
 /**
  * Open a sheet (replacing any with the same id); returns the dialog and its body to fill.
@@ -12,6 +13,9 @@ import { h } from "../dom.js";
 export function sheet(id, title, description) {
   document.getElementById(id)?.remove();
   const opener = /** @type {HTMLElement | null} */ (document.activeElement);
+  // If the opener is redrawn while the sheet is open, its new form (or its list's next item)
+  // takes the focus back.
+  const openerHome = opener && opener !== document.body ? describe(opener) : null;
   const dialog = /** @type {HTMLDialogElement} */ (h("dialog", {
     class: "sheet", id, "aria-labelledby": `${id}-title`, "aria-describedby": description ? `${id}-desc` : null,
   }));
@@ -26,6 +30,7 @@ export function sheet(id, title, description) {
     dialog.remove();
     if (document.querySelector("dialog[open]")) return;
     if (opener && opener.isConnected) opener.focus();
+    else if (openerHome) rehome(openerHome);
   });
   document.body.append(dialog);
   dialog.showModal();

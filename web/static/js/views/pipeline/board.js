@@ -98,7 +98,8 @@ function renderBoard(board) {
       type: "button", class: "opp-chip",
       onclick: () => {
         const target = document.getElementById(`opp-stage-${stage}-heading`);
-        target?.scrollIntoView({ block: "start", behavior: "smooth" });
+        const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+        target?.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
         target?.focus({ preventScroll: true });
       },
     }, board.stage(stage).many, " ", h("span", { class: "opp-chip-count", text: String(cards.length) }))),
