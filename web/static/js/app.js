@@ -4,6 +4,7 @@
  * The shell is usable at once; the engine (Pyodide in a worker) joins when it has booted.
  */
 import { byId, h, localDate } from "./dom.js";
+import { announce } from "./announce.js";
 import { Backend } from "./backend.js";
 import { keepDigestRegistered, listenToServiceWorker, notifiesHere } from "./reminders.js";
 import { registerServiceWorker } from "./sw-register.js";
@@ -39,8 +40,14 @@ let toastTimer;
  * @type {{id: string, label: string, at: number} | null}
  */
 let lastUndo = null;
-/** @param {string} text */
-function toast(text) {
+/**
+ * Show a message for a few seconds and say it once (announce.js: the one polite region, or the
+ * alert region for an error). The toast is a status kept silent (`aria-live="off"`): it would
+ * otherwise speak twice.
+ * @param {string} text @param {{error?: boolean}} [options]
+ */
+function toast(text, { error = false } = {}) {
+  announce(text, { error });
   const element = byId("toast");
   const undo = lastUndo && performance.now() - lastUndo.at < 2000 ? lastUndo : null;
   element.replaceChildren(text);
@@ -99,7 +106,7 @@ const capture = new CaptureView({ backend, command: (name, payload) => command(n
 async function command(name, payload) {
   const response = await tracker.track(backend.command(name, payload));
   if (!response.ok) {
-    toast(response.message);
+    toast(response.message, { error: true });
     return null;
   }
   if (response.undo) toast("Saved"); // its undo is remembered by the "undoable" listener
