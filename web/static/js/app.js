@@ -52,7 +52,7 @@ function toast(text, { error = false } = {}) {
   const undo = lastUndo && performance.now() - lastUndo.at < 2000 ? lastUndo : null;
   element.replaceChildren(text);
   if (undo) {
-    element.append(" · ", h("button", {
+    element.append(h("span", { "aria-hidden": "true", text: " · " }), h("button", {
       type: "button", class: "toast-undo", text: "Undo", "aria-label": `Undo: ${undo.label}`,
       onclick: () => undoFromToast(undo),
     }));

@@ -21,10 +21,11 @@ export async function mount(root) {
   root.append(
     h("div", { class: "view-head" }, h("h2", { text: "More" })),
     h("ul", { class: "menu" },
-      ...LINKS.map((link) => h("li", {},
-        h("a", { class: "menu-item", href: link.hash },
-          h("span", { class: "menu-title", text: link.title }),
-          h("span", { class: "subtle", text: link.text }),
+      // Each link is named by its title; what it holds is its description.
+      ...LINKS.map((link, index) => h("li", {},
+        h("a", { class: "menu-item", href: link.hash, "aria-labelledby": `more-title-${index}`, "aria-describedby": `more-text-${index}` },
+          h("span", { class: "menu-title", id: `more-title-${index}`, text: link.title }),
+          h("span", { class: "subtle", id: `more-text-${index}`, text: link.text }),
         ),
       )),
     ),

@@ -188,6 +188,7 @@ export class TodayView {
   /** @param {FollowUp} f @param {Date} now */
   card(f, now) {
     const id = `fu-${domId(f.key)}`;
+    // Names unique on the screen: one person can have two cards, so each says its rule too.
     const rule = itemWords(f);
     return h("li", {
       class: `card today-card${f.overdue ? " overdue" : ""}`,
@@ -202,15 +203,15 @@ export class TodayView {
       h("div", { class: "card-actions" },
         h("button", {
           type: "button", class: "button primary", "data-action": "draft", "aria-haspopup": "dialog",
-          "aria-label": `${rule.verb}: ${f.who}`, onclick: () => openDraft(f, this.hooks),
+          "aria-label": `${rule.verb}: ${f.who}, ${rule.label}`, onclick: () => openDraft(f, this.hooks),
         }, rule.verb),
         h("button", {
           type: "button", class: "button", "data-action": "snooze", "aria-haspopup": "dialog",
-          "aria-label": `Snooze ${f.who}`, onclick: () => openSnooze(f, this.hooks),
+          "aria-label": `Snooze ${f.who}, ${rule.label}`, onclick: () => openSnooze(f, this.hooks),
         }, "Snooze"),
         h("button", {
           type: "button", class: "button", "data-action": "more", "aria-haspopup": "dialog",
-          "aria-label": `More for ${f.who}`, onclick: () => openMore(f, this.hooks),
+          "aria-label": `More for ${f.who}, ${rule.label}`, onclick: () => openMore(f, this.hooks),
         }, "More"),
       ),
     );

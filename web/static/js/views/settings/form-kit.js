@@ -30,9 +30,9 @@ function idFor(stem) {
 
 /**
  * A labelled input with a hint and an error line.
- * @param {{name: string, label: string, value?: string, type?: string, hint?: string, attrs?: Record<string, unknown>, multiline?: boolean}} spec
+ * @param {{name: string, label: string, value?: string, type?: string, hint?: string, attrs?: Record<string, unknown>, multiline?: boolean, context?: string}} spec
  */
-export function field({ name, label, value = "", type = "text", hint, attrs = {}, multiline = false }) {
+export function field({ name, label, value = "", type = "text", hint, attrs = {}, multiline = false, context }) {
   const id = idFor(name);
   const hintId = hint ? `${id}-hint` : null;
   const errorId = `${id}-error`;
@@ -42,7 +42,8 @@ export function field({ name, label, value = "", type = "text", hint, attrs = {}
     : h("input", { id, name, type, "aria-describedby": describedBy, ...attrs });
   /** @type {HTMLInputElement} */ (control).value = value;
   return h("div", { class: "field" },
-    h("label", { for: id, text: label }),
+    // `context` (say, the rule) makes a name repeated down the page unique, for a screen reader only.
+    h("label", { for: id }, label, context ? h("span", { class: "visually-hidden", text: ` (${context})` }) : null),
     hint ? h("p", { class: "hint", id: hintId, text: hint }) : null,
     control,
     h("p", { class: "error", id: errorId, hidden: true }),
