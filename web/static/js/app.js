@@ -34,6 +34,8 @@ const tracker = {
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let toastTimer;
+/** @type {ReturnType<typeof setTimeout> | undefined} the generic "Saved", unless words come first */
+let savedTimer;
 /**
  * The last command's undo (its answer's `undo: {id, label}`): a toast shown just after it
  * carries an Undo button ("Saved · Undo"), whichever screen words the confirmation.
@@ -47,6 +49,7 @@ let lastUndo = null;
  * @param {string} text @param {{error?: boolean}} [options]
  */
 function toast(text, { error = false } = {}) {
+  clearTimeout(savedTimer);
   announce(text, { error });
   const element = byId("toast");
   const undo = lastUndo && performance.now() - lastUndo.at < 2000 ? lastUndo : null;
@@ -109,7 +112,12 @@ async function command(name, payload) {
     toast(response.message, { error: true });
     return null;
   }
-  if (response.undo) toast("Saved"); // its undo is remembered by the "undoable" listener
+  // Its undo is remembered by the "undoable" listener. "Saved" is said only if the screen that
+  // sent it does not say in its own words what was done, just after (one change, one message).
+  if (response.undo) {
+    clearTimeout(savedTimer);
+    savedTimer = setTimeout(() => toast("Saved"), 400);
+  }
   // A command kept for the engine (not up yet) shows on Today once it is replayed.
   if (!response.queued) await refreshToday();
   return response;

@@ -48,19 +48,23 @@ export async function mount(root, ctx, params = []) {
   );
 
   let shownState = "";
-  /** A sync the user asked for (Sync now, turning it on, pairing, signing in): said until done. */
-  let asked = false;
-  let wasSyncing = false;
+  /**
+   * A sync the user asked for (Sync now, turning it on, pairing, signing in) is said when it
+   * starts and when it has a result: a new "last synced", an error, or offline.
+   * @type {{from: string | null} | null}
+   */
+  let asked = null;
+  /** @type {Awaited<ReturnType<typeof sync.status>> | null} */
+  let last = null;
   const refresh = async () => {
     if (!root.isConnected) return;
     const status = await sync.status();
+    last = status;
     const text = statusText(status);
-    if (asked && status.syncing && !wasSyncing) announce(text);
-    if (asked && !status.syncing && (wasSyncing || status.error || status.offline)) {
-      asked = false;
+    if (asked && !status.syncing && (status.last_synced_at !== asked.from || status.error || status.offline)) {
+      asked = null;
       announce(text, { error: Boolean(status.error) });
     }
-    wasSyncing = status.syncing;
     statusLine.textContent = text;
     statusLine.dataset.state = status.error ? "error" : status.syncing ? "syncing" : status.waiting ? "waiting" : "ok";
     warningLine.textContent = status.warning ?? "";
@@ -76,14 +80,18 @@ export async function mount(root, ctx, params = []) {
     }
   };
 
-  /** Refresh after something the user did that syncs: its progress and result are said. */
+  /** Something the user did starts a sync: say so, and say its result once it has one. */
+  const ask = () => {
+    asked = { from: last?.last_synced_at ?? null };
+    if (last?.enabled && last.state === "ok") announce(statusText({ ...last, syncing: true, offline: false }));
+  };
   const syncing = () => {
-    asked = true;
+    ask();
     refresh();
   };
 
   syncButton.addEventListener("click", () => {
-    asked = true;
+    ask();
     /** @type {HTMLButtonElement} */ (syncButton).disabled = true;
     sync.syncNow({ reason: "button" }).catch(() => {}).finally(refresh);
   });

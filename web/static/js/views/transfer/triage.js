@@ -7,7 +7,6 @@
  * is chosen with the one person picker and saved only by its button (or Enter): arrow keys
  * never write anything.
  */
-import { announce } from "../../announce.js";
 import { h, localDate } from "../../dom.js";
 import { personField } from "../person-picker.js";
 
@@ -34,10 +33,10 @@ export function renderTriage(ctx, box, created) {
     if (await ctx.command("capture", { person: { id: person.id }, event: met })) tell(note, `Met ${person.name} at ${name}.`);
   };
 
-  /** @param {HTMLElement} note @param {string} text shown by the row, said once */
+  /** @param {HTMLElement} note @param {string} text shown by the row and in the toast (which says it once, in place of "Saved") */
   const tell = (note, text) => {
     note.textContent = text;
-    announce(text);
+    ctx.toast(text);
   };
 
   const rows = created.slice(0, TRIAGE_ROWS).map((person, index) => {
