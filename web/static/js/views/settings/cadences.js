@@ -48,7 +48,7 @@ export class CadencesSection {
       ...PHASES.map((phase) => h("fieldset", { class: "field" },
         h("legend", { text: phase.legend }),
         ...CADENCES.map((c) => field({
-          name: `keep_in_touch.${phase.name}.${c.name}`, label: `${c.label}: every (days)`, type: "number",
+          name: `keep_in_touch.${phase.name}.${c.name}`, label: `${c.label}: every (days)`, context: phase.legend, type: "number",
           value: String(kit[phase.name][c.name]), attrs: numberAttrs(ranges[c.name]),
         })))),
       field({ name: "keep_in_touch.max_per_day", label: "At most this many notes a day", type: "number", value: String(kit.max_per_day), attrs: numberAttrs(ranges.max_per_day) }),
