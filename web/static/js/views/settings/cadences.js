@@ -6,7 +6,7 @@
 import { h } from "../../dom.js";
 import {
   clearErrors, engineError, field, keepDraft, numberAttrs, readNumber, restoredNote, saveSettings,
-  showError, submitting,
+  showError, submitting, visibleLabel,
 } from "./form-kit.js";
 
 /** @typedef {import("./form-kit.js").SettingsCtx} SettingsCtx */
@@ -89,7 +89,7 @@ export class CadencesSection {
       const parts = input.name.split(".");
       const leaf = parts[parts.length - 1];
       const phase = PHASES.find((p) => p.name === parts[1]);
-      const name = `“${input.labels?.[0]?.textContent}”`;
+      const name = `“${visibleLabel(input)}”`;
       const read = readNumber(input.value, this.ranges[leaf], phase ? `${phase.legend}, ${name}` : name);
       if (read.error !== null) {
         const shown = showError(input, read.error);

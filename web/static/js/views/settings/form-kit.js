@@ -51,6 +51,17 @@ export function field({ name, label, value = "", type = "text", hint, attrs = {}
 }
 
 /**
+ * A field's label as it is seen (without the words added for screen readers only).
+ * @param {HTMLInputElement} input
+ */
+export function visibleLabel(input) {
+  const label = input.labels?.[0];
+  if (!label) return "";
+  return [...label.childNodes].filter((n) => !(n instanceof Element && n.classList.contains("visually-hidden")))
+    .map((n) => n.textContent).join("").trim();
+}
+
+/**
  * A number field's attributes, from the engine's range for it.
  * @param {[number, number]} range
  */
@@ -108,7 +119,7 @@ export function engineError(form, answer, toast) {
   const name = String(answer.field ?? "").replace(/^settings\./, "");
   const input = name ? form.querySelector(`[name="${CSS.escape(name)}"]`) : null;
   if (input) {
-    const label = /** @type {HTMLInputElement} */ (input).labels?.[0]?.textContent ?? name;
+    const label = visibleLabel(/** @type {HTMLInputElement} */ (input)) || name;
     showError(input, `${label}: ${answer.message}`).focus();
   } else {
     toast(answer.message);

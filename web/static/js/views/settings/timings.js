@@ -7,7 +7,7 @@
 import { h } from "../../dom.js";
 import {
   clearErrors, confirm, engineError, field, keepDraft, numberAttrs, readNumber, restoredNote,
-  saveSettings, showError, submitting,
+  saveSettings, showError, submitting, visibleLabel,
 } from "./form-kit.js";
 
 /** @typedef {import("./form-kit.js").SettingsCtx} SettingsCtx */
@@ -113,7 +113,7 @@ export class TimingsSection {
         /** @type {Record<string, number | boolean>} */ (patch.rules[key] ??= {}).enabled = input.checked;
         continue;
       }
-      const name = input.labels?.[0]?.textContent;
+      const name = visibleLabel(input);
       const label = group === "rules" ? `${this.rules[key]?.title}, “${name}”` : `“${name}”`;
       const read = readNumber(input.value, ranges[leaf ?? key], label);
       if (read.error !== null) {
