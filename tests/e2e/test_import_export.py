@@ -56,10 +56,19 @@ def test_import_a_vcard_and_linkedin_then_back_up_and_restore_in_a_fresh_browser
         "Doug White",
     ]
 
-    # Triage: one tap says who introduced a new person.
+    # Triage: the one person picker says who introduced a new person; arrow keys and choosing
+    # write nothing, the Save button does (issue #20: nothing changes by accident).
     triage = page.get_by_role("region", name="How did you meet them?")
-    triage.get_by_label("Who introduced you to Chris Beatle?").select_option(label="Arnold Smith")
-    expect(triage.get_by_text("Introduced by Arnold Smith.")).to_be_visible()
+    combo = triage.get_by_label("Who introduced you to Chris Beatle?")
+    combo.fill("Arn")
+    expect(triage.get_by_role("option", name="Arnold Smith")).to_be_visible()
+    combo.press("ArrowDown")
+    combo.press("ArrowUp")
+    combo.press("Enter")
+    expect(combo).to_have_value("Arnold Smith")
+    assert idb(page, "introductions") == []
+    triage.get_by_role("button", name="Save who introduced Chris Beatle").click()
+    expect(triage.get_by_text("Arnold Smith introduced Chris Beatle.")).to_be_visible()
     [intro] = idb(page, "introductions")
     names = {p["id"]: p["name"] for p in idb(page, "people")}
     assert (names[intro["introducer_id"]], names[intro["introduced_id"]]) == (

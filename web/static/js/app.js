@@ -4,6 +4,7 @@
  * The shell is usable at once; the engine (Pyodide in a worker) joins when it has booted.
  */
 import { byId, h, localDate } from "./dom.js";
+import { announce } from "./announce.js";
 import { Backend } from "./backend.js";
 import { keepDigestRegistered, listenToServiceWorker, notifiesHere } from "./reminders.js";
 import { registerServiceWorker } from "./sw-register.js";
@@ -34,19 +35,28 @@ const tracker = {
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let toastTimer;
+/** @type {ReturnType<typeof setTimeout> | undefined} the generic "Saved", unless words come first */
+let savedTimer;
 /**
  * The last command's undo (its answer's `undo: {id, label}`): a toast shown just after it
  * carries an Undo button ("Saved · Undo"), whichever screen words the confirmation.
  * @type {{id: string, label: string, at: number} | null}
  */
 let lastUndo = null;
-/** @param {string} text */
-function toast(text) {
+/**
+ * Show a message for a few seconds and say it once (announce.js: the one polite region, or the
+ * alert region for an error). The toast is a status kept silent (`aria-live="off"`): it would
+ * otherwise speak twice.
+ * @param {string} text @param {{error?: boolean}} [options]
+ */
+function toast(text, { error = false } = {}) {
+  clearTimeout(savedTimer);
+  announce(text, { error });
   const element = byId("toast");
   const undo = lastUndo && performance.now() - lastUndo.at < 2000 ? lastUndo : null;
   element.replaceChildren(text);
   if (undo) {
-    element.append(" · ", h("button", {
+    element.append(h("span", { "aria-hidden": "true", text: " · " }), h("button", {
       type: "button", class: "toast-undo", text: "Undo", "aria-label": `Undo: ${undo.label}`,
       onclick: () => undoFromToast(undo),
     }));
@@ -108,10 +118,15 @@ const capture = new CaptureView({ backend, command: (name, payload) => command(n
 async function command(name, payload) {
   const response = await tracker.track(backend.command(name, payload));
   if (!response.ok) {
-    toast(response.message);
+    toast(response.message, { error: true });
     return null;
   }
-  if (response.undo) toast("Saved"); // its undo is remembered by the "undoable" listener
+  // Its undo is remembered by the "undoable" listener. "Saved" is said only if the screen that
+  // sent it does not say in its own words what was done, just after (one change, one message).
+  if (response.undo) {
+    clearTimeout(savedTimer);
+    savedTimer = setTimeout(() => toast("Saved"), 400);
+  }
   // A command kept for the engine (not up yet) shows on Today once it is replayed.
   if (!response.queued) await refreshToday();
   return response;

@@ -302,7 +302,7 @@ export async function mount(root, ctx) {
         return h("li", { class: most?.id === p.id ? "is-most" : "" },
           link(p.id), " introduced you to ", ...parts,
           h("span", { class: "subtle" }, ` · opened ${doorsWords(p.doors)} in all`),
-          most?.id === p.id ? h("span", { class: "badge graph-most-badge" }, "★ Most doors") : null,
+          most?.id === p.id ? h("span", { class: "badge graph-most-badge" }, h("span", { "aria-hidden": "true" }, "★ "), "Most doors") : null,
         );
       }),
     ),

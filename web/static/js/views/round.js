@@ -37,7 +37,7 @@ export async function mountThanks(root, ctx, oppId, stillHere) {
   const status = h("p", { class: "loading", role: "status", text: "Gathering everyone who helped…" });
   const body = h("div", { class: "opp-thanks" });
   root.append(h("div", { class: "opp-screen" },
-    h("p", { class: "opp-back" }, h("a", { href: "#opportunities" }, "← Pipeline")),
+    h("p", { class: "opp-back" }, h("a", { href: "#opportunities" }, h("span", { "aria-hidden": "true" }, "← "), "Pipeline")),
     h("div", { class: "view-head" }, heading),
     sub, status, body,
   ));
@@ -135,7 +135,7 @@ export async function mountThanks(root, ctx, oppId, stillHere) {
       ),
       h("p", { class: "opp-roles" },
         h("span", { class: i.followup?.overdue && !checked ? "badge danger" : "badge", id: `thanks-state-${id}`, text: stateWords }),
-        i.most ? h("span", { class: "badge opp-most-badge", text: "★ Opened the most doors: take them to dinner" }) : null,
+        i.most ? h("span", { class: "badge opp-most-badge" }, h("span", { "aria-hidden": "true" }, "★ "), "Opened the most doors: take them to dinner") : null,
       ),
       who,
       i.followup && !checked ? h("div", { class: "card-actions" },

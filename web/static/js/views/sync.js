@@ -5,6 +5,7 @@
  * passphrase change, sign-in again after a change elsewhere, status and "Sync now", and the
  * records that could not be read (sync-rejects.js).
  */
+import { announce } from "../announce.js";
 import { h } from "../dom.js";
 import { passphraseStrength } from "../crypto.js";
 import { startSync, statusText, defaultServer, pairingLink } from "../sync/index.js";
@@ -29,7 +30,9 @@ const STAGES = {
 export async function mount(root, ctx, params = []) {
   // Today and other screens hear synced changes through the Backend (`changed`, source "sync").
   const sync = startSync(ctx.engine);
-  const statusLine = h("p", { class: "sync-status", role: "status", "aria-live": "polite", "data-testid": "sync-status" });
+  // Shown here and refreshed each half minute ("Synced 3 min ago"), so not live: a sync the user
+  // asked for is said once, when it starts and when it ends (announce.js).
+  const statusLine = h("p", { class: "sync-status", "data-testid": "sync-status" });
   const warningLine = h("p", { class: "hint sync-warning", hidden: true });
   const syncButton = h("button", { type: "button", class: "button", "data-testid": "sync-now" }, "Sync now");
   const body = h("div", { class: "sync-body" });
@@ -45,10 +48,24 @@ export async function mount(root, ctx, params = []) {
   );
 
   let shownState = "";
+  /**
+   * A sync the user asked for (Sync now, turning it on, pairing, signing in) is said when it
+   * starts and when it has a result: a new "last synced", an error, or offline.
+   * @type {{from: string | null} | null}
+   */
+  let asked = null;
+  /** @type {Awaited<ReturnType<typeof sync.status>> | null} */
+  let last = null;
   const refresh = async () => {
     if (!root.isConnected) return;
     const status = await sync.status();
-    statusLine.textContent = statusText(status);
+    last = status;
+    const text = statusText(status);
+    if (asked && !status.syncing && (status.last_synced_at !== asked.from || status.error || status.offline)) {
+      asked = null;
+      announce(text, { error: Boolean(status.error) });
+    }
+    statusLine.textContent = text;
     statusLine.dataset.state = status.error ? "error" : status.syncing ? "syncing" : status.waiting ? "waiting" : "ok";
     warningLine.textContent = status.warning ?? "";
     warningLine.hidden = !status.warning;
@@ -63,7 +80,18 @@ export async function mount(root, ctx, params = []) {
     }
   };
 
+  /** Something the user did starts a sync: say so, and say its result once it has one. */
+  const ask = () => {
+    asked = { from: last?.last_synced_at ?? null };
+    if (last?.enabled && last.state === "ok") announce(statusText({ ...last, syncing: true, offline: false }));
+  };
+  const syncing = () => {
+    ask();
+    refresh();
+  };
+
   syncButton.addEventListener("click", () => {
+    ask();
     /** @type {HTMLButtonElement} */ (syncButton).disabled = true;
     sync.syncNow({ reason: "button" }).catch(() => {}).finally(refresh);
   });
@@ -83,13 +111,13 @@ export async function mount(root, ctx, params = []) {
           hold: (on) => { if (on) body.dataset.busy = ""; else delete body.dataset.busy; },
           done: showKit,
         }),
-        pairSection(sync, { open: pairing, code: params[1] ?? "", server: params[2] ?? "", done: refresh }),
-        recoverSection(sync, { code: "", server: "", done: refresh }),
+        pairSection(sync, { open: pairing, code: params[1] ?? "", server: params[2] ?? "", done: syncing }),
+        recoverSection(sync, { code: "", server: "", done: syncing }),
       );
     } else if (status.state !== "ok") {
       body.replaceChildren(
-        unlockSection(sync, status, refresh),
-        recoverSection(sync, { code: (await pairingLink(status)).code, server: status.server, done: refresh }),
+        unlockSection(sync, status, syncing),
+        recoverSection(sync, { code: (await pairingLink(status)).code, server: status.server, done: syncing }),
       );
     } else {
       body.replaceChildren(
@@ -105,6 +133,7 @@ export async function mount(root, ctx, params = []) {
   /** Shown right after setup (and again on demand, under Recovery kit). @param {{recoveryKit: string, code: string, link: string}} result */
   function showKit(result) {
     body.dataset.busy = "";
+    announce("Sync is on. Your recovery kit is below: save it, then press “I have saved it”.");
     body.replaceChildren(
       h("section", { class: "card sync-kit", "aria-labelledby": "kit-heading" },
         h("h3", { id: "kit-heading" }, "Your recovery kit"),
@@ -113,7 +142,7 @@ export async function mount(root, ctx, params = []) {
         h("button", { type: "button", class: "button", onclick: () => window.print() }, "Print"),
         h("button", {
           type: "button", class: "button primary", "data-testid": "kit-saved",
-          onclick: () => { delete body.dataset.busy; shownState = ""; refresh(); },
+          onclick: () => { delete body.dataset.busy; shownState = ""; syncing(); },
         }, "I have saved it"),
       ),
     );
@@ -138,7 +167,7 @@ function field(id, label, attrs = {}, hint) {
  * @param {(stage: (text: string) => void) => Promise<void>} action
  */
 function form(name, fields, submit, action) {
-  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const error = h("p", { class: "error", role: "alert", id: `${name}-error`, hidden: true });
   const progress = h("div", { class: "sync-progress", hidden: true },
     h("progress", { "aria-label": "Working" }), h("span", { class: "sync-progress-text" }));
   const button = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", class: "button primary wide" }, submit));
@@ -146,6 +175,7 @@ function form(name, fields, submit, action) {
   element.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.hidden = true;
+    untie(element, error.id);
     button.disabled = true;
     progress.hidden = false;
     const started = performance.now();
@@ -155,10 +185,18 @@ function form(name, fields, submit, action) {
       text.textContent = `${words} ${Math.round((performance.now() - started) / 1000)} s`;
     }, 250);
     try {
-      await action((stage) => { words = STAGES[/** @type {keyof typeof STAGES} */ (stage)] ?? stage; text.textContent = words; });
+      await action((stage) => {
+        words = STAGES[/** @type {keyof typeof STAGES} */ (stage)] ?? stage;
+        text.textContent = words;
+        announce(words);
+      });
     } catch (problem) {
       error.textContent = problem instanceof Error ? problem.message : String(problem);
       error.hidden = false;
+      // Tied to the field it is about (checkTwice marks it), and brought into view.
+      const invalid = element.querySelector("[aria-invalid=true]");
+      if (invalid) tie(invalid, error.id);
+      error.scrollIntoView({ block: "nearest" });
     } finally {
       clearInterval(tick);
       progress.hidden = true;
@@ -166,6 +204,31 @@ function form(name, fields, submit, action) {
     }
   });
   return element;
+}
+
+/** Add an error's id to a field's description. @param {Element} input @param {string} id */
+function tie(input, id) {
+  const ids = (input.getAttribute("aria-describedby") ?? "").split(" ").filter((x) => x && x !== id);
+  input.setAttribute("aria-describedby", [...ids, id].join(" "));
+  input.addEventListener("input", () => {
+    input.removeAttribute("aria-invalid");
+    untieOne(input, id);
+  }, { once: true });
+}
+
+/** @param {Element} input @param {string} id */
+function untieOne(input, id) {
+  const ids = (input.getAttribute("aria-describedby") ?? "").split(" ").filter((x) => x && x !== id);
+  if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+  else input.removeAttribute("aria-describedby");
+}
+
+/** @param {HTMLElement} form @param {string} id */
+function untie(form, id) {
+  for (const input of form.querySelectorAll(`[aria-describedby~="${id}"]`)) {
+    input.removeAttribute("aria-invalid");
+    untieOne(input, id);
+  }
 }
 
 /** @param {HTMLInputElement} first @param {HTMLInputElement} second */

@@ -45,6 +45,8 @@ export class TodayView {
     this.tracker = tracker;
     /** @type {Agenda | null} */
     this.agenda = null;
+    /** @type {Set<string>} people with more than one card now */
+    this.twice = new Set();
     /** Set once the engine has answered: the cache never replaces a fresh list. */
     this.fresh = false;
     this.lastCache = "";
@@ -118,6 +120,11 @@ export class TodayView {
     const soon = others.filter((f) => isSoon(f, now));
     const later = others.filter((f) => !isSoon(f, now));
 
+    // A person with two cards: their buttons also name the rule, so each name is unique.
+    /** @type {Map<string, number>} */
+    const cards = new Map();
+    for (const f of others) cards.set(f.who, (cards.get(f.who) ?? 0) + 1);
+    this.twice = new Set([...cards].filter(([, n]) => n > 1).map(([who]) => who));
     const list = byId("today-list");
     list.replaceChildren(...soon.map((f) => this.card(f, now)));
     list.hidden = soon.length === 0;
@@ -189,6 +196,7 @@ export class TodayView {
   card(f, now) {
     const id = `fu-${domId(f.key)}`;
     const rule = itemWords(f);
+    const which = this.twice.has(f.who) ? `, ${rule.label}` : "";
     return h("li", {
       class: `card today-card${f.overdue ? " overdue" : ""}`,
       "data-key": f.key, "data-rule": f.rule, "aria-labelledby": id,
@@ -202,15 +210,15 @@ export class TodayView {
       h("div", { class: "card-actions" },
         h("button", {
           type: "button", class: "button primary", "data-action": "draft", "aria-haspopup": "dialog",
-          "aria-label": `${rule.verb}: ${f.who}`, onclick: () => openDraft(f, this.hooks),
+          "aria-label": `${rule.verb}: ${f.who}${which}`, onclick: () => openDraft(f, this.hooks),
         }, rule.verb),
         h("button", {
           type: "button", class: "button", "data-action": "snooze", "aria-haspopup": "dialog",
-          "aria-label": `Snooze ${f.who}`, onclick: () => openSnooze(f, this.hooks),
+          "aria-label": `Snooze ${f.who}${which}`, onclick: () => openSnooze(f, this.hooks),
         }, "Snooze"),
         h("button", {
           type: "button", class: "button", "data-action": "more", "aria-haspopup": "dialog",
-          "aria-label": `More for ${f.who}`, onclick: () => openMore(f, this.hooks),
+          "aria-label": `More for ${f.who}${which}`, onclick: () => openMore(f, this.hooks),
         }, "More"),
       ),
     );

@@ -54,7 +54,7 @@ function formDialog(screen, title, save, draftId, how) {
   const form = /** @type {HTMLFormElement} */ (h("form", { class: "form", novalidate: true }));
   const submit = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", class: "button primary" }, save));
   const cancel = h("button", { type: "button", class: "button", onclick: () => { draft.drop(); dialog.close(); } }, "Cancel");
-  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const error = h("p", { class: "error", role: "alert", id: "person-dialog-error", hidden: true });
   const body = h("div", { class: "person-dialog-body" });
   form.append(h("h2", { id: "person-dialog-title", text: title }), body, error, h("div", { class: "card-actions person-dialog-actions" }, submit, cancel));
   dialog.append(form);
@@ -64,10 +64,17 @@ function formDialog(screen, title, save, draftId, how) {
   const fail = (message, field) => {
     error.textContent = message;
     error.hidden = false;
+    // The error is tied to its field (read with it) and in sight, above the buttons.
+    for (const old of form.querySelectorAll("[aria-invalid=true]")) untie(old, error.id);
     if (field) {
       field.setAttribute("aria-invalid", "true");
+      const ids = (field.getAttribute("aria-describedby") ?? "").split(" ").filter((x) => x && x !== error.id);
+      field.setAttribute("aria-describedby", [...ids, error.id].join(" "));
+      field.addEventListener("input", () => untie(field, error.id), { once: true });
       field.focus();
     }
+    error.scrollIntoView({ block: "nearest" });
+    field?.scrollIntoView({ block: "nearest" });
   };
   /** @type {ReturnType<typeof keepDraft>} */
   let draft;
@@ -77,6 +84,14 @@ function formDialog(screen, title, save, draftId, how) {
     return draft;
   };
   return { dialog, form, body, submit, fail, keep };
+}
+
+/** A field no longer in error: not invalid, not described by the error. @param {Element} field @param {string} id */
+function untie(field, id) {
+  field.removeAttribute("aria-invalid");
+  const ids = (field.getAttribute("aria-describedby") ?? "").split(" ").filter((x) => x && x !== id);
+  if (ids.length) field.setAttribute("aria-describedby", ids.join(" "));
+  else field.removeAttribute("aria-describedby");
 }
 
 /**

@@ -1,5 +1,6 @@
 // @ts-check
 /** Moving an opportunity on: one step, any stage (a dialog), or landing the job. */
+import { announce } from "../../announce.js";
 import { h } from "../../dom.js";
 import { landed } from "../round.js";
 import { clock, makeDialog } from "./shared.js";
@@ -29,9 +30,10 @@ export function openMove(board, opp) {
     h("fieldset", { class: "field opp-stages" },
       h("legend", { text: "New stage" }),
       ...board.data.stages.map((s) => h("label", { class: "opp-radio" },
-        h("input", { type: "radio", name: "stage", value: s.id, checked: s.id === opp.stage, "aria-describedby": `opp-move-hint-${s.id}` }),
+        // Named by the stage alone; what it means is its description.
+        h("input", { type: "radio", name: "stage", value: s.id, checked: s.id === opp.stage, "aria-labelledby": `opp-move-name-${s.id}`, "aria-describedby": `opp-move-hint-${s.id}` }),
         h("span", { class: "opp-radio-text" },
-          h("span", { class: "opp-radio-name" }, s.one, s.id === opp.stage ? h("span", { class: "badge", text: "Now" }) : null),
+          h("span", { class: "opp-radio-name", id: `opp-move-name-${s.id}` }, s.one, s.id === opp.stage ? h("span", { class: "badge", text: "Now" }) : null),
           h("span", { class: "subtle opp-radio-hint", id: `opp-move-hint-${s.id}`, text: s.hint }),
         ),
       )),
@@ -55,6 +57,7 @@ export function openMove(board, opp) {
       ? "Congratulations! Next you confirm the landing, and Followthrough opens your gratitude round."
       : "Followthrough adds a thank-you-anyway note to Today: a gracious note keeps the door open.";
     submit.textContent = stage === "accepted" ? "Continue" : "Move";
+    if (!warn.hidden) announce(warn.textContent);
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

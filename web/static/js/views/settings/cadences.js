@@ -6,7 +6,7 @@
 import { h } from "../../dom.js";
 import {
   clearErrors, engineError, field, keepDraft, numberAttrs, readNumber, restoredNote, saveSettings,
-  showError, submitting,
+  showError, submitting, visibleLabel,
 } from "./form-kit.js";
 
 /** @typedef {import("./form-kit.js").SettingsCtx} SettingsCtx */
@@ -48,7 +48,7 @@ export class CadencesSection {
       ...PHASES.map((phase) => h("fieldset", { class: "field" },
         h("legend", { text: phase.legend }),
         ...CADENCES.map((c) => field({
-          name: `keep_in_touch.${phase.name}.${c.name}`, label: `${c.label}: every (days)`, type: "number",
+          name: `keep_in_touch.${phase.name}.${c.name}`, label: `${c.label}: every (days)`, context: phase.legend, type: "number",
           value: String(kit[phase.name][c.name]), attrs: numberAttrs(ranges[c.name]),
         })))),
       field({ name: "keep_in_touch.max_per_day", label: "At most this many notes a day", type: "number", value: String(kit.max_per_day), attrs: numberAttrs(ranges.max_per_day) }),
@@ -89,7 +89,7 @@ export class CadencesSection {
       const parts = input.name.split(".");
       const leaf = parts[parts.length - 1];
       const phase = PHASES.find((p) => p.name === parts[1]);
-      const name = `“${input.labels?.[0]?.textContent}”`;
+      const name = `“${visibleLabel(input)}”`;
       const read = readNumber(input.value, this.ranges[leaf], phase ? `${phase.legend}, ${name}` : name);
       if (read.error !== null) {
         const shown = showError(input, read.error);

@@ -30,9 +30,9 @@ function idFor(stem) {
 
 /**
  * A labelled input with a hint and an error line.
- * @param {{name: string, label: string, value?: string, type?: string, hint?: string, attrs?: Record<string, unknown>, multiline?: boolean}} spec
+ * @param {{name: string, label: string, value?: string, type?: string, hint?: string, attrs?: Record<string, unknown>, multiline?: boolean, context?: string}} spec
  */
-export function field({ name, label, value = "", type = "text", hint, attrs = {}, multiline = false }) {
+export function field({ name, label, value = "", type = "text", hint, attrs = {}, multiline = false, context }) {
   const id = idFor(name);
   const hintId = hint ? `${id}-hint` : null;
   const errorId = `${id}-error`;
@@ -42,11 +42,23 @@ export function field({ name, label, value = "", type = "text", hint, attrs = {}
     : h("input", { id, name, type, "aria-describedby": describedBy, ...attrs });
   /** @type {HTMLInputElement} */ (control).value = value;
   return h("div", { class: "field" },
-    h("label", { for: id, text: label }),
+    // `context` (say, the rule) makes a name repeated down the page unique, for a screen reader only.
+    h("label", { for: id }, label, context ? h("span", { class: "visually-hidden", text: ` (${context})` }) : null),
     hint ? h("p", { class: "hint", id: hintId, text: hint }) : null,
     control,
     h("p", { class: "error", id: errorId, hidden: true }),
   );
+}
+
+/**
+ * A field's label as it is seen (without the words added for screen readers only).
+ * @param {HTMLInputElement} input
+ */
+export function visibleLabel(input) {
+  const label = input.labels?.[0];
+  if (!label) return "";
+  return [...label.childNodes].filter((n) => !(n instanceof Element && n.classList.contains("visually-hidden")))
+    .map((n) => n.textContent).join("").trim();
 }
 
 /**
@@ -107,7 +119,7 @@ export function engineError(form, answer, toast) {
   const name = String(answer.field ?? "").replace(/^settings\./, "");
   const input = name ? form.querySelector(`[name="${CSS.escape(name)}"]`) : null;
   if (input) {
-    const label = /** @type {HTMLInputElement} */ (input).labels?.[0]?.textContent ?? name;
+    const label = visibleLabel(/** @type {HTMLInputElement} */ (input)) || name;
     showError(input, `${label}: ${answer.message}`).focus();
   } else {
     toast(answer.message);

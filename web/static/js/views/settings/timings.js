@@ -7,7 +7,7 @@
 import { h } from "../../dom.js";
 import {
   clearErrors, confirm, engineError, field, keepDraft, numberAttrs, readNumber, restoredNote,
-  saveSettings, showError, submitting,
+  saveSettings, showError, submitting, visibleLabel,
 } from "./form-kit.js";
 
 /** @typedef {import("./form-kit.js").SettingsCtx} SettingsCtx */
@@ -78,13 +78,14 @@ export class TimingsSection {
       h("summary", {}, h("span", { class: "rule-text" },
         h("span", { class: "rule-title", text: words.title }),
         h("span", { class: "rule-when subtle", "data-summary": rule }))),
-      h("div", { class: "rule-body" },
+      // A group named by its rule; each name says which rule it sets (eleven rules, one page).
+      h("div", { class: "rule-body", role: "group", "aria-label": words.title },
         h("div", { class: "switch-row" },
           h("input", { type: "checkbox", id: `rule-${rule}-enabled`, name: `rules.${rule}.enabled`, checked: timing.enabled }),
-          h("label", { for: `rule-${rule}-enabled`, text: "Suggest this follow-up" })),
+          h("label", { for: `rule-${rule}-enabled` }, "Suggest this follow-up", h("span", { class: "visually-hidden", text: ` (${words.title})` }))),
         h("div", { class: "number-row" },
-          field({ name: `rules.${rule}.due_hours`, label: "Due after (hours)", type: "number", value: String(timing.due_hours), hint: `Counted ${words.from}.`, attrs: numberAttrs(ranges.due_hours) }),
-          field({ name: `rules.${rule}.expire_days`, label: "Stop suggesting it after (days late)", type: "number", value: String(timing.expire_days), attrs: numberAttrs(ranges.expire_days) }),
+          field({ name: `rules.${rule}.due_hours`, label: "Due after (hours)", context: words.title, type: "number", value: String(timing.due_hours), hint: `Counted ${words.from}.`, attrs: numberAttrs(ranges.due_hours) }),
+          field({ name: `rules.${rule}.expire_days`, label: "Stop suggesting it after (days late)", context: words.title, type: "number", value: String(timing.expire_days), attrs: numberAttrs(ranges.expire_days) }),
         ),
       ),
     );
@@ -113,7 +114,7 @@ export class TimingsSection {
         /** @type {Record<string, number | boolean>} */ (patch.rules[key] ??= {}).enabled = input.checked;
         continue;
       }
-      const name = input.labels?.[0]?.textContent;
+      const name = visibleLabel(input);
       const label = group === "rules" ? `${this.rules[key]?.title}, “${name}”` : `“${name}”`;
       const read = readNumber(input.value, ranges[leaf ?? key], label);
       if (read.error !== null) {

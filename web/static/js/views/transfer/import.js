@@ -5,6 +5,7 @@
  * the user confirms; then the engine worker saves the import in one transaction before it
  * answers. New people get a quick "how did you meet?" triage (triage.js).
  */
+import { announce } from "../../announce.js";
 import { h } from "../../dom.js";
 import { ENCODINGS, FileProblem, formatSize, readText } from "../../files.js";
 import { renderTriage } from "./triage.js";
@@ -28,7 +29,12 @@ export class ImportSection {
     /** LinkedIn's archive: who you are, whether to add non-connections, keep first lines. @type {import("./linkedin.js").ArchiveOptions} */
     this.archiveOptions = { strangers: true, first_line: false };
     this.progress = /** @type {HTMLProgressElement} */ (h("progress", { id: "import-progress", "aria-label": "Import progress", hidden: true }));
-    this.status = h("p", { class: "transfer-status", role: "status", "aria-live": "polite" });
+    /** @type {Promise<void> | undefined} the preview being asked for */
+    this.previewing = undefined;
+    /** @type {ImportPreview | null} the last preview shown */
+    this.latest = null;
+    // Shown here, said through the one live region (announce.js), once.
+    this.status = h("p", { class: "transfer-status" });
     this.error = h("p", { class: "error transfer-error", role: "alert", hidden: true });
     this.previewBox = h("div", { class: "transfer-preview", id: "import-preview" });
     this.triageBox = h("div", { class: "transfer-triage", id: "import-triage" });
@@ -76,11 +82,12 @@ export class ImportSection {
     if (!file) return;
     const files = Array.from(this.input.files ?? []);
     if (isArchive(files)) return this.chooseArchive(file, files);
-    this.status.textContent = `Reading “${file.name}” (${formatSize(file.size)})…`;
+    this.say(`Reading “${file.name}” (${formatSize(file.size)})…`);
     try {
       const { text } = await readText(file, { encoding: this.encodingSelect.value });
       // No kind chosen (the list not there yet): the engine recognises it.
       this.pending = { file, text, format: this.formatSelect.value || "auto", mapping: null };
+      this.latest = null;
       this.decisions = {};
       await this.preview();
     } catch (error) {
@@ -119,10 +126,16 @@ export class ImportSection {
     return request;
   }
 
-  async preview() {
+  preview() {
+    this.previewing = this.previewNow();
+    return this.previewing;
+  }
+
+  async previewNow() {
     if (!this.pending) return;
-    this.status.textContent = `Looking through “${this.pending.file.name}”…`;
     this.progress.hidden = false;
+    const again = this.previewBox.childElementCount > 0;
+    if (!again) this.say(`Looking through “${this.pending.file.name}”…`);
     const answer = await this.ctx.backend.send("import_preview", this.request());
     this.progress.hidden = true;
     this.status.textContent = "";
@@ -132,7 +145,32 @@ export class ImportSection {
       return;
     }
     if (answer.format === "csv") this.pending.format = "csv";
+    this.latest = answer;
+    // A row's choice re-draws the preview: the focus stays on the control it was on.
+    const focused = /** @type {HTMLElement | null} */ (this.previewBox.querySelector(":focus"));
+    const key = focused?.dataset.key ?? focused?.id;
     this.renderPreview(answer);
+    const back = key ? /** @type {HTMLElement | null} */ (this.previewBox.querySelector(`[data-key="${CSS.escape(key)}"], #${CSS.escape(key)}`)) : null;
+    const heading = /** @type {HTMLElement | null} */ (this.previewBox.querySelector("#preview-heading"));
+    if (back) back.focus();
+    else if (!again && heading) heading.focus();
+    this.say(this.ready(answer, again));
+  }
+
+  /** @param {string} text shown in the status line and said once */
+  say(text) {
+    this.status.textContent = text;
+    announce(text);
+  }
+
+  /** What the preview says, in one line ("Preview ready: 3 new people, 1 to merge."). @param {ImportPreview} answer @param {boolean} again */
+  ready(answer, again) {
+    if (answer.needs_mapping) return answer.message ?? "Say which column holds what.";
+    const parts = [`${answer.new} new ${answer.new === 1 ? "person" : "people"}`];
+    if (answer.merged) parts.push(`${answer.merged} already known, with something to add`);
+    if (answer.same) parts.push(`${answer.same} unchanged`);
+    if (answer.problems.length) parts.push(`${answer.problems.length} left out`);
+    return `${again ? "Preview updated" : "Preview ready"}: ${parts.join(", ")}.`;
   }
 
   /** @param {ImportPreview} answer the `import_preview` answer (docs/engine-api.md) */
@@ -169,9 +207,9 @@ export class ImportSection {
         type: "button", class: "button primary", id: "import-confirm", disabled: writes === 0,
         onclick: () => this.commit(answer),
       }, writes === 0 ? "Nothing new to import" : archive ? "Import the archive" : `Import ${total - answer.same} ${total - answer.same === 1 ? "person" : "people"}`),
-      h("button", { type: "button", class: "button", onclick: () => this.cancel() }, "Cancel"));
+      h("button", { type: "button", class: "button", "data-key": "import-cancel", onclick: () => this.cancel() }, "Cancel"));
     parts.push(
-      h("h4", { id: "preview-heading", text: `Preview of “${pending.file.name}”` }),
+      h("h4", { id: "preview-heading", tabindex: "-1", text: `Preview of “${pending.file.name}”` }),
       archive ? archivePreview(archive, this.archiveOptions, () => this.preview()) : null,
       summary,
       rows.length ? list : null,
@@ -186,11 +224,18 @@ export class ImportSection {
   /** @param {ImportRow} row one of the preview's `rows`, with the engine's words for it */
   previewRow(row) {
     const current = this.decisions[String(row.row)] ?? row.decision;
+    // Arrow keys on a closed select fire `change` in Chromium: the choice counts only once the
+    // select is left (or Enter is pressed) with a new value, never on each arrow key.
+    const commit = (/** @type {HTMLSelectElement} */ chosen) => {
+      if (chosen.value === (this.decisions[String(row.row)] ?? row.decision)) return;
+      this.decisions[String(row.row)] = chosen.value;
+      this.preview();
+    };
     const select = h("select", {
-      "aria-label": `What to do with ${row.name}`,
-      onchange: (/** @type {Event} */ event) => {
-        this.decisions[String(row.row)] = /** @type {HTMLSelectElement} */ (event.target).value;
-        this.preview();
+      "aria-label": `What to do with ${row.name}`, "data-key": `row-${row.row}`,
+      onblur: (/** @type {Event} */ event) => commit(/** @type {HTMLSelectElement} */ (event.target)),
+      onkeydown: (/** @type {KeyboardEvent} */ event) => {
+        if (event.key === "Enter") commit(/** @type {HTMLSelectElement} */ (event.target));
       },
     }, ...row.choices.map((/** @type {{value: string, label: string}} */ c) => h("option", { value: c.value, selected: c.value === current }, c.label)));
     return h("li", { class: `transfer-row ${row.action}` },
@@ -235,13 +280,17 @@ export class ImportSection {
 
   cancel() {
     this.pending = null;
+    this.latest = null;
     this.previewBox.replaceChildren();
     this.input.value = "";
-    this.status.textContent = "Import cancelled; nothing was changed.";
+    this.say("Import cancelled; nothing was changed.");
   }
 
   /** @param {import("../../types.js").ImportPlanned} preview the preview being confirmed (it says how many ids to mint) */
   async commit(preview) {
+    // A row's choice left just now (the click blurred it) re-previews first: import what it says.
+    await this.previewing;
+    if (this.latest && !this.latest.needs_mapping) preview = this.latest;
     const button = /** @type {HTMLButtonElement | null} */ (this.previewBox.querySelector("#import-confirm"));
     if (button) button.disabled = true;
     const expected = /** @type {{archive?: import("../../types.js").ArchiveSummary}} */ (preview).archive?.counts;
@@ -266,7 +315,7 @@ export class ImportSection {
     const messages = (kept.messages_sent ?? 0) + (kept.messages_received ?? 0);
     const done = `Imported: ${counts.people_created} new, ${counts.people_updated} updated${"messages" in kept ? `, ${messages.toLocaleString("en")} messages, ${kept.applications_new} applications` : ""}.`;
     this.status.textContent = done;
-    this.ctx.toast(done);
+    this.ctx.toast(done); // said once, by the toast
     if (answer.created.length) await renderTriage(this.ctx, this.triageBox, answer.created);
   }
 }

@@ -3,24 +3,22 @@
  * After an import, "how did you meet them?": one tap says who introduced a new person, or that
  * you met them at an event. Each tap is one `capture` command for someone already saved
  * (`person: {id}`), decided by the engine (a new event with a saved one's name and day is that
- * one, so the second tap at "the event" links to the event the first made).
+ * one, so the second tap at "the event" links to the event the first made). Who introduced them
+ * is chosen with the one person picker and saved only by its button (or Enter): arrow keys
+ * never write anything.
  */
 import { h, localDate } from "../../dom.js";
+import { personField } from "../person-picker.js";
 
 /** @typedef {import("../../screen-types.js").TransferCtx} TransferCtx */
-/** @typedef {import("../../types.js").PersonOption} PersonOption */
 
 const TRIAGE_ROWS = 30;
-const MAX_CHOICES = 5000;
 
 /**
  * @param {TransferCtx} ctx @param {HTMLElement} box
  * @param {{id: string, name: string}[]} created the people the import added
  */
-export async function renderTriage(ctx, box, created) {
-  const answer = await ctx.backend.send("capture_people", { order: "name", limit: MAX_CHOICES });
-  /** @type {PersonOption[]} */
-  const known = answer.ok ? answer.people : [];
+export function renderTriage(ctx, box, created) {
   const event = /** @type {HTMLInputElement} */ (h("input", { id: "triage-event", placeholder: "e.g. Media Sales Meetup", autocomplete: "off" }));
 
   /** @param {{id: string, name: string}} person @param {HTMLElement} note */
@@ -32,31 +30,57 @@ export async function renderTriage(ctx, box, created) {
       return;
     }
     const met = { id: crypto.randomUUID(), name, date: localDate(new Date()) };
-    if (await ctx.command("capture", { person: { id: person.id }, event: met })) note.textContent = `Met at ${name}.`;
+    if (await ctx.command("capture", { person: { id: person.id }, event: met })) tell(note, `Met ${person.name} at ${name}.`);
   };
 
-  /** @param {{id: string, name: string}} person @param {string} introducerId @param {HTMLElement} note */
-  const introduce = async (person, introducerId, note) => {
-    if (!introducerId) return;
-    const introducer = known.find((p) => p.id === introducerId);
-    const done = await ctx.command("capture", {
-      person: { id: person.id },
-      introduced_by: { id: introducerId },
-      introduction: { id: crypto.randomUUID(), kind: "introduction", at: new Date().toISOString() },
+  /** @param {HTMLElement} note @param {string} text shown by the row and in the toast (which says it once, in place of "Saved") */
+  const tell = (note, text) => {
+    note.textContent = text;
+    ctx.toast(text);
+  };
+
+  const rows = created.slice(0, TRIAGE_ROWS).map((person, index) => {
+    const note = h("p", { class: "hint transfer-triage-note" });
+    let chosen = "";
+    const { field, picker } = personField({
+      backend: ctx.backend, id: `triage-introducer-${index}`, label: `Who introduced you to ${person.name}?`,
+      exclude: () => [person.id], allowNew: false, onChange: () => {},
+      idle: "Type a saved name, choose it, then save.",
+      picked: (name) => {
+        chosen = name;
+        return `Chosen: ${name}. Save to keep it.`;
+      },
+      onEnter: () => form.requestSubmit(),
     });
-    if (done) note.textContent = `Introduced by ${introducer?.name ?? "them"}.`;
-  };
-
-  const rows = created.slice(0, TRIAGE_ROWS).map((person) => {
-    const note = h("p", { class: "hint transfer-triage-note", role: "status" });
-    const others = known.filter((p) => p.id !== person.id);
+    /** Saved on the button or Enter only, for a person chosen from the list. */
+    const form = /** @type {HTMLFormElement} */ (h("form", { class: "transfer-triage-introducer", novalidate: true },
+      field,
+      h("button", { type: "submit", class: "button", "aria-label": `Save who introduced ${person.name}` }, "Save")));
+    form.addEventListener("submit", async (submit) => {
+      submit.preventDefault();
+      const pick = await picker.resolve();
+      if ("none" in pick || "newName" in pick) {
+        picker.showError(`Choose who introduced ${person.name} from your saved people.`);
+        return;
+      }
+      if ("error" in pick) {
+        picker.showError(pick.error);
+        return;
+      }
+      const done = await ctx.command("capture", {
+        person: { id: person.id },
+        introduced_by: { id: pick.id },
+        introduction: { id: crypto.randomUUID(), kind: "introduction", at: new Date().toISOString() },
+      });
+      if (done) {
+        tell(note, `${picker.picked && "id" in picker.picked ? chosen : picker.combo.value} introduced ${person.name}.`);
+        picker.clear();
+      }
+    });
     return h("li", { class: "transfer-triage-row" },
       h("span", { class: "name", text: person.name }),
       h("div", { class: "transfer-triage-actions" },
-        h("select", {
-          "aria-label": `Who introduced you to ${person.name}?`,
-          onchange: (/** @type {Event} */ e) => introduce(person, /** @type {HTMLSelectElement} */ (e.target).value, note),
-        }, h("option", { value: "" }, "Introduced by…"), ...others.map((p) => h("option", { value: p.id }, p.name))),
+        form,
         h("button", { type: "button", class: "button", onclick: () => metAt(person, note) }, `Met ${person.name.split(" ")[0]} at the event`)),
       note);
   });
