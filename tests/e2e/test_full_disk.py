@@ -81,7 +81,12 @@ def disk(page: Page, full: bool) -> int:
 
 
 def on_disk(page: Page) -> dict[str, Any]:
-    return {store: idb(page, store) for store in STORES}
+    """What is stored, but for the morning digest's schedule: a cache the worker derives and
+    rewrites in its own transaction after boot (#13), not data a command saves."""
+    found = {store: idb(page, store) for store in STORES}
+    if "meta" in found:
+        found["meta"] = [r for r in found["meta"] if r.get("id") != "schedule"]
+    return found
 
 
 def people_shown(page: Page, app_url: str) -> str:

@@ -123,6 +123,8 @@ def signed_in(context: BrowserContext, url: str) -> Page:
 def deliver(page: Page, cdp: CDPSession, url: str, data: str) -> str:
     """What the browser does with a push message it decrypted: the worker's `push` event."""
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    # A push for a registration whose worker is still installing is dropped: wait for it.
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     found: list[dict[str, Any]] = []
     cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: found.extend(e["registrations"]))
     cdp.send("ServiceWorker.enable")

@@ -13,12 +13,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import CodecError, NotFoundError
 from .fields import Fields, parse_instant
 from .interop.contact import BadFile, check_size
-from .interop.ics_read import read_ics
 from .interop.mail_history import (
     Built,
     MailBox,
@@ -28,9 +27,14 @@ from .interop.mail_history import (
     from_meetings,
     guess_own,
 )
-from .interop.mbox import MboxReader, read_eml
 from .model import Interaction
 from .state import State, apply
+
+if TYPE_CHECKING:
+    from .interop.mbox import MboxReader
+
+# The mail and calendar readers (the `email` package, dateutil's rules and zones) are imported
+# when a file is read, not at boot: most sessions never read one.
 
 Answer = tuple[State, dict[str, Any]]
 HISTORY_FORMATS = ("mbox", "eml", "ics")
@@ -91,6 +95,8 @@ def _begin(state: State, f: Fields) -> Answer:
     while len(_sessions) >= MAX_SESSIONS:
         _sessions.pop(next(iter(_sessions)))
     keep = bool(f.raw.get("first_line", False))
+    from .interop.mbox import MboxReader
+
     _sessions[key] = Session(MboxReader(keep_first_line=keep), MailBox(addresses_of(state)))
     return state, {"session": key}
 
@@ -154,10 +160,14 @@ def _build(state: State, f: Fields) -> tuple[str, Built, dict[str, Any]]:
     extra: dict[str, Any] = {}
     if fmt == "ics":
         text = check_size(f.blob("text"))
+        from .interop.ics_read import read_ics
+
         meetings = read_ics(text, since=now - CALENDAR_PAST, until=now)
         return fmt, from_meetings(state, meetings, now), extra
     if fmt == "eml":
         text = check_size(f.blob("text"))
+        from .interop.mbox import read_eml
+
         mail = read_eml(text, keep_first_line=keep)
         if mail is None:
             raise BadFile("not-eml", "This message has no sender (From): it is not an .eml file.")

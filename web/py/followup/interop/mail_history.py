@@ -11,13 +11,15 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from followup.classify import asks_question
 from followup.model import Interaction, InteractionId, InteractionKind, PersonId
 from followup.state import State
 
-from .ics_read import Meeting
-from .mbox import Mail
+if TYPE_CHECKING:  # the readers themselves load only when a file is read (mail_ops.py)
+    from .ics_read import Meeting
+    from .mbox import Mail
 
 # At most this many distinct senders are counted, to guess the user's own address.
 MAX_SENDERS = 100_000
