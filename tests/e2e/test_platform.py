@@ -143,7 +143,7 @@ def test_the_second_boot_comes_from_the_memory_snapshot(launch: Launch, app_url:
     assert page.evaluate("document.documentElement.dataset.boot") == "snapshot"
     # Stored sparsely: the heap's zero pages are left out, and its length is on the response.
     # (The engine fills more of the heap since this round's features, 16.7 of 31.5 MB: the
-    # bound is 1.5×; "Speed at real sizes" (#21) is where the snapshot's size is worked on.)
+    # bound is 1.5 times; "Speed at real sizes" (#21) is where the snapshot's size is worked on.)
     assert snapshot["magic"] == "FTSP"
     assert snapshot["length"] == snapshot["heap"] > 1.5 * snapshot["stored"]
     # boot.js started the one engine worker; app.js adopted it.
