@@ -516,7 +516,7 @@ export function passphraseStrength(passphrase) {
     weak: "Too easy to guess. Use four or more unrelated words.",
     fair: "Could be guessed by a determined attacker. Add a word or two.",
     good: "Good. Longer is still better.",
-    strong: "Strong.",
+    strong: "Hard to guess.",
   }[verdict];
   return { bits, verdict, advice };
 }
