@@ -449,7 +449,8 @@ def test_person_screen_shows_the_chain_logs_edits_and_records_an_introduction(
         page.locator(".person-introduced").get_by_role("link", name="Priya Sharma")
     ).to_be_visible()
     page.get_by_role("heading", name="Introductions").scroll_into_view_if_needed()
-    expect(page.locator("#toast")).not_to_have_class(re.compile("show"))
+    # A toast with Undo stays 5 s (#12): wait it out for the screenshot.
+    expect(page.locator("#toast")).not_to_have_class(re.compile("show"), timeout=12_000)
     page.screenshot(path=str(SCREENSHOTS / "person-introductions.png"))
     [priya] = [p for p in idb(page, "people") if p["name"] == "Priya Sharma"]
     assert priya["organisation"] == "Stripe"

@@ -308,10 +308,17 @@ class PersonScreen {
   /** A sheet settled a follow-up (sent, snoozed, skipped, done): show it. */
   async changed() {
     await this.refresh();
-    // The sheet's opener was redrawn: keep the focus in this screen.
-    if (!this.section.contains(document.activeElement) && !document.querySelector("dialog[open]")) {
-      this.owedHeading.focus();
-    }
+    // The sheet's opener was redrawn: the focus goes to what is owed now (once the sheet has
+    // closed and given the focus back, so this comes last).
+    const settle = () => {
+      const block = this.owedHeading.parentElement;
+      if (block && !block.contains(document.activeElement)) this.owedHeading.focus();
+    };
+    // After the focus home (focus-home.js) has placed a focus its redraw took away.
+    const later = () => { setTimeout(settle, 60); setTimeout(settle, 400); };
+    const open = document.querySelector("dialog[open]");
+    if (open) open.addEventListener("close", later, { once: true });
+    else later();
   }
 
   /** @param {PersonAnswer} r */
