@@ -162,6 +162,17 @@ FLAGS: tuple[tuple[str, str, str], ...] = (
         "MAX_CONNECTIONS",
         "connections open at once, per process (default 1000)",
     ),
+    (
+        "--max-in-progress",
+        "MAX_IN_PROGRESS",
+        "requests in progress at once, per process; the next get 503 server-busy at once"
+        " (default 16; 0: no bound)",
+    ),
+    (
+        "--busy-retry-after",
+        "BUSY_RETRY_AFTER",
+        "the Retry-After of a 503 server-busy, in seconds (default 1)",
+    ),
 )
 
 

@@ -23,7 +23,7 @@ from starlette.types import Lifespan
 from server.accounts import AccountEndpoints
 from server.credentials import verifier
 from server.errors import client_gone, http_error, internal_error, storage_error
-from server.middleware import AccessLog, BodyLimit, SecurityHeaders
+from server.middleware import AccessLog, BodyLimit, InProgressLimit, SecurityHeaders
 from server.push_api import PushEndpoints
 from server.records import ChangeStore, StorageError
 from server.settings import Settings
@@ -84,6 +84,14 @@ def create_app(
                 max_age=600,
             )
         )
+    # After CORS, so that a browser can read the 503's Retry-After; before the body is read.
+    middleware.append(
+        Middleware(
+            InProgressLimit,
+            limit=settings.max_in_progress,
+            retry_after=settings.busy_retry_after,
+        )
+    )
     middleware.append(
         Middleware(BodyLimit, limits=settings.limits, body_seconds=settings.body_timeout)
     )

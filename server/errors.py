@@ -42,6 +42,7 @@ STATUS = {
     "rate-limited": 429,
     "internal-error": 500,
     "storage-unavailable": 503,
+    "server-busy": 503,
 }
 
 

@@ -1,5 +1,5 @@
-"""ASGI middleware: body limits that never buffer, headers for answers nobody should keep,
-and an access log without addresses."""
+"""ASGI middleware: a bound on the requests in progress, body limits that never buffer, headers
+for answers nobody should keep, and an access log without addresses."""
 
 from __future__ import annotations
 
@@ -109,6 +109,49 @@ def _content_length(scope: Scope) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+class InProgressLimit:
+    """At most `limit` requests in progress in this process; the next ones are answered at once
+    with `503 server-busy` and `Retry-After`, before their body is read (docs/sync-protocol.md
+    §5). Without it every request waits in one unbounded queue, and once more arrive than the
+    server can serve, each of them waits longer than the last (issue #21: a p99 of a second).
+    A refused request did nothing: the client sends it again, a push with the same batch id.
+
+    The health check is not counted: it says whether the server is up, busy or not. A refused
+    request whose body is large says `Connection: close` (the rest of its upload is not read);
+    a small one keeps its connection, which the client reuses for the retry."""
+
+    EXEMPT = ("/v1/health",)
+    KEEP_BODY_BYTES = 64 * 1024
+
+    def __init__(self, app: ASGIApp, *, limit: int, retry_after: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.retry_after = str(retry_after)
+        self.in_progress = 0
+        self.refused = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.limit <= 0 or scope["path"].endswith(self.EXEMPT):
+            await self.app(scope, receive, send)
+            return
+        if self.in_progress >= self.limit:
+            self.refused += 1
+            headers = {"Retry-After": self.retry_after}
+            declared = _content_length(scope) or 0
+            if declared > self.KEEP_BODY_BYTES or _header(scope, b"transfer-encoding"):
+                headers["Connection"] = "close"
+            busy = error(
+                "server-busy", "the server is busy; retry after Retry-After", headers=headers
+            )
+            await busy(scope, receive, send)
+            return
+        self.in_progress += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_progress -= 1
 
 
 class SecurityHeaders:

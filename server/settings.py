@@ -18,6 +18,7 @@ DEFAULT_PORT = 8787
 DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_DATA_DIR / 'sync.sqlite3'}"
 DEFAULT_RATE_LIMIT_STORAGE = "async+memory://"
 DEFAULT_VAPID_SUBJECT = "mailto:webpush@followthrough.invalid"
+DEFAULT_MAX_IN_PROGRESS = 16
 
 
 class SettingsError(Exception):
@@ -72,6 +73,10 @@ class Settings:
     header_timeout: float = 10.0  # seconds for them to arrive, from connect or the last answer
     keep_alive_timeout: int = 5  # seconds an idle connection is kept after an answer
     max_connections: int = 1000  # open at once, per process
+    # Requests in progress at once, per process (0: no bound); the next ones get 503
+    # server-busy at once, with Retry-After in seconds (server/middleware.py InProgressLimit).
+    max_in_progress: int = DEFAULT_MAX_IN_PROGRESS
+    busy_retry_after: int = 1
     # Web Push: the VAPID key's file (empty: kept in the database), the contact the push
     # services see in each signature, and the sender's rhythm (seconds).
     vapid_key_file: str = ""
@@ -83,6 +88,10 @@ class Settings:
     def __post_init__(self) -> None:
         if len(self.pepper) < PEPPER_BYTES:
             raise SettingsError(f"The pepper must be at least {PEPPER_BYTES} bytes.")
+        if self.max_in_progress < 0:
+            raise SettingsError("FOLLOWTHROUGH_MAX_IN_PROGRESS must be 0 (no bound) or more.")
+        if not 1 <= self.busy_retry_after <= 300:
+            raise SettingsError("FOLLOWTHROUGH_BUSY_RETRY_AFTER must be 1 to 300 seconds.")
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -110,6 +119,8 @@ class Settings:
             header_timeout=config("HEADER_TIMEOUT", cast=float, default=10.0),
             keep_alive_timeout=config("KEEP_ALIVE_TIMEOUT", cast=int, default=5),
             max_connections=config("MAX_CONNECTIONS", cast=int, default=1000),
+            max_in_progress=config("MAX_IN_PROGRESS", cast=int, default=DEFAULT_MAX_IN_PROGRESS),
+            busy_retry_after=config("BUSY_RETRY_AFTER", cast=int, default=1),
             vapid_key_file=config("VAPID_KEY_FILE", default=""),
             vapid_subject=config("VAPID_SUBJECT", default=DEFAULT_VAPID_SUBJECT),
             push_interval=config("PUSH_INTERVAL", cast=float, default=5.0),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
-from collections.abc import Callable, Mapping
+import random
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +75,12 @@ class Device:
     clock: Clock | None = None
     # Key-schedule version 2 (docs/sync-protocol.md §2): a secret key the server never sees.
     secret_key: bytes | None = None
+    # 503 server-busy (docs/sync-protocol.md §5): the same request again after Retry-After,
+    # with jitter, at most this many times; every wait is kept in `busy_waits`.
+    busy_retries: int = 8
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    jitter: random.Random = field(default_factory=random.Random)
+    busy_waits: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.clock is None:
@@ -84,10 +92,20 @@ class Device:
         self, method: str, path: str, *, body: Any = None, auth: bool = True, **params: Any
     ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
-        response = await self.http.request(
-            method, path, json=body, headers=headers, params=params or None
-        )
-        payload: dict[str, Any] = response.json() if response.content else {}
+        for attempt in range(self.busy_retries + 1):
+            response = await self.http.request(
+                method, path, json=body, headers=headers, params=params or None
+            )
+            payload: dict[str, Any] = response.json() if response.content else {}
+            busy = response.status_code == 503 and payload.get("error") == "server-busy"
+            if not busy or attempt == self.busy_retries:
+                break
+            # At least Retry-After, doubling per attempt, spread over up to twice that so
+            # that clients refused together do not come back together.
+            base = max(float(response.headers.get("retry-after", "1")), 2.0**attempt / 4)
+            wait = base * (1 + self.jitter.random())
+            self.busy_waits.append(wait)
+            await self.sleep(wait)
         if response.status_code >= 400:
             raise ServerError(response.status_code, str(payload.get("error")), payload)
         return payload

@@ -1,0 +1,141 @@
+"""Overload without a cliff (issue #21): past its bound on requests in progress the server
+answers at once with 503 server-busy and Retry-After, and a client that waits and sends the same
+request again loses nothing and doubles nothing, on every backend."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, cast
+
+import anyio
+import anyio.to_thread
+import httpx
+import pytest
+
+from server.records import ChangeStore
+from server.settings import Settings, SettingsError
+from tests.server.builders import account_a, paired
+from tests.server.conftest import PEPPER, http_client, make_settings
+from tests.server.refclient import Device
+
+pytestmark = pytest.mark.anyio
+
+
+class HeldStore:
+    """A store whose pushes wait at a gate: requests held in progress for as long as a test
+    wants (the pushes run in worker threads, so a threading gate holds them there)."""
+
+    def __init__(self, store: ChangeStore) -> None:
+        self.store = store
+        self.entered = threading.Semaphore(0)
+        self.gate = threading.Event()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def push(self, *args: Any, **kwargs: Any) -> Any:
+        self.entered.release()
+        self.gate.wait(30)
+        return self.store.push(*args, **kwargs)
+
+
+@asynccontextmanager
+async def bounded(
+    store: ChangeStore, limit: int
+) -> AsyncIterator[tuple[HeldStore, httpx.AsyncClient]]:
+    held = HeldStore(store)
+    held.gate.set()
+    async with http_client(cast(ChangeStore, held), make_settings(max_in_progress=limit)) as http:
+        yield held, http
+
+
+async def hold_two_pushes(held: HeldStore, devices: list[Device], tasks: Any) -> None:
+    """Two other devices' pushes, stopped at the gate: the bound of two is reached."""
+    held.gate.clear()
+    for other in devices:
+        tasks.start_soon(other.push)
+    for _ in devices:
+        await anyio.to_thread.run_sync(held.entered.acquire)
+
+
+async def test_past_the_bound_a_request_gets_503_server_busy_with_retry_after_at_once(
+    store: ChangeStore,
+) -> None:
+    async with bounded(store, 2) as (held, http):
+        first = await account_a(http)
+        others = [await paired(http, first, name) for name in ("b", "c")]
+        for n, other in enumerate(others):
+            other.edit(bytes([n + 1]) * 16, "name", f"Person {n}")
+        headers = {"Authorization": f"Bearer {first.token}"}
+        async with anyio.create_task_group() as tasks:
+            await hold_two_pushes(held, others, tasks)
+
+            busy = await http.get("/v1/pull", params={"since": 0}, headers=headers)
+            health = await http.get("/v1/health")
+
+            held.gate.set()
+        after = await http.get("/v1/pull", params={"since": 0}, headers=headers)
+
+    assert busy.status_code == 503
+    assert busy.json()["error"] == "server-busy"
+    assert busy.headers["retry-after"] == "1"
+    assert health.status_code == 200, "the health check is not counted"
+    assert after.status_code == 200
+    assert {item["record_id"] for item in after.json()["items"]} == {
+        (bytes([n + 1]) * 16).hex() for n in range(2)
+    }
+
+
+async def test_a_refused_push_is_pushed_again_after_retry_after_and_stored_once(
+    store: ChangeStore,
+) -> None:
+    async with bounded(store, 2) as (held, http):
+        first = await account_a(http)
+        others = [await paired(http, first, name) for name in ("b", "c")]
+        for n, other in enumerate(others):
+            other.edit(bytes([n + 1]) * 16, "name", f"Person {n}")
+        mine = [bytes([0xA0 + n]) * 16 for n in range(3)]
+        for n, record_id in enumerate(mine):
+            first.edit(record_id, "name", f"Mine {n}")
+        await first.pull()
+
+        async def wait(seconds: float) -> None:
+            # While the refused device waits, the two held pushes finish.
+            held.gate.set()
+            while not all(other.pending is None for other in others):
+                await anyio.sleep(0.01)
+
+        first.sleep = wait
+        async with anyio.create_task_group() as tasks:
+            await hold_two_pushes(held, others, tasks)
+            answer = await first.push()
+        reader = await paired(http, first, "d")
+        await reader.pull()
+        page = await reader.fetch(0, 500)
+
+    assert answer is not None
+    assert answer["last_seq"] - answer["first_seq"] == 2
+    assert len(first.busy_waits) == 1, "refused once, sent again once"
+    assert 1 <= first.busy_waits[0] <= 2, "at least Retry-After, with jitter"
+    assert first.pending is None
+    assert not first.dirty
+    ids = [item["record_id"] for item in page["items"]]
+    assert len(ids) == len(set(ids)) == 5, "every record once: none lost, none doubled"
+    assert {record_id.hex() for record_id in mine} <= set(reader.visible())
+
+
+def test_the_bound_is_a_setting_with_a_sane_default() -> None:
+    assert Settings(pepper=PEPPER).max_in_progress == 16
+    environ = {
+        "FOLLOWTHROUGH_PEPPER": PEPPER.hex(),
+        "FOLLOWTHROUGH_MAX_IN_PROGRESS": "4",
+        "FOLLOWTHROUGH_BUSY_RETRY_AFTER": "3",
+    }
+    settings = Settings.from_environ(environ)
+    assert (settings.max_in_progress, settings.busy_retry_after) == (4, 3)
+    with pytest.raises(SettingsError, match="MAX_IN_PROGRESS"):
+        Settings(pepper=PEPPER, max_in_progress=-1)
+    with pytest.raises(SettingsError, match="BUSY_RETRY_AFTER"):
+        Settings(pepper=PEPPER, busy_retry_after=0)
