@@ -7,6 +7,7 @@ export const MESSAGES = {
   "server-error": "The sync server is having trouble. Your changes are saved here; sync will try again.",
   "storage-unavailable": "The sync server's database is not answering. Your changes are saved here; sync will try again.",
   "rate-limited": "The sync server asked this device to slow down; sync will try again shortly.",
+  "server-busy": "Server busy, retrying…",
   "passphrase-changed": "Your passphrase was changed on another device. Enter the new passphrase to keep syncing; changes made here are kept.",
   "invalid-token": "This device was signed out of sync. Enter your passphrase to sign in again; changes made here are kept.",
   "bad-credentials": "That passphrase (or pairing code) is not right for this account.",

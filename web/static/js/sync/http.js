@@ -2,6 +2,10 @@
 /**
  * Talking to the sync server: one request (errors become SyncErrors with the protocol's
  * codes), quick retries with backoff, and the server's clock compared with this device's.
+ * A server past its bound answers `503 server-busy` with `Retry-After` (docs/sync-protocol.md
+ * §5): the loop is told (it shows "Server busy, retrying…", not an error) and the same request
+ * goes again after at least Retry-After, spread with jitter so refused devices do not return
+ * together. A refused request did nothing on the server: a push goes again with its batch id.
  * The server's clock advises, never commands: a skew only produces a warning (after several
  * answers agree), and no offset is applied to this device's clock.
  */
@@ -23,6 +27,7 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * @typedef {{
  *   onReachable: () => void,
  *   onUnreachable?: () => void,
+ *   onBusy?: (busy: boolean) => void,
  *   onSkew: (offsetMs: number, warning: string | null) => void,
  * }} HttpHooks
  */
@@ -51,8 +56,9 @@ export async function request(hooks, server, method, path, { body, token } = {})
   hooks.onReachable();
   const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
   checkSkew(hooks, data.server_time ?? response.headers.get("date"), sent);
-  if (response.ok) return data;
   const code = typeof data.error === "string" ? data.error : response.status >= 500 ? "server-error" : `http-${response.status}`;
+  hooks.onBusy?.(code === "server-busy");
+  if (response.ok) return data;
   const retry = response.status >= 500 || response.status === 429;
   const retryAfter = retryAfterSeconds(response.headers.get("retry-after"));
   const known = MESSAGES[/** @type {keyof typeof MESSAGES} */ (code)];
@@ -92,7 +98,8 @@ function sizeOf(ms) {
 }
 
 /**
- * A request retried on network errors, 5xx and 429 with backoff (1 s, 2 s, 4 s, with jitter).
+ * A request retried on network errors, 5xx and 429 with backoff (1 s, 2 s, 4 s, with jitter;
+ * for server-busy, between once and twice the wait, never under Retry-After).
  * @param {() => Promise<any>} send
  */
 export async function retrying(send) {
@@ -103,7 +110,8 @@ export async function retrying(send) {
       if (!(error instanceof SyncError) || !error.retry || attempt + 1 >= QUICK_RETRIES) throw error;
       // A long wait is not slept holding the sync lock: the run ends and is scheduled again.
       if (error.retryAfter > RETRY_IN_LOCK_MAX_S) throw error;
-      await sleep(Math.max(error.retryAfter * 1000, 1000 * 2 ** attempt) * (0.8 + Math.random() * 0.4));
+      const wait = Math.max(error.retryAfter * 1000, 1000 * 2 ** attempt);
+      await sleep(wait * (error.code === "server-busy" ? 1 + Math.random() : 0.8 + Math.random() * 0.4));
     }
   }
 }

@@ -51,6 +51,8 @@ export class Sync extends EventTarget {
     /** The checks of the run under way (heads.js). @type {import("./heads.js").Run | null} */
     this.run = null;
     this.offline = typeof navigator !== "undefined" && navigator.onLine === false;
+    /** The server answered "server-busy" last: sync is waiting to try again (not an error). */
+    this.busy = false;
     /** Local fallback when Web Locks are missing: runs chain one after another in this tab. */
     this.chain = Promise.resolve();
     /** @type {BroadcastChannel | null} */
@@ -66,6 +68,12 @@ export class Sync extends EventTarget {
       onUnreachable: () => {
         if (!this.offline) {
           this.offline = true;
+          this.emit();
+        }
+      },
+      onBusy: (busy) => {
+        if (busy !== this.busy) {
+          this.busy = busy;
           this.emit();
         }
       },
@@ -170,6 +178,9 @@ export class Sync extends EventTarget {
   /** Everything the UI shows about sync. */
   async status() {
     const { account, status: meta, waiting, rejected, heads } = await this.store("readStatus");
+    const error = this.error ?? meta?.error ?? null;
+    // A busy server is not an error: the status says it is retrying.
+    const busy = this.busy || error?.code === "server-busy";
     return {
       enabled: Boolean(account),
       state: account?.state ?? "off",
@@ -184,7 +195,8 @@ export class Sync extends EventTarget {
       /** Records from other devices that could not be read (`rejects()` lists them). */
       rejected: /** @type {number} */ (rejected ?? 0),
       last_synced_at: meta?.last_synced_at ?? null,
-      error: this.error ?? meta?.error ?? null,
+      error: busy ? null : error,
+      busy,
       warning: this.warning ?? heads?.problems?.[0]?.message ?? this.drift ?? this.skew,
       /** Freshness (heads.js): what the checks found; when each other device was last heard. */
       problems: /** @type {import("./heads.js").HeadsMeta["problems"]} */ (heads?.problems ?? []),
@@ -246,7 +258,8 @@ export class Sync extends EventTarget {
     await this.store("updateMeta", "status", { error: this.error });
     if (problem.retry) {
       this.backoffMs = Math.min(60_000, Math.max(1000, this.backoffMs * 2, problem.retryAfter * 1000));
-      this.schedule(this.backoffMs * (0.8 + Math.random() * 0.4));
+      // After a busy answer, between once and twice the wait (never under Retry-After).
+      this.schedule(this.backoffMs * (problem.code === "server-busy" ? 1 + Math.random() : 0.8 + Math.random() * 0.4));
     }
   }
 
@@ -492,6 +505,7 @@ export function statusText(status, now = new Date()) {
   if (status.state === "invalid-token") return MESSAGES["invalid-token"];
   // Offline wins over "Syncing…": a run that cannot reach the server is not syncing.
   if (status.offline) return status.waiting ? `Offline — ${waiting}, sent when you are back online.` : "Offline. Syncs when you are back online.";
+  if (status.busy) return status.waiting ? `${MESSAGES["server-busy"]} (${waiting}.)` : MESSAGES["server-busy"];
   if (status.syncing) return "Syncing…";
   if (status.error) return status.waiting ? `${status.error.message} (${waiting}.)` : status.error.message;
   if (status.waiting) return `${waiting[0].toUpperCase()}${waiting.slice(1)}.`;

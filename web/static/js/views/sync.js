@@ -66,7 +66,7 @@ export async function mount(root, ctx, params = []) {
       announce(text, { error: Boolean(status.error) });
     }
     statusLine.textContent = text;
-    statusLine.dataset.state = status.error ? "error" : status.syncing ? "syncing" : status.waiting ? "waiting" : "ok";
+    statusLine.dataset.state = status.error ? "error" : status.busy ? "busy" : status.syncing ? "syncing" : status.waiting ? "waiting" : "ok";
     warningLine.textContent = status.warning ?? "";
     warningLine.hidden = !status.warning;
     syncButton.hidden = !status.enabled || status.state !== "ok";
