@@ -13,8 +13,9 @@ per backend, each `--seconds` long:
 
 - paced: `--clients` clients, each syncing about once a second (~91 requests/s): the latency a
   user sees on a heavy but not saturating load;
-- saturated: the same clients with no pause: the throughput;
-- twice: clients on a fixed schedule (a sync every 0.5 s each, whatever the answers), as many
+- saturated: clients with no pause, as many as the server takes in at once (`--clients` when it
+  has no bound): the throughput;
+- twice: clients on a fixed schedule (a sync every second each, whatever the answers), as many
   as make twice the saturated rate: the p99 of the requests served (goal <= 100 ms), their
   throughput (goal >= 90 % of saturated) and how many were refused;
 - converge: the load drops; every client finishes its push and checks that the server holds
@@ -52,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import Tally, create_accounts, worker  # noqa: E402
+from server.settings import DEFAULT_MAX_IN_PROGRESS  # noqa: E402
 from tests.server.conftest import (  # noqa: E402
     PostgresCluster,
     free_port,
@@ -68,8 +70,8 @@ UNLIMITED = {
     "FOLLOWTHROUGH_LOG_LEVEL": "warning",
     "FOLLOWTHROUGH_PUSH_INTERVAL": "0",
 }
-OPEN_INTERVAL = 0.5  # seconds between a twice-phase client's syncs
-POOL = 400  # accounts made per backend: enough for twice a saturated rate of ~1,500 req/s
+OPEN_INTERVAL = 1.0  # seconds between a twice-phase client's syncs
+POOL = 700  # accounts made per backend: enough for twice a saturated rate of ~700 req/s
 
 
 def machine_load() -> str:
@@ -225,8 +227,10 @@ def report(phase: Phase) -> None:
 
 
 def bench(
-    url: str, pids: set[int], args: argparse.Namespace, cores: float
+    url: str, pids: set[int], args: argparse.Namespace, cores: float, in_progress: int
 ) -> tuple[Phase, Phase, Phase]:
+    """The phases against one server that keeps at most `in_progress` requests in progress
+    (all its processes; 0: no bound)."""
     host, port = url.removeprefix("http://").split(":")
     tokens = asyncio.run(create_accounts(host, int(port), POOL))
     load = Generator(url, tokens, args.processes)
@@ -244,7 +248,12 @@ def bench(
 
         print(f"  ({machine_load()})")
         paced = phase("paced", "closed", 1.0, args.clients)
-        saturated = phase("saturated", "closed", 0.0, args.clients)
+        # Saturated: as many clients with no pause as the server takes in at once (a client has
+        # one request out at a time), so none is refused and sent to wait a second: more would
+        # measure their waits, not the server.
+        saturated = phase(
+            "saturated", "closed", 0.0, min(args.clients, in_progress or args.clients)
+        )
         per_sync = saturated.served / max(1, saturated.tally.syncs)
         wanted = math.ceil(2 * saturated.rps * OPEN_INTERVAL / per_sync)
         if wanted > POOL:
@@ -337,6 +346,7 @@ def main() -> int:
     args = parser.parse_args()
     cpus = os.cpu_count() or 1
     bound = {} if args.bound is None else {"FOLLOWTHROUGH_MAX_IN_PROGRESS": str(args.bound)}
+    bound_value = DEFAULT_MAX_IN_PROGRESS if args.bound is None else args.bound
     print(
         f"{args.clients} clients, {args.seconds:.0f} s per phase, {args.processes} generator "
         f"processes, {cpus} CPUs, bound {args.bound if args.bound is not None else 'default'}; "
@@ -349,7 +359,7 @@ def main() -> int:
         )
         print("SQLite (WAL, synchronous=FULL), 1 server process")
         with server(Path(tmp), **bound) as (url, pid):
-            _, sqlite_saturated, _ = bench(url, {pid}, args, 1.0)
+            _, sqlite_saturated, _ = bench(url, {pid}, args, 1.0, bound_value)
         again = sqlite_commit_rate(Path(tmp) / "again")
         print(
             f"  SQLite commit ceiling again: {again:.0f} commits/s (the higher of the two is used:"
@@ -369,7 +379,7 @@ def main() -> int:
                 **bound,
             ) as (url, pid):
                 _, postgres_saturated, _ = bench(
-                    url, {pid, postmaster(cluster)}, args, float(min(cpus, 2))
+                    url, {pid, postmaster(cluster)}, args, float(min(cpus, 2)), 2 * bound_value
                 )
         finally:
             stop_postgres(cluster)

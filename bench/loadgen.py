@@ -46,14 +46,19 @@ class Busy(Exception):
 class Connection:
     """One keep-alive HTTP/1.1 connection, reopened when the server closes it."""
 
+    IDLE_SECONDS = 4.0  # the server closes a connection idle for 5 s (its keep-alive)
+
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.used = 0.0
 
     async def request(
         self, method: str, path: str, token: str = "", body: bytes = b""
     ) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is not None and time.monotonic() - self.used > self.IDLE_SECONDS:
+            self.close()  # as browsers do: a connection the server may be closing is not reused
         if self.writer is None or self.writer.is_closing():
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
@@ -79,6 +84,7 @@ class Connection:
         except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
             self.close()
             raise
+        self.used = time.monotonic()
         if headers.get("connection", "").lower() == "close":
             self.close()
         return status, headers, content

@@ -166,7 +166,7 @@ FLAGS: tuple[tuple[str, str, str], ...] = (
         "--max-in-progress",
         "MAX_IN_PROGRESS",
         "requests in progress at once, per process; the next get 503 server-busy at once"
-        " (default 16; 0: no bound)",
+        " (default 8; 0: no bound)",
     ),
     (
         "--busy-retry-after",

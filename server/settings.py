@@ -18,7 +18,7 @@ DEFAULT_PORT = 8787
 DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_DATA_DIR / 'sync.sqlite3'}"
 DEFAULT_RATE_LIMIT_STORAGE = "async+memory://"
 DEFAULT_VAPID_SUBJECT = "mailto:webpush@followthrough.invalid"
-DEFAULT_MAX_IN_PROGRESS = 16
+DEFAULT_MAX_IN_PROGRESS = 8
 
 
 class SettingsError(Exception):

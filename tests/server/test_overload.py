@@ -127,7 +127,7 @@ async def test_a_refused_push_is_pushed_again_after_retry_after_and_stored_once(
 
 
 def test_the_bound_is_a_setting_with_a_sane_default() -> None:
-    assert Settings(pepper=PEPPER).max_in_progress == 16
+    assert Settings(pepper=PEPPER).max_in_progress == 8
     environ = {
         "FOLLOWTHROUGH_PEPPER": PEPPER.hex(),
         "FOLLOWTHROUGH_MAX_IN_PROGRESS": "4",
