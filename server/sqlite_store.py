@@ -12,6 +12,15 @@ from pathlib import Path
 from server.records import StorageError
 from server.sql import SQLITE_MIGRATIONS, Cursor, DbApiCursor, SqlStore, migrate
 
+# The app's envelopes are 1, 2 or 4 KiB plus 33 bytes (crypto.js size classes): on 4 KiB pages a
+# 2 KiB-class row fills a page alone (twice its bytes); a 16 KiB page holds 14, 7 or 3 of them
+# (bench/bench_storage.py). Only a new file takes it: a WAL database keeps its page size until
+# `compact` rewrites it.
+PAGE_SIZE = 16384
+# Checkpoint at about 4 MiB of WAL whatever the page size, and cut the file back to that after a
+# checkpoint, so a burst (or a long read holding checkpoints back) leaves no large WAL behind.
+WAL_BYTES = 4 * 1024 * 1024
+
 
 class SqliteStore(SqlStore):
     """One file, WAL journal, synchronous=FULL: a push is acknowledged only after its commit
@@ -19,6 +28,7 @@ class SqliteStore(SqlStore):
     Python lock is cheaper than SQLite's busy-retry sleeps) and a pool of readers."""
 
     fast_reads = True
+    _place_column = ", rowid"
 
     def __init__(self, path: Path, *, readers: int = 8) -> None:
         self.path = path
@@ -35,10 +45,19 @@ class SqliteStore(SqlStore):
         connection = sqlite3.connect(
             self.path, isolation_level=None, check_same_thread=False, timeout=5.0
         )
+        connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new, empty file only
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = FULL")
         connection.execute("PRAGMA busy_timeout = 5000")
+        connection.execute(f"PRAGMA journal_size_limit = {WAL_BYTES}")
+        page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
+        connection.execute(f"PRAGMA wal_autocheckpoint = {max(WAL_BYTES // page_size, 1)}")
         return connection
+
+    @property
+    def page_size(self) -> int:
+        with self._write_lock:
+            return int(self._writer.execute("PRAGMA page_size").fetchone()[0])
 
     def pragmas(self) -> dict[str, object]:
         """journal_mode and synchronous as the writer sees them (checked at startup, C3)."""
@@ -98,3 +117,36 @@ class SqliteStore(SqlStore):
             self._all_readers.clear()
         with self._write_lock:
             self._writer.close()
+
+
+def compact(path: Path, *, page_size: int = PAGE_SIZE) -> tuple[int, int]:
+    """Rewrite a database that no server has open with `page_size` pages and no free space
+    (VACUUM), so that a file made with 4 KiB pages costs what a new one does. Every row is kept
+    as it is; a crash midway leaves the old file (the rollback journal). Returns the bytes before
+    and after. Refuses, changing nothing, while another connection has the file open."""
+    if not path.is_file():
+        raise StorageError(f"No SQLite database at {path}.")
+    before = _file_bytes(path)
+    connection = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        # Leaving WAL needs the only connection: a running server keeps the file in WAL mode.
+        mode = str(connection.execute("PRAGMA journal_mode = DELETE").fetchone()[0])
+        if mode != "delete":
+            raise StorageError(f"{path} is in use (stop the server first).")
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute(f"PRAGMA page_size = {page_size}")
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.Error as error:
+        raise StorageError(f"{path} was not compacted: {error}") from error
+    finally:
+        connection.close()
+    return before, _file_bytes(path)
+
+
+def _file_bytes(path: Path) -> int:
+    return sum(
+        p.stat().st_size
+        for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+        if p.exists()
+    )

@@ -243,10 +243,17 @@ def open_store(database_url: str) -> ChangeStore:
     or `postgresql://…`. The schema is created or migrated before this returns."""
     scheme = urlsplit(database_url).scheme
     if scheme == "sqlite":
-        path = unquote(database_url.removeprefix("sqlite://").removeprefix("/"))
-        if not path:
-            raise StorageError("The SQLite URL names no file: use sqlite:///data/sync.sqlite3.")
-        return SqliteStore(Path(path))
+        return SqliteStore(sqlite_path(database_url))
     if scheme in ("postgresql", "postgres"):
         return PostgresStore(database_url)
     raise StorageError(f"Unsupported database URL scheme {scheme!r}: use sqlite or postgresql.")
+
+
+def sqlite_path(database_url: str) -> Path:
+    """The file a `sqlite:///relative/path` or `sqlite:////absolute/path` URL names."""
+    if urlsplit(database_url).scheme != "sqlite":
+        raise StorageError(f"Not an SQLite URL: {database_url!r}.")
+    path = unquote(database_url.removeprefix("sqlite://").removeprefix("/"))
+    if not path:
+        raise StorageError("The SQLite URL names no file: use sqlite:///data/sync.sqlite3.")
+    return Path(path)
