@@ -35,7 +35,7 @@ def load_cgthrottle() -> Any:
     spec = importlib.util.spec_from_file_location("cgthrottle", CGTHROTTLE)
     if spec is None or spec.loader is None:
         raise SystemExit(f"--cpu needs {CGTHROTTLE}")
-    module = importlib.util.module_from_spec(spec)
+    module: Any = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.BASE = module.CPU_ROOT / f"ftperf-boot-{os.getpid()}"
     return module
@@ -46,10 +46,14 @@ class Slowed:
 
     def __init__(self, cg: Any, context: BrowserContext, profile: Path, page: Page) -> None:
         self.cg = cg
-        self.page = page
+        self.context = context
         self.cdp: CDPSession = context.new_cdp_session(page)
         self.throttler = cg.Throttler(str(profile), 1.0, period_us=10_000)
         self.throttler.start()
+
+    def attach(self, page: Page) -> None:
+        """Slow this page (a new tab) instead."""
+        self.cdp = self.context.new_cdp_session(page)
 
     def set_rate(self, rate: float) -> None:
         self.throttler.set_rate(rate)
@@ -172,6 +176,7 @@ def run_cpu(
                     add(f"ours warm offline, empty @{r:g}x", float(visit["ready"]))
             slowed.set_rate(1)
             page = at_rest(ours, page, base, engine_visit, cg, profile, add, "empty")
+            slowed.attach(page)
             page.evaluate(put_records, heavy)
             engine_visit(page, base)
             for r in rates:
