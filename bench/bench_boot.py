@@ -2,6 +2,12 @@
 engine-ready time (cold, warm, warm offline from the snapshot) and the shell-usable time.
 
     python bench/bench_boot.py [--runs 5]
+    python bench/bench_boot.py --cpu 4 [--runs 2]   # phone class: 1x and 4x, every thread
+
+With `--cpu RATE`, the warm offline boots (bare, ours empty, ours with the heavy user: engine
+ready and Today fresh on screen) are measured at 1x and at RATEx in one run, the page slowed by
+CDP and the workers by a cgroup quota (bench/boot_cpu.py), and the renderer's memory at rest is
+printed.
 
 Prints milliseconds (medians) and ratios to the bare warm boot. Ours are timed from the
 navigation's start; "ratio" divides by the bare `loadPyodide()` call alone, "ratio nav" by the
@@ -25,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from boot_cpu import run_cpu  # noqa: E402
 from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 from heavy import make_heavy  # noqa: E402
 
@@ -88,15 +95,55 @@ def engine_visit(page: Page, url: str) -> dict[str, float | str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--cpu",
+        type=float,
+        default=None,
+        metavar="RATE",
+        help="phone class: measure at 1x and RATEx, workers included (needs root)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         dist = Path(tmp) / "dist"
         build_app(dist)
         add_bare_pyodide(dist)
         with serving(dist) as base:
-            results = run(base, Path(tmp), args.runs)
+            if args.cpu:
+                results = run_phone(base, Path(tmp), args.runs, args.cpu)
+            else:
+                results = run(base, Path(tmp), args.runs)
         shutil.rmtree(dist, ignore_errors=True)
-    report(results)
+    if args.cpu:
+        report_phone(results)
+    else:
+        report(results)
+
+
+def run_phone(base: str, tmp: Path, runs: int, rate: float) -> dict[str, list[float]]:
+    with sync_playwright() as p:
+
+        def launch(profile: str):  # type: ignore[no-untyped-def]
+            return p.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, viewport=PHONE
+            )
+
+        return run_cpu(launch, base, tmp, runs, rate, make_heavy(), PUT_RECORDS, engine_visit)
+
+
+def report_phone(results: dict[str, list[float]]) -> None:
+    """Medians, and each time's ratio to the bare warm `loadPyodide()` at the same rate."""
+    print(f"{'measure':44} {'median':>8} {'ratio':>6}  all")
+    for name, values in results.items():
+        median = statistics.median(values)
+        rate = name.rsplit("@", 1)[1] if "@" in name else ""
+        bare = results.get(f"bare warm @{rate}")
+        ratio = (
+            f"{median / statistics.median(bare):6.2f}"
+            if bare and "ms" not in name and "loop" not in name
+            else " " * 6
+        )
+        each = " ".join(f"{value:.0f}" for value in values)
+        print(f"{name:44} {median:8.0f} {ratio}  {each}")
 
 
 def run(base: str, tmp: Path, runs: int) -> dict[str, list[float]]:

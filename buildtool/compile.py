@@ -25,7 +25,7 @@ from .wheels import merge_wheel
 PYC_COMPILE = WEB / "tools" / "pyc-compile.mjs"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 ENGINE_PACKAGE = "followup"
-# Where the engine worker writes the engine zip (engine.worker.js ENGINE_ZIP_PATH). It only names
+# Where the engine worker writes the engine zip (engine-boot.js ENGINE_ZIP_PATH). It only names
 # the files in tracebacks; imports work wherever the zip is.
 ENGINE_ZIP_PATH = "/home/pyodide/followup.zip"
 

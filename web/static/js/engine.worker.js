@@ -10,12 +10,11 @@
  */
 const PYODIDE_BASE = new URL("../../pyodide/", import.meta.url).href;
 const ENGINE_ZIP_URL = new URL("../../py/followup.zip", import.meta.url).href;
-const ENGINE_ZIP_PATH = "/home/pyodide/followup.zip";
-const SNAPSHOT_CACHE = "followthrough-snapshots";
-/** The stored snapshot's unpacked length, so its memory can be laid out before it is read. */
-const LENGTH_HEADER = "x-snapshot-length";
 
-/** Milliseconds since the worker started at which each boot step ended: for benchmarks. */
+/**
+ * Milliseconds since the worker started at which each boot step ended, and the runtime's
+ * memory once ready (`heap_mib`): for benchmarks.
+ */
 const marks = /** @type {Record<string, number>} */ ({});
 /** @param {string} name */
 const mark = (name) => { marks[name] = Math.round(performance.now()); };
@@ -29,6 +28,8 @@ const mark = (name) => { marks[name] = Math.round(performance.now()); };
 //  - The runtime's WebAssembly (9.6 MB), compiled by the page (`wasmModule`), or, when the
 //    page does not, prefetched like the standard library.
 //  - The engine's zip, this build's snapshot, and the user's data.
+//  - The boot's own code (engine-boot.js), which needs all of these.
+const bootModule = import("./engine-boot.js");
 const pyodideModule = import(`${PYODIDE_BASE}pyodide.mjs`);
 import(`${PYODIDE_BASE}pyodide.asm.mjs`).catch(() => {});
 const nativeFetch = self.fetch.bind(self);
@@ -87,25 +88,32 @@ WebAssembly.instantiateStreaming = async (source, imports) => {
 const BUILD_INFO = "./build-info.js";
 const BUILD = import(BUILD_INFO).then((module) => /** @type {{engine_hash: string, lock_info: unknown}} */ (module.BUILD));
 const store = import("./store.js");
-const codec = import("./snapshot-codec.js");
 const engineZip = fetch(ENGINE_ZIP_URL).then((response) => {
   if (!response.ok) throw new Error(`Failed to load the engine (HTTP ${response.status})`);
   return response.arrayBuffer();
 }).then((bytes) => { mark("engine_zip"); return new Uint8Array(bytes); });
 const snapshotKey = BUILD.then((build) => new URL(`../../__snapshot__/${build.engine_hash}.bin`, import.meta.url).href);
+const SNAPSHOT_CACHE = "followthrough-snapshots";
 const snapshotResponse = FLAGS.has("nosnapshot") ? Promise.resolve(null) : findSnapshot();
-const userData = store.then(({ loadAll }) => loadAll()).then((data) => { mark("data_read"); return data; });
+/**
+ * The user's records, read for `load` and then let go (null): a heavy user's are tens of MiB.
+ * @type {Promise<Record<string, unknown[]>> | null}
+ */
+let userData = store.then(({ loadAll }) => loadAll()).then((data) => { mark("data_read"); return data; });
 const inbox = store.then(({ readInbox }) => readInbox());
 for (const promise of [engineZip, userData, inbox]) promise.catch(() => {});
 
-/**
- * The parts of Pyodide this worker uses (pyodide.mjs is loaded by URL, so it comes untyped).
- * @typedef {{mkdirTree: (path: string) => void, writeFile: (path: string, data: Uint8Array) => void}} PyodideFS
- * @typedef {{runPython: (code: string) => unknown, makeMemorySnapshot: () => Uint8Array,
- *   pyimport: (name: string) => EngineModule}} Pyodide
- * @typedef {{call: (request: string) => string}} EngineModule `followup.api`: JSON text in, JSON text out
- */
+/** This build's snapshot in Cache Storage, if any: its body is read by `loadPyodide` itself. */
+async function findSnapshot() {
+  try {
+    const cache = await caches.open(SNAPSHOT_CACHE);
+    return (await cache.match(await snapshotKey)) ?? null;
+  } catch {
+    return null;
+  }
+}
 
+/** @typedef {import("./engine-boot.js").EngineModule} EngineModule */
 /** @type {EngineModule | null} */
 let api = null;
 /** @type {Promise<void>} */
@@ -118,149 +126,31 @@ function report(stage, extra = {}) {
   self.postMessage({ type: "stage", stage, ...extra });
 }
 
-/**
- * Words a user understands for what went wrong during boot.
- * @param {string} stage @param {unknown} error
- */
-function explainBootError(stage, error) {
-  const detail = error instanceof Error ? error.message : String(error);
-  if (/fetch|network|Failed to load/i.test(detail)) {
-    return "The follow-up engine could not be loaded. Connect to the internet once so the app can finish installing; your data is safe.";
-  }
-  if (/memory|allocation/i.test(detail)) {
-    return "The device ran out of memory while starting the follow-up engine. Close other apps and reopen Followthrough; your data is safe.";
-  }
-  if (/WebAssembly|wasm/i.test(detail)) {
-    return "This browser cannot run the follow-up engine (WebAssembly is unavailable). Your captures are still saved.";
-  }
-  return `The follow-up engine failed to start (${stage}: ${detail}). Your data is safe; reopen the app to try again.`;
-}
-
-/** This build's snapshot in Cache Storage, if any: its body is read by `loadPyodide` itself. */
-async function findSnapshot() {
-  try {
-    const cache = await caches.open(SNAPSHOT_CACHE);
-    return (await cache.match(await snapshotKey)) ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** Keep exactly one snapshot: this build's. @param {Uint8Array | null} bytes */
-async function replaceSnapshot(bytes) {
-  try {
-    const [cache, key, { packSnapshot }] = await Promise.all([caches.open(SNAPSHOT_CACHE), snapshotKey, codec]);
-    for (const request of await cache.keys()) {
-      if (request.url !== key || !bytes) await cache.delete(request);
-    }
-    if (bytes) {
-      // packSnapshot returns a fresh array on its own ArrayBuffer (never a shared one).
-      const packed = /** @type {Uint8Array<ArrayBuffer>} */ (packSnapshot(bytes));
-      await cache.put(key, new Response(packed, {
-        headers: { "content-type": "application/octet-stream", [LENGTH_HEADER]: String(bytes.length) },
-      }));
-    }
-  } catch (error) {
-    // A full disk only costs the next boot some speed.
-    console.warn("Could not store the engine snapshot:", error);
-  }
-}
-
-/**
- * The snapshot `found` in Cache Storage, for `startRuntime`. When its length is known, `bytes`
- * resolves at once with a buffer of that length, and `filled` once the snapshot is in it: the
- * runtime lays out its memory and compiles while the snapshot is still being read.
- * @param {Response} found
- * @returns {{bytes: Promise<Uint8Array>, filled: Promise<unknown>}}
- */
-function readSnapshot(found) {
-  const length = Number(found.headers.get(LENGTH_HEADER));
-  const into = Number.isSafeInteger(length) && length > 0 ? new Uint8Array(length) : undefined;
-  const unpacked = Promise.all([found.arrayBuffer(), codec]).then(([stored, { unpackSnapshot }]) => {
-    mark("snapshot_read");
-    return unpackSnapshot(stored, into);
-  });
-  return into ? { bytes: Promise.resolve(into), filled: unpacked } : { bytes: unpacked, filled: unpacked };
-}
-
-/**
- * Start Pyodide, from a snapshot or plainly, ready to make one. `loadPyodide` awaits the
- * snapshot's bytes after it has started fetching and compiling the runtime, takes their length
- * for its memory, and reads them only after `fsInit`, which waits until they are `filled`.
- * @param {{bytes: Promise<Uint8Array>, filled: Promise<unknown>} | null} snapshot
- */
-async function startRuntime(snapshot) {
-  const [{ loadPyodide }, build] = await Promise.all([pyodideModule, BUILD]);
-  return loadPyodide({
-    indexURL: PYODIDE_BASE,
-    lockFileContents: { info: build.lock_info, packages: {} },
-    packageBaseUrl: PYODIDE_BASE,
-    // MEMFS is not in the snapshot: the engine's zip is written again on every boot.
-    fsInit: async (/** @type {PyodideFS} */ FS) => {
-      FS.mkdirTree("/home/pyodide");
-      FS.writeFile(ENGINE_ZIP_PATH, await engineZip);
-      // A snapshot that failed to fill is left unrecognisable: the restore then fails cleanly.
-      if (snapshot) await snapshot.filled.catch(() => {});
-    },
-    ...(snapshot ? { _loadSnapshot: snapshot.bytes } : { _makeSnapshot: true }),
-  });
-}
-
 async function boot() {
   let stage = "runtime";
   try {
     report("runtime");
-    const found = await snapshotResponse;
+    const [{ startRuntime, importEngine, replaceSnapshot }, found, build] = await Promise.all([bootModule, snapshotResponse, BUILD]);
     mark("snapshot_found");
-    let pyodide = null;
-    let bootPath = "plain";
-    /** @type {Promise<Pyodide> | undefined} */
-    let runtime;
-    if (found) {
-      try {
-        const snapshot = readSnapshot(found);
-        runtime = startRuntime(snapshot);
-        // A failed engine download is reported as such, not as a failed snapshot.
-        [pyodide] = await Promise.all([runtime, engineZip, snapshot.filled]);
-        // The snapshot froze the random generator's state: reseed.
-        pyodide.runPython("import random; random.seed()");
-        bootPath = "snapshot";
-      } catch (error) {
-        // The failed start ends first (an unreadable snapshot is refused by the restore), so
-        // two runtimes never hold memory at once.
-        await runtime?.catch(() => {});
-        if (!(await engineZip.then(() => true, () => false))) throw error;
-        // A stale or damaged snapshot is never fatal: boot plainly and replace it.
-        console.warn("Snapshot boot failed, booting plainly:", error);
-        pyodide = null;
-      }
-    }
-    if (!pyodide) [pyodide] = await Promise.all([startRuntime(null), engineZip]);
+    const { pyodide, boot: bootPath } = await startRuntime({ pyodideModule, base: PYODIDE_BASE, build, engineZip, found, mark });
     mark("runtime");
 
     stage = "engine";
     report("engine", { runtime_ms: marks.runtime });
-    /** @type {Uint8Array | null} */
-    let made = null;
-    if (bootPath === "plain") {
-      pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(ENGINE_ZIP_PATH)})\nimport followup.api`);
-      // Taken before Python holds any JS object, as the snapshot requires.
-      try {
-        made = pyodide.makeMemorySnapshot();
-      } catch (error) {
-        console.warn("Could not make an engine snapshot:", error);
-      }
-    }
-    api = pyodide.pyimport("followup.api");
+    const engine = importEngine(pyodide, bootPath);
+    api = engine.api;
     mark("engine");
 
     stage = "data";
     report("data", { engine_ms: marks.engine });
-    const loaded = callApi({ op: "load", data: await userData });
+    const data = await userData;
+    userData = null;
+    const loaded = callApi({ op: "load", data });
     if (!loaded.ok) throw new Error(loaded.message);
     const waiting = await inbox.catch(() => []);
     if (waiting.length) await replayInbox(waiting);
     mark("ready");
+    marks.heap_mib = Math.round((pyodide._module?.HEAP8?.byteLength ?? 0) / 2 ** 20);
 
     report("ready", {
       boot: bootPath,
@@ -274,10 +164,15 @@ async function boot() {
     });
     // Time has passed since the last one was written: the coming mornings are new.
     scheduleSoon();
-    if (made) await replaceSnapshot(made);
+    if (engine.made) {
+      const cache = await caches.open(SNAPSHOT_CACHE).catch(() => null);
+      if (cache) await replaceSnapshot(cache, await snapshotKey, engine.made);
+    }
   } catch (error) {
     console.error(error);
-    report("failed", { message: explainBootError(stage, error) });
+    // The words are engine-boot.js's; if that module itself could not be loaded, a plain one.
+    const explain = await bootModule.then((m) => m.explainBootError, () => null);
+    report("failed", { message: explain ? explain(stage, error) : `The follow-up engine failed to start (${stage}). Your data is safe; reopen the app to try again.` });
     throw error;
   }
 }
