@@ -13,12 +13,13 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 
 from .catalog import channels_of
 from .context import Context, Owed, ago
-from .model import OUTBOUND_KINDS, InteractionId, PersonId, Refs
+from .kept import kept
+from .model import OUTBOUND_KINDS, Interaction, InteractionId, PersonId, Refs
 from .schedule import deadline, is_expired
 from .settings import Rule
 from .state import State
@@ -30,13 +31,18 @@ _TICK = timedelta(microseconds=1)
 
 def waiting(state: State) -> tuple[tuple[datetime, InteractionId], ...]:
     """The messages from them that ask something and are the last of their thread, by time
-    (worked out once per state). A message without a thread is a thread of its own."""
-    found = state.memo.get("reply-waiting")
-    if isinstance(found, tuple):
-        return found
+    (worked out once per set of interactions). A message without a thread is a thread of its
+    own."""
+    interactions = state.interactions
+    return kept("reply-waiting", interactions, lambda: _waiting(interactions))
+
+
+def _waiting(
+    interactions: Mapping[InteractionId, Interaction],
+) -> tuple[tuple[datetime, InteractionId], ...]:
     last: dict[str, tuple[datetime, InteractionId, bool]] = {}
     asking: list[tuple[datetime, InteractionId]] = []
-    for it in state.interactions.values():
+    for it in interactions.values():
         kind = it.kind._value_
         if kind not in _THREAD_KINDS:
             continue
@@ -50,9 +56,7 @@ def waiting(state: State) -> tuple[tuple[datetime, InteractionId], ...]:
             last[it.thread] = (it.at, it.id, asks)
     asking.extend((at, iid) for at, iid, asks in last.values() if asks)
     asking.sort()
-    result = tuple(asking)
-    state.memo["reply-waiting"] = result
-    return result
+    return tuple(asking)
 
 
 def reply(ctx: Context) -> Iterator[Owed]:

@@ -20,6 +20,8 @@ from datetime import datetime, timedelta
 
 from .catalog import channels_of
 from .context import Context, Owed, ago
+from .kept import kept
+from .logs import PersonLog
 from .model import INBOUND_KINDS, OUTBOUND_KINDS, OpportunityId, PersonId, Refs, Reply
 from .schedule import deadline, is_expired
 from .settings import Rule
@@ -143,8 +145,34 @@ def is_stopped(state: State, owed: Owed, now: datetime) -> bool:
 
 
 def nudge_stopped(state: State, pid: PersonId, now: datetime) -> bool:
-    """Whether nudges to `pid` (keep-in-touch notes, say) are held back."""
-    return any(s.opportunity_id is None for s in stops_for(state, pid, now))
+    """Whether nudges to `pid` (keep-in-touch notes, say) are held back.
+
+    Today asks this of every person a keep-in-touch note is due for (thousands for a heavy
+    user) on every call, and the answer rarely changes: it is kept from one call, and one
+    state, to the next while its inputs are the same (see `_NUDGE_MEMO`)."""
+    log = state.index.log.logs.get(pid)
+    if log is None:
+        return False
+    end = bisect_left(log.times, now + _TICK)
+    limit = state.settings.stop_after_unanswered
+    kept = _NUDGE_MEMO.get(pid)
+    if kept is not None and kept[0] is log and kept[1] == limit and kept[2] == end:
+        return kept[3]
+    found = any(s.opportunity_id is None for s in stops_for(state, pid, now))
+    if len(_NUDGE_MEMO) >= _NUDGE_MEMO_MAX:
+        _NUDGE_MEMO.clear()
+    _NUDGE_MEMO[pid] = (log, limit, end, found)
+    return found
+
+
+# A pure function's memo: `nudge_stopped`'s answer by person, with what it was worked out from.
+# It depends only on the person's log (a new `PersonLog` object whenever any of their
+# interactions is put or deleted, so the interactions it names are the same too), the
+# unanswered limit, and which of the log's entries are past at `now` (`end`): while all three
+# are the same, so is the answer, whichever state or clock asks.
+_NUDGE_MEMO: dict[PersonId, tuple[PersonLog, int, int, bool]] = {}
+_NUDGE_MEMO_MAX = 100_000
+_TICK = timedelta(microseconds=1)
 
 
 def _stopped_for(state: State, pid: PersonId, owed: Owed, now: datetime) -> bool:
@@ -167,11 +195,12 @@ def last_note(ctx: Context) -> Iterator[Owed]:
     timing = ctx.timing(Rule.LAST_NOTE)
     state = ctx.state
     oldest = ctx.now - timedelta(days=timing.expire_days, hours=timing.due_hours)
-    marked = state.memo.get("no-replies")
-    if not isinstance(marked, tuple):
-        marked = state.memo["no-replies"] = tuple(
-            i for i in state.interactions.values() if i.kind.value == _NO_REPLY
-        )
+    interactions = state.interactions
+    marked = kept(
+        "no-replies",
+        interactions,
+        lambda: tuple(i for i in interactions.values() if i.kind._value_ == _NO_REPLY),
+    )
     for it in marked:
         if it.at < oldest or it.at > ctx.now:
             continue

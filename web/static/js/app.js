@@ -116,6 +116,7 @@ const capture = new CaptureView({ backend, command: (name, payload) => command(n
  * @returns {Promise<import("./types.js").Success | null>}
  */
 async function command(name, payload) {
+  const before = refreshes;
   const response = await tracker.track(backend.command(name, payload));
   if (!response.ok) {
     toast(response.message, { error: true });
@@ -127,8 +128,9 @@ async function command(name, payload) {
     clearTimeout(savedTimer);
     savedTimer = setTimeout(() => toast("Saved"), 400);
   }
-  // A command kept for the engine (not up yet) shows on Today once it is replayed.
-  if (!response.queued) await refreshToday();
+  // A command kept for the engine (not up yet) shows on Today once it is replayed. Its
+  // `changed` has most likely asked for Today already, after the command: that one will do.
+  if (!response.queued) await (refreshes > before ? latestRefresh : refreshToday());
   return response;
 }
 
@@ -138,7 +140,22 @@ backend.addEventListener("undoable", (event) => {
 });
 
 let lastRefresh = 0;
-async function refreshToday() {
+/** How many times Today was asked for, and the last of them. */
+let refreshes = 0;
+/** @type {Promise<void>} */
+let latestRefresh = Promise.resolve();
+
+/**
+ * Ask the engine for Today and show it. The worker answers in order, so a refresh asked for
+ * after a command was sent shows what the command did.
+ */
+function refreshToday() {
+  refreshes += 1;
+  latestRefresh = computeToday();
+  return latestRefresh;
+}
+
+async function computeToday() {
   const now = new Date();
   lastRefresh = Date.now();
   const response = /** @type {import("./types.js").AnswerOf<"today">} */ (await engine.call({ op: "today", now: now.toISOString(), today: localDate(now) }));

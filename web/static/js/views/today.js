@@ -36,6 +36,21 @@ function domId(key) {
  * }} TodayHooks
  */
 
+/**
+ * Make `parent`'s children `nodes`, in order, moving as few as it can: the ones that left are
+ * removed first, so one gone from the middle moves nothing else.
+ * @param {HTMLElement} parent @param {HTMLElement[]} nodes
+ */
+function sameChildren(parent, nodes) {
+  const keep = new Set(nodes);
+  for (const child of [...parent.children]) if (!keep.has(/** @type {HTMLElement} */ (child))) child.remove();
+  let at = parent.firstElementChild;
+  for (const node of nodes) {
+    if (node === at) at = at.nextElementSibling;
+    else parent.insertBefore(node, at);
+  }
+}
+
 export class TodayView {
   /** @param {TodayHooks} hooks */
   constructor({ backend, command, toast, tracker }) {
@@ -54,6 +69,8 @@ export class TodayView {
     this.pendingKey = null;
     /** Where the follow-up a sheet settles was in the list, to focus what takes its place. */
     this.settledAt = -1;
+    /** Each item on screen by its key, with what it was built from (`render` keeps the same). */
+    this.built = /** @type {Map<string, {sig: string, node: HTMLElement}>} */ (new Map());
     /** @type {DraftHooks} */
     this.hooks = {
       backend, command, toast, tracker,
@@ -125,17 +142,29 @@ export class TodayView {
     const cards = new Map();
     for (const f of others) cards.set(f.who, (cards.get(f.who) ?? 0) + 1);
     this.twice = new Set([...cards].filter(([, n]) => n > 1).map(([who]) => who));
+    // Only what changed is built again: a card whose follow-up reads the same is kept as it is.
+    /** @type {Map<string, {sig: string, node: HTMLElement}>} */
+    const built = new Map();
+    /** @param {FollowUp} f @param {"card" | "check"} kind */
+    const item = (f, kind) => {
+      const sig = `${kind}|${this.twice.has(f.who)}|${dueText(f, now)}|${JSON.stringify(f)}`;
+      const old = this.built.get(f.key);
+      const node = old && old.sig === sig ? old.node : kind === "card" ? this.card(f, now) : this.checkItem(f, now);
+      built.set(f.key, { sig, node });
+      return node;
+    };
     const list = byId("today-list");
-    list.replaceChildren(...soon.map((f) => this.card(f, now)));
+    sameChildren(list, soon.map((f) => item(f, "card")));
     list.hidden = soon.length === 0;
     byId("today-gratitude").hidden = gratitude.length === 0;
-    byId("gratitude-list").replaceChildren(...gratitude.map((f) => this.checkItem(f, now)));
+    sameChildren(byId("gratitude-list"), gratitude.map((f) => item(f, "check")));
     const employers = gratitude.filter((f) => f.rule === "courtesy-note").length;
     byId("gratitude-hint").textContent = `You landed the job! Thank everyone who helped${
       employers ? `, and tell ${employers === 1 ? "the other employer" : `the ${employers} other employers`} that you accepted another position` : ""
     }. Write to each, or tick them off once done another way.`;
     byId("today-upcoming").hidden = later.length === 0;
-    byId("upcoming-list").replaceChildren(...later.map((f) => this.card(f, now)));
+    sameChildren(byId("upcoming-list"), later.map((f) => item(f, "card")));
+    this.built = built;
 
     const dueNow = soon.length + gratitude.filter((f) => isSoon(f, now)).length;
     byId("today-empty").hidden = dueNow > 0;
