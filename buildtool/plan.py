@@ -18,7 +18,14 @@ from urllib.parse import quote, urlsplit
 
 import jinja2
 
-from .compile import ENGINE_ZIP_PATH, CompileJob, Compiler, engine_source, stdlib_source
+from .compile import (
+    ENGINE_PACKAGE,
+    ENGINE_ZIP_PATH,
+    CompileJob,
+    Compiler,
+    engine_source,
+    stdlib_source,
+)
 from .host import BuildError
 from .icons import ICONS, SHORTCUT_ICON, render_icon
 from .pyodide import Pyodide
@@ -247,6 +254,7 @@ def plan(
                 "the engine",
                 engine_source(web / "py", wheels),
                 keep_source=True,
+                source_prefix=f"{ENGINE_PACKAGE}/",
                 filename_prefix=f"{ENGINE_ZIP_PATH}/",
             ),
         ]
