@@ -62,8 +62,11 @@ class DistFiles(StaticFiles):
         scope: Scope,
         status_code: int = 200,
     ) -> Response:
-        variants = [(coding, Path(f"{full_path}{suffix}")) for coding, suffix in ENCODINGS.items()]
-        variants = [(coding, path) for coding, path in variants if path.is_file()]
+        variants = [
+            (coding, copy)
+            for coding, suffix in ENCODINGS.items()
+            if _fresh_copy(copy := Path(f"{full_path}{suffix}"), stat_result)
+        ]
         coding = _chosen_encoding(scope, [coding for coding, _ in variants])
         served = dict(variants).get(coding) if coding else None
         if served is not None:
@@ -83,6 +86,15 @@ class DistFiles(StaticFiles):
             response.headers["content-security-policy"] = self.policy
         response.headers["x-content-type-options"] = "nosniff"
         return response
+
+
+def _fresh_copy(copy: Path, original: os.stat_result) -> bool:
+    """Whether a precompressed copy exists and is not older than its file: a file changed by
+    hand in dist/ after the build is sent as it is now, never as its stale copy."""
+    try:
+        return copy.stat().st_mtime_ns >= original.st_mtime_ns
+    except OSError:
+        return False
 
 
 def _chosen_encoding(scope: Scope, available: list[str]) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import os
 from pathlib import Path
 
 import brotli  # type: ignore[import-untyped]  # ships no type hints
@@ -252,3 +253,16 @@ def test_range_requests_and_files_without_copies_get_the_file_itself(precompress
     assert body == b"export"
     assert "content-encoding" not in plain.headers
     assert "vary" not in plain.headers
+
+
+def test_a_file_changed_after_the_build_is_sent_as_it_is_not_as_its_stale_copy(precompressed):
+    app = create_app(precompressed, mount=lambda routes: None)
+    script = precompressed / "static/js/app.js"
+    script.write_bytes(b"export const next = 1;\n" * 100)
+    copy_time = (precompressed / "static/js/app.js.br").stat().st_mtime_ns
+    os.utime(script, ns=(copy_time + 10**9, copy_time + 10**9))
+
+    response, body = raw_get(app, "/static/js/app.js", {"accept-encoding": "br, gzip"})
+
+    assert "content-encoding" not in response.headers
+    assert body == script.read_bytes()
