@@ -29,8 +29,9 @@ ENGINE_PACKAGE = "followup"
 # the files in tracebacks; imports work wherever the zip is.
 ENGINE_ZIP_PATH = "/home/pyodide/followup.zip"
 
-# Top-level names of the standard library zip that are not shipped. Conservative: only what
-# cannot be useful in a browser worker and that no other module imports at import time.
+# Top-level names (or paths) of the standard library zip that are not shipped. Conservative:
+# only what cannot be useful in a browser worker and that no other module imports at import
+# time. They weigh 0.6 MB of the first visit's download.
 STDLIB_TRIM = frozenset(
     {
         # Development tools (absent from Pyodide 314; listed in case a later release ships them)
@@ -53,6 +54,31 @@ STDLIB_TRIM = frozenset(
         # Servers over sockets, which a worker does not have
         "wsgiref",
         "xmlrpc",
+        "http/server.py",
+        # Mail and file-transfer clients over sockets (only logging.handlers' SMTPHandler and
+        # urllib's ftp:// import them, when used)
+        "imaplib.py",
+        "smtplib.py",
+        "ftplib.py",
+        "poplib.py",
+        # Processes, which a worker cannot start (concurrent.futures imports it only for
+        # ProcessPoolExecutor)
+        "multiprocessing",
+        # Debuggers, profilers, documentation and test-writing tools (unittest stays: the
+        # build's boot check imports it); each is imported only when used
+        "pdb.py",
+        "bdb.py",
+        "pydoc.py",
+        "doctest.py",
+        "pickletools.py",
+        "cProfile.py",
+        "profile.py",
+        "pstats.py",
+        "timeit.py",
+        "trace.py",
+        "tabnanny.py",
+        "pyclbr.py",
+        "zipapp.py",
     }
 )
 
@@ -86,7 +112,9 @@ def stdlib_source(stdlib_zip: bytes) -> bytes:
         files = {
             info.filename: archive.read(info)
             for info in archive.infolist()
-            if not info.is_dir() and info.filename.split("/")[0] not in STDLIB_TRIM
+            if not info.is_dir()
+            and info.filename.split("/")[0] not in STDLIB_TRIM
+            and info.filename not in STDLIB_TRIM
         }
     return zip_files(files)
 
@@ -119,6 +147,9 @@ class CompileJob:
     keep_source: bool
     filename_prefix: str  # prepended to each name for co_filename, as tracebacks show it
     stdlib: bool = False  # the standard library: once compiled, Pyodide can boot from it
+    # With keep_source, only the sources whose names start with this stay (the engine's own:
+    # its tracebacks show their lines; the wheels' would only weigh on the first visit).
+    source_prefix: str = ""
 
 
 Compiler = Callable[[Sequence[CompileJob]], list[bytes]]
@@ -140,7 +171,9 @@ def node_compiler(
     script = PYC_COMPILE.read_bytes()
 
     def key(job: CompileJob) -> str:
-        flags = f"{job.keep_source}\0{job.filename_prefix}\0{pyodide.integrity}".encode()
+        flags = (
+            f"{job.keep_source}\0{job.source_prefix}\0{job.filename_prefix}\0{pyodide.integrity}"
+        ).encode()
         return hashlib.sha256(script + b"\0" + flags + b"\0" + job.source_zip).hexdigest()
 
     def compile_zips(jobs: Sequence[CompileJob]) -> list[bytes]:
@@ -210,6 +243,7 @@ def _run_node(
                     "input": f"in-{index}.zip",
                     "output": f"out-{index}.zip",
                     "keep_source": job.keep_source,
+                    "source_prefix": job.source_prefix,
                     "filename_prefix": job.filename_prefix,
                 }
             )

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .compile import node_compiler
+from .compress import is_precompressed, precompressed
 from .host import DIST, ROOT, WEB, BuildError, cache_dir, require_tools
 from .plan import plan
 from .pyodide import fetch_pyodide
@@ -84,11 +85,12 @@ def build(
         fetched,
         sync_server=sync_server,
     )
+    outputs = {**outputs, **precompressed(outputs, cache, log)}
     write(out, outputs)
     version = re.search(rb'const VERSION = "(\w+)"', outputs["sw.js"])
-    size = sum(map(len, outputs.values()))
+    size = sum(len(data) for path, data in outputs.items() if not is_precompressed(path, outputs))
     log(
-        f"wrote {out}: {len(outputs)} files, {size / 1e6:.1f} MB, version "
+        f"wrote {out}: {len(outputs)} files, {size / 1e6:.1f} MB before compression, version "
         f"{version[1].decode() if version else '?'} ({time.perf_counter() - started:.1f} s)"
     )
     return outputs

@@ -6,6 +6,7 @@ precaches every output under it (squoosh's `VERSION`), so a change to anything s
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -17,7 +18,14 @@ from urllib.parse import quote, urlsplit
 
 import jinja2
 
-from .compile import ENGINE_ZIP_PATH, CompileJob, Compiler, engine_source, stdlib_source
+from .compile import (
+    ENGINE_PACKAGE,
+    ENGINE_ZIP_PATH,
+    CompileJob,
+    Compiler,
+    engine_source,
+    stdlib_source,
+)
 from .host import BuildError
 from .icons import ICONS, SHORTCUT_ICON, render_icon
 from .pyodide import Pyodide
@@ -100,6 +108,20 @@ def content_hash(files: Mapping[str, bytes], *extra: bytes) -> str:
 def precache_urls(paths: Iterable[str]) -> list[str]:
     """The service worker's ASSETS: every output but sw.js, as relative URLs, and "./"."""
     return sorted({"./", *(quote(path) for path in paths if path not in ("sw.js", HEADERS))})
+
+
+def precache_integrity(outputs: Mapping[str, bytes]) -> dict[str, str]:
+    """Each precached URL's Subresource Integrity (`sha256-…`), "./" being index.html: the
+    service worker's install takes a file from the browser's HTTP cache (what the page fetched
+    already) only when its bytes are this build's, and fetches each distinct file once."""
+    integrity = {
+        quote(path): "sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode()
+        for path, data in outputs.items()
+        if path not in ("sw.js", HEADERS)
+    }
+    if "index.html" in integrity:
+        integrity["./"] = integrity["index.html"]
+    return dict(sorted(integrity.items()))
 
 
 # `import … from "./x.js"` and `import "./x.js"` at the start of a line; `import("…")` is dynamic.
@@ -232,6 +254,7 @@ def plan(
                 "the engine",
                 engine_source(web / "py", wheels),
                 keep_source=True,
+                source_prefix=f"{ENGINE_PACKAGE}/",
                 filename_prefix=f"{ENGINE_ZIP_PATH}/",
             ),
         ]
@@ -271,5 +294,15 @@ def plan(
     sw_template = (web / "templates" / "sw.js.j2").read_bytes()
     version = content_hash({**outputs, **versioned("")}, sw_template)
     add(versioned(version))
-    add({"sw.js": _render(env, "sw.js.j2", assets=precache_urls(outputs), version=version)})
+    add(
+        {
+            "sw.js": _render(
+                env,
+                "sw.js.j2",
+                assets=precache_urls(outputs),
+                integrity=precache_integrity(outputs),
+                version=version,
+            )
+        }
+    )
     return dict(sorted(outputs.items()))

@@ -1,5 +1,6 @@
 """Serving a build: dist/ with exact MIME types, the CSP and revalidation where they matter, the
-page for in-scope navigations, and the sync API (server/) mounted beside it at /api/."""
+precompressed copies (buildtool/compress.py) to browsers that accept them, the page for in-scope
+navigations, and the sync API (server/) mounted beside it at /api/."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
 
+from .compress import ENCODINGS
 from .host import DIST, BuildError
 from .plan import CSP, HEADERS
 
@@ -38,7 +40,8 @@ REVALIDATE = frozenset({"index.html", "sw.js", "manifest.webmanifest"})
 
 class DistFiles(StaticFiles):
     """dist/ as the app needs it: exact MIME types, the page for in-scope navigations, the CSP
-    on HTML, and no-cache on the files that name the version."""
+    on HTML, no-cache on the files that name the version, and `x.br`/`x.gz` for `x` when the
+    browser accepts them (`Content-Encoding`, the type of `x`, `Vary: Accept-Encoding`)."""
 
     def __init__(self, *, directory: Path) -> None:
         super().__init__(directory=directory)
@@ -59,7 +62,20 @@ class DistFiles(StaticFiles):
         scope: Scope,
         status_code: int = 200,
     ) -> Response:
-        response = super().file_response(full_path, stat_result, scope, status_code)
+        variants = [
+            (coding, copy)
+            for coding, suffix in ENCODINGS.items()
+            if _fresh_copy(copy := Path(f"{full_path}{suffix}"), stat_result)
+        ]
+        coding = _chosen_encoding(scope, [coding for coding, _ in variants])
+        served = dict(variants).get(coding) if coding else None
+        if served is not None:
+            response = super().file_response(served, served.stat(), scope, status_code)
+            response.headers["content-encoding"] = str(coding)
+        else:
+            response = super().file_response(full_path, stat_result, scope, status_code)
+        if variants:
+            response.headers["vary"] = "Accept-Encoding"
         content_type = CONTENT_TYPES.get(Path(full_path).suffix.lower())
         if content_type and response.status_code != 304:
             response.headers["content-type"] = content_type
@@ -70,6 +86,34 @@ class DistFiles(StaticFiles):
             response.headers["content-security-policy"] = self.policy
         response.headers["x-content-type-options"] = "nosniff"
         return response
+
+
+def _fresh_copy(copy: Path, original: os.stat_result) -> bool:
+    """Whether a precompressed copy exists and is not older than its file: a file changed by
+    hand in dist/ after the build is sent as it is now, never as its stale copy."""
+    try:
+        return copy.stat().st_mtime_ns >= original.st_mtime_ns
+    except OSError:
+        return False
+
+
+def _chosen_encoding(scope: Scope, available: list[str]) -> str | None:
+    """The first of the precompressed copies' encodings (brotli, then gzip) that the request
+    accepts (`Accept-Encoding`, a q of 0 refusing); None for the file itself. A range request
+    gets the file itself: its offsets count the file's bytes."""
+    headers = Headers(scope=scope)
+    if not available or "range" in headers:
+        return None
+    accepted = set()
+    for item in headers.get("accept-encoding", "").split(","):
+        name, _, params = item.strip().partition(";")
+        q = params.strip().removeprefix("q=").strip() if params.strip().startswith("q=") else "1"
+        try:
+            if float(q) > 0:
+                accepted.add(name.strip().lower())
+        except ValueError:
+            continue
+    return next((coding for coding in available if coding in accepted), None)
 
 
 def build_policy(out: Path) -> str:

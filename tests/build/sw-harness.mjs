@@ -12,12 +12,13 @@ const ORIGIN = "https://app.test";
 const SCOPE = `${ORIGIN}/`;
 
 class FakeRequest {
-  /** @param {string | FakeRequest} input @param {{cache?: string, method?: string, mode?: string}} [init] */
+  /** @param {string | FakeRequest} input @param {{cache?: string, method?: string, mode?: string, integrity?: string}} [init] */
   constructor(input, init = {}) {
     this.url = typeof input === "string" ? new URL(input, `${ORIGIN}/sw.js`).href : input.url;
     this.method = init.method ?? "GET";
     this.mode = init.mode ?? "cors";
     this.cache = init.cache ?? "default";
+    this.integrity = init.integrity ?? "";
   }
 }
 
@@ -25,6 +26,11 @@ class FakeResponse {
   /** @param {string} body */
   constructor(body) {
     this.body = body;
+    this.ok = true;
+  }
+
+  clone() {
+    return new FakeResponse(this.body);
   }
 }
 
@@ -34,6 +40,8 @@ class FakeCache {
     this.entries = new Map();
     /** @type {FakeRequest[]} */
     this.added = [];
+    /** What was put, as the response it came from said. @type {Map<string, string>} */
+    this.bodies = new Map();
   }
 
   /** @param {FakeRequest[]} requests */
@@ -44,6 +52,14 @@ class FakeCache {
     }
   }
 
+  /** @param {string | FakeRequest} request @param {FakeResponse} response */
+  async put(request, response) {
+    const url = new URL(typeof request === "string" ? request : request.url, `${ORIGIN}/sw.js`);
+    this.added.push(new FakeRequest(url.href));
+    this.entries.set(url.href, new FakeResponse(`cached:${url.pathname}`));
+    this.bodies.set(url.href, response.body);
+  }
+
   /** @param {string | FakeRequest} request @param {{ignoreSearch?: boolean}} [options] */
   async match(request, options = {}) {
     const url = new URL(typeof request === "string" ? request : request.url, `${ORIGIN}/sw.js`);
@@ -52,10 +68,21 @@ class FakeCache {
   }
 }
 
-function makeWorld(active) {
+/**
+ * @param {unknown} active the registration's active worker
+ * @param {"this build" | "stale"} httpCache what the browser's HTTP cache holds: this build's
+ *   bytes (what the page fetched), or another version's, which fail the integrity check
+ */
+function makeWorld(active, httpCache = "this build") {
   /** @type {Map<string, FakeCache>} */
   const stores = new Map();
-  const calls = { skipWaiting: 0, claim: 0, fetched: /** @type {string[]} */ ([]) };
+  const calls = {
+    skipWaiting: 0,
+    claim: 0,
+    fetched: /** @type {string[]} */ ([]),
+    /** @type {{path: string, cache: string, integrity: string}[]} */
+    requests: [],
+  };
   /** @type {Record<string, Function[]>} */
   const handlers = {};
   const context = {
@@ -73,9 +100,16 @@ function makeWorld(active) {
       keys: async () => [...stores.keys()],
       delete: async (/** @type {string} */ name) => stores.delete(name),
     },
-    fetch: async (/** @type {FakeRequest} */ request) => {
+    fetch: async (/** @type {string | FakeRequest} */ input, /** @type {any} */ init) => {
+      const request = typeof input === "string" ? new FakeRequest(input, init) : input;
+      const path = new URL(request.url).pathname;
       calls.fetched.push(request.url);
-      return new FakeResponse(`network:${new URL(request.url).pathname}`);
+      calls.requests.push({ path, cache: request.cache, integrity: request.integrity });
+      if (request.cache === "force-cache" && request.integrity) {
+        if (httpCache === "stale") throw new TypeError("Failed to fetch: integrity mismatch");
+        return new FakeResponse(`http-cache:${path}`);
+      }
+      return new FakeResponse(`network:${path}`);
     },
     registration: { scope: SCOPE, active },
     clients: { claim: async () => void calls.claim++ },
@@ -87,7 +121,7 @@ function makeWorld(active) {
   const sandbox = vm.createContext(context);
   sandbox.self = sandbox;
   vm.runInContext(readFileSync(process.argv[2], "utf8"), sandbox, { filename: "sw.js" });
-  const [assets, version] = vm.runInContext("[ASSETS, VERSION]", sandbox);
+  const [assets, version, integrity] = vm.runInContext("[ASSETS, VERSION, INTEGRITY]", sandbox);
 
   /** Dispatch an extendable event; resolve with the body it responded with, if it did. */
   async function dispatch(type, fields = {}) {
@@ -106,12 +140,13 @@ function makeWorld(active) {
     await Promise.all(pending);
     return responded ? (await responded)?.body ?? null : "not intercepted";
   }
-  return { stores, calls, dispatch, assets, version };
+  return { stores, calls, dispatch, assets, version, integrity };
 }
 
 const report = {};
 
-// First install: precache everything with cache "reload", and take over at once.
+// First install: precache everything, each distinct file fetched once, from the HTTP cache
+// when it holds this build's bytes; and take over at once.
 {
   const world = makeWorld(null);
   await world.dispatch("install");
@@ -119,11 +154,24 @@ const report = {};
   const cache = world.stores.get(name);
   report.version = world.version;
   report.assets = world.assets;
+  report.integrity = world.integrity;
   report.first_install = {
     caches: [...world.stores.keys()],
     added: cache ? cache.added.map((r) => new URL(r.url).pathname) : [],
-    cache_modes: cache ? [...new Set(cache.added.map((r) => r.cache))] : [],
+    bodies: cache ? Object.fromEntries([...cache.bodies].map(([u, b]) => [new URL(u).pathname, b])) : {},
+    requests: world.calls.requests,
     skip_waiting: world.calls.skipWaiting,
+  };
+}
+
+// First install with another version's bytes in the HTTP cache: each from the network.
+{
+  const world = makeWorld(null, "stale");
+  await world.dispatch("install");
+  const cache = world.stores.get(`followthrough-static-${world.version}`);
+  report.stale_install = {
+    bodies: cache ? Object.fromEntries([...cache.bodies].map(([u, b]) => [new URL(u).pathname, b])) : {},
+    requests: world.calls.requests,
   };
 }
 
@@ -151,6 +199,7 @@ const report = {};
 {
   const world = makeWorld(null);
   await world.dispatch("install");
+  world.calls.fetched.length = 0; // the install's own downloads
   const get = (url, init = {}) => world.dispatch("fetch", { request: new FakeRequest(url, init) });
   report.fetch = {
     post: await get(`${ORIGIN}/static/js/app.js`, { method: "POST" }),

@@ -226,6 +226,7 @@ def test_the_compiler_gets_the_trimmed_stdlib_and_the_engine_with_sources_kept(w
         "pyodide/__init__.py",
     ]
     assert (engine.stdlib, engine.keep_source) == (False, True)
+    assert engine.source_prefix == "followup/"  # the wheels ship compiled only
     assert engine.filename_prefix == ENGINE_ZIP_PATH + "/"
     assert zipfile.ZipFile(io.BytesIO(engine.source_zip)).namelist() == [
         "followup/",

@@ -3,6 +3,8 @@ reproducible, and that it boots in Pyodide."""
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import re
 import shutil
@@ -10,10 +12,12 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import brotli  # type: ignore[import-untyped]  # ships no type hints
 import pytest
 
 from build import ENGINE_WHEELS
 from buildtool.compile import ENGINE_ZIP_PATH, ZIP_EPOCH
+from buildtool.compress import is_precompressed
 from buildtool.dist import build
 from buildtool.host import WEB, cache_dir
 from buildtool.plan import content_hash, static_imports
@@ -54,8 +58,44 @@ def test_a_real_build_precaches_exactly_the_files_on_disk(real_build):
     assets, _ = sw_constants(on_disk["sw.js"])
 
     assert on_disk == outputs
-    served_by_the_app = (path for path in on_disk if path not in ("sw.js", "_headers"))
+    served_by_the_app = (
+        path
+        for path in on_disk
+        if path not in ("sw.js", "_headers") and not is_precompressed(path, on_disk)
+    )
     assert sorted(assets) == sorted(["./", *served_by_the_app])
+
+
+def test_a_real_build_ships_brotli_and_gzip_copies_of_its_text_and_webassembly(real_build):
+    _, outputs = real_build
+
+    wasm = outputs["pyodide/pyodide.asm.wasm"]
+    assert brotli.decompress(outputs["pyodide/pyodide.asm.wasm.br"]) == wasm
+    assert gzip.decompress(outputs["pyodide/pyodide.asm.wasm.gz"]) == wasm
+    assert len(outputs["pyodide/pyodide.asm.wasm.br"]) < len(wasm) / 3
+    for path in ("index.html", "static/js/app.js", "static/css/app.css", "sw.js"):
+        assert brotli.decompress(outputs[f"{path}.br"]) == outputs[path], path
+    # Zips and PNGs are compressed already; tiny files are not worth a copy.
+    assert "pyodide/python_stdlib.zip.br" not in outputs
+    assert "icons/icon-512.png.gz" not in outputs
+    assert "static/js/sync/index.js.br" not in outputs
+
+
+def test_a_real_build_s_first_visit_weighs_at_most_17_mb_uncompressed(real_build):
+    _, outputs = real_build
+
+    fetched = sum(
+        len(data)
+        for path, data in outputs.items()
+        if path != "_headers" and not is_precompressed(path, outputs)
+    )
+    assert fetched <= 17_000_000
+    stdlib = zipfile.ZipFile(io.BytesIO(outputs["pyodide/python_stdlib.zip"])).namelist()
+    assert not {"pdb.pyc", "pydoc.pyc", "multiprocessing/__init__.pyc"} & set(stdlib)
+    engine = zipfile.ZipFile(io.BytesIO(outputs["py/followup.zip"])).namelist()
+    sources = [name for name in engine if name.endswith(".py")]
+    assert sources
+    assert all(name.startswith("followup/") for name in sources)
 
 
 def test_the_real_page_starts_the_worker_first_and_preloads_the_first_paint_modules(real_build):
@@ -82,7 +122,8 @@ def test_the_real_page_starts_the_worker_first_and_preloads_the_first_paint_modu
 def test_a_real_build_ships_only_three_files_of_the_pyodide_package(real_build):
     out, _ = real_build
 
-    assert sorted(p.name for p in (out / "pyodide").iterdir()) == [
+    shipped = (p.name for p in (out / "pyodide").iterdir() if p.suffix not in (".br", ".gz"))
+    assert sorted(shipped) == [
         "pyodide.asm.mjs",
         "pyodide.asm.wasm",
         "pyodide.mjs",
@@ -101,7 +142,8 @@ def test_a_real_build_ships_a_stdlib_of_deflated_pyc_only(real_build):
     assert not [info.filename for info in files if info.filename.endswith(".py")]
     assert {info.compress_type for info in files} == {zipfile.ZIP_DEFLATED}
     names = {info.filename for info in files}
-    assert len([name for name in names if name.endswith(".pyc")]) > 500
+    # 478 modules in Pyodide 314 once STDLIB_TRIM's tools and socket clients are left out.
+    assert len([name for name in names if name.endswith(".pyc")]) > 450
     assert {"json/__init__.pyc", "datetime.pyc", "zoneinfo/__init__.pyc"} <= names
     assert {"pyodide/__init__.pyc", "_pyodide/__init__.pyc"} <= names
     assert not [name for name in names if name.split("/")[0] in {"_pyrepl", "this.pyc"}]
@@ -130,7 +172,9 @@ def test_a_real_build_records_the_package_s_lock_info_and_an_engine_hash(real_bu
 
     assert info["lock_info"] == lock["info"]
     engine_files = {
-        p: outputs[p] for p in outputs if p.startswith("pyodide/") or p == "py/followup.zip"
+        p: outputs[p]
+        for p in outputs
+        if (p.startswith("pyodide/") or p == "py/followup.zip") and not is_precompressed(p, outputs)
     }
     assert info["engine_hash"] == content_hash(engine_files)
 

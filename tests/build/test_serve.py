@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
+import os
 from pathlib import Path
 
+import brotli  # type: ignore[import-untyped]  # ships no type hints
 import httpx
 import pytest
 from starlette.routing import BaseRoute, Mount
@@ -147,3 +150,119 @@ def test_the_api_hook_mounts_under_api_before_the_app(served):
 
     assert client.get("/api/changes").text == "api"
     assert client.get("/static/js/app.js").text == "export {};"
+
+
+@pytest.fixture
+def precompressed(tmp_path) -> Path:
+    out = tmp_path / "dist"
+    script = b"export const words = '" + b"follow up " * 500 + b"';\n"
+    page = b"<!doctype html><title>Followthrough</title>" + b"<p>hello</p>" * 200
+    write(
+        out,
+        {
+            "index.html": page,
+            "index.html.br": brotli.compress(page),
+            "index.html.gz": gzip.compress(page, mtime=0),
+            "sw.js": b"const VERSION = 'x';",
+            "static/js/app.js": script,
+            "static/js/app.js.br": brotli.compress(script),
+            "static/js/app.js.gz": gzip.compress(script, mtime=0),
+            "static/js/plain.js": b"export {};",
+        },
+    )
+    return out
+
+
+def raw_get(app: object, path: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
+    """A response and its body as sent (not decoded)."""
+
+    async def fetch() -> tuple[httpx.Response, bytes]:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+            client.stream("GET", path, headers=headers) as response,
+        ):
+            body = b"".join([chunk async for chunk in response.aiter_raw()])
+            return response, body
+
+    return asyncio.run(fetch())
+
+
+@pytest.mark.parametrize(
+    ("accept", "encoding"),
+    [
+        ("gzip, deflate, br, zstd", "br"),
+        ("gzip, deflate", "gzip"),
+        ("br;q=0, gzip", "gzip"),
+        ("identity", None),
+        ("", None),
+    ],
+)
+def test_precompressed_copies_go_to_browsers_that_accept_them(precompressed, accept, encoding):
+    app = create_app(precompressed, mount=lambda routes: None)
+    original = (precompressed / "static/js/app.js").read_bytes()
+
+    response, body = raw_get(app, "/static/js/app.js", {"accept-encoding": accept})
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert response.headers["vary"] == "Accept-Encoding"
+    assert response.headers.get("content-encoding") == encoding
+    assert int(response.headers["content-length"]) == len(body)
+    decode = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[encoding]
+    assert decode(body) == original
+    if encoding:
+        assert len(body) < len(original) / 5
+
+
+def test_the_page_is_compressed_and_keeps_its_csp_and_revalidation(precompressed):
+    app = create_app(precompressed, mount=lambda routes: None)
+
+    response, body = raw_get(app, "/", {**NAVIGATE, "accept-encoding": "gzip, br"})
+
+    assert response.headers["content-encoding"] == "br"
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["cache-control"] == "no-cache"
+    assert response.headers["content-security-policy"] == CSP
+    assert brotli.decompress(body) == (precompressed / "index.html").read_bytes()
+
+
+def test_a_compressed_copy_has_its_own_etag_and_revalidates(precompressed):
+    app = create_app(precompressed, mount=lambda routes: None)
+    plain, _ = raw_get(app, "/static/js/app.js", {"accept-encoding": "identity"})
+    packed, _ = raw_get(app, "/static/js/app.js", {"accept-encoding": "br"})
+
+    again, _ = raw_get(
+        app, "/static/js/app.js", {"accept-encoding": "br", "if-none-match": packed.headers["etag"]}
+    )
+
+    assert plain.headers["etag"] != packed.headers["etag"]
+    assert again.status_code == 304
+
+
+def test_range_requests_and_files_without_copies_get_the_file_itself(precompressed):
+    app = create_app(precompressed, mount=lambda routes: None)
+
+    ranged, body = raw_get(
+        app, "/static/js/app.js", {"accept-encoding": "br", "range": "bytes=0-5"}
+    )
+    plain, _ = raw_get(app, "/static/js/plain.js", {"accept-encoding": "br"})
+
+    assert ranged.status_code == 206
+    assert "content-encoding" not in ranged.headers
+    assert body == b"export"
+    assert "content-encoding" not in plain.headers
+    assert "vary" not in plain.headers
+
+
+def test_a_file_changed_after_the_build_is_sent_as_it_is_not_as_its_stale_copy(precompressed):
+    app = create_app(precompressed, mount=lambda routes: None)
+    script = precompressed / "static/js/app.js"
+    script.write_bytes(b"export const next = 1;\n" * 100)
+    copy_time = (precompressed / "static/js/app.js.br").stat().st_mtime_ns
+    os.utime(script, ns=(copy_time + 10**9, copy_time + 10**9))
+
+    response, body = raw_get(app, "/static/js/app.js", {"accept-encoding": "br, gzip"})
+
+    assert "content-encoding" not in response.headers
+    assert body == script.read_bytes()

@@ -17,7 +17,7 @@
  * Each output zip holds, in sorted order with fixed timestamps and deflate level 9, every entry
  * of its input with each `name.py` replaced by `name.pyc` (an unchecked-hash pyc: no timestamp,
  * and zipimport never looks for the source), plus the source itself when keep_source is set (for
- * tracebacks). Two runs on the same input give the same bytes (tests/build checks it across
+ * tracebacks) and its name starts with the job's optional "source_prefix". Two runs on the same input give the same bytes (tests/build checks it across
  * processes). marshal already sorts frozenset constants (since 3.11) and these pycs carry no
  * timestamps; PYTHONHASHSEED is pinned as well, so nothing else that depends on the hash seed can
  * creep in.
@@ -61,7 +61,7 @@ def compile_zip(job, root):
                 raise SystemExit(f"{job['input']}: cannot compile {name}: {exc}") from None
             source_hash = importlib.util.source_hash(data)
             entries[name + "c"] = bytes(_code_to_hash_pyc(code, source_hash, checked=False))
-            if job["keep_source"]:
+            if job["keep_source"] and name.startswith(job.get("source_prefix", "")):
                 entries[name] = data
             compiled += 1
     buffer = io.BytesIO()
