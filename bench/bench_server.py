@@ -216,7 +216,8 @@ def report(phase: Phase) -> None:
     print(
         f"  {phase.name:<10} {phase.rps:6.0f} req/s served of {offered:6.0f} offered"
         f" ({phase.clients} clients; {phase.served} served, {t.refused} refused 503,"
-        f" {t.errors} errors); server CPU {per_request:.2f} ms/served;"
+        f" {t.errors} errors); server CPU {per_request:.2f} ms/served"
+        f" ({phase.server_cpu / phase.seconds:.0%} of a core);"
         f" generator CPU {generator:.3f} ms/request"
     )
     for kind, values in (("push", t.push), ("pull", t.pull)):

@@ -144,7 +144,8 @@ class Client:
             elapsed = time.perf_counter() - started
             if status == 503 and b"server-busy" in content:
                 tally.refused += 1
-                wait = max(float(headers.get("retry-after", "1")), 2.0**refusals / 4)
+                # As the app: at least Retry-After, doubling per refusal in a row, at most 60 s.
+                wait = min(60.0, max(float(headers.get("retry-after", "1")), 2.0**refusals / 4))
                 refusals += 1
                 await asyncio.sleep(wait * (1 + self.rng.random()))
                 continue

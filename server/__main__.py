@@ -169,6 +169,11 @@ FLAGS: tuple[tuple[str, str, str], ...] = (
         " (default 8; 0: no bound)",
     ),
     (
+        "--queue-wait",
+        "QUEUE_WAIT",
+        "seconds a request past --max-in-progress may wait for a slot before 503 (default 0.05)",
+    ),
+    (
         "--busy-retry-after",
         "BUSY_RETRY_AFTER",
         "the Retry-After of a 503 server-busy, in seconds (default 1)",

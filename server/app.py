@@ -90,6 +90,7 @@ def create_app(
             InProgressLimit,
             limit=settings.max_in_progress,
             retry_after=settings.busy_retry_after,
+            queue_seconds=settings.queue_wait,
         )
     )
     middleware.append(

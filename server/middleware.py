@@ -3,6 +3,9 @@ for answers nobody should keep, and an access log without addresses."""
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import contextlib
 import logging
 import time
 
@@ -112,11 +115,13 @@ def _content_length(scope: Scope) -> int | None:
 
 
 class InProgressLimit:
-    """At most `limit` requests in progress in this process; the next ones are answered at once
-    with `503 server-busy` and `Retry-After`, before their body is read (docs/sync-protocol.md
-    §5). Without it every request waits in one unbounded queue, and once more arrive than the
-    server can serve, each of them waits longer than the last (issue #21: a p99 of a second).
-    A refused request did nothing: the client sends it again, a push with the same batch id.
+    """At most `limit` requests in progress in this process. The next one waits for a slot
+    for at most `queue_seconds` (a short burst is served, not refused), in a waiting room of at
+    most 4 x `limit`; past that it is answered with `503 server-busy` and `Retry-After`, before
+    its body is read (docs/sync-protocol.md §5). Without a bound every request waits in one
+    unbounded queue, and once more arrive than the server can serve, each waits longer than the
+    last (issue #21: a p99 over a second). A refused request did nothing: the client sends it
+    again, a push with the same batch id.
 
     The health check is not counted: it says whether the server is up, busy or not. A refused
     request whose body is large says `Connection: close` (the rest of its upload is not read);
@@ -125,18 +130,24 @@ class InProgressLimit:
     EXEMPT = ("/v1/health",)
     KEEP_BODY_BYTES = 64 * 1024
 
-    def __init__(self, app: ASGIApp, *, limit: int, retry_after: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, limit: int, retry_after: int, queue_seconds: float = 0.0
+    ) -> None:
         self.app = app
         self.limit = limit
         self.retry_after = str(retry_after)
+        self.queue_seconds = queue_seconds
         self.in_progress = 0
+        self.waiting: collections.deque[asyncio.Future[None]] = collections.deque()
         self.refused = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.limit <= 0 or scope["path"].endswith(self.EXEMPT):
             await self.app(scope, receive, send)
             return
-        if self.in_progress >= self.limit:
+        if self.in_progress < self.limit:
+            self.in_progress += 1
+        elif not await self._slot():
             self.refused += 1
             headers = {"Retry-After": self.retry_after}
             declared = _content_length(scope) or 0
@@ -147,11 +158,43 @@ class InProgressLimit:
             )
             await busy(scope, receive, send)
             return
-        self.in_progress += 1
         try:
             await self.app(scope, receive, send)
         finally:
-            self.in_progress -= 1
+            self._release()
+
+    async def _slot(self) -> bool:
+        """Wait for a request in progress to hand over its slot; False after queue_seconds or
+        when the waiting room is full."""
+        if self.queue_seconds <= 0 or len(self.waiting) >= 4 * self.limit:
+            return False
+        handed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiting.append(handed)
+        try:
+            await asyncio.wait_for(asyncio.shield(handed), self.queue_seconds)
+        except TimeoutError:
+            pass
+        except BaseException:  # the client went away: pass on a slot handed over meanwhile
+            if handed.done() and not handed.cancelled():
+                self._release()
+            handed.cancel()
+            raise
+        finally:
+            with contextlib.suppress(ValueError):
+                self.waiting.remove(handed)
+        if handed.done() and not handed.cancelled():
+            return True
+        handed.cancel()
+        return False
+
+    def _release(self) -> None:
+        """A request ended: its slot goes to the longest waiting one, else back to the pool."""
+        while self.waiting:
+            handed = self.waiting.popleft()
+            if not handed.done():
+                handed.set_result(None)
+                return
+        self.in_progress -= 1
 
 
 class SecurityHeaders:

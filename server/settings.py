@@ -19,6 +19,7 @@ DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_DATA_DIR / 'sync.sqlite3'}"
 DEFAULT_RATE_LIMIT_STORAGE = "async+memory://"
 DEFAULT_VAPID_SUBJECT = "mailto:webpush@followthrough.invalid"
 DEFAULT_MAX_IN_PROGRESS = 8
+DEFAULT_QUEUE_WAIT = 0.05
 
 
 class SettingsError(Exception):
@@ -77,6 +78,7 @@ class Settings:
     # server-busy at once, with Retry-After in seconds (server/middleware.py InProgressLimit).
     max_in_progress: int = DEFAULT_MAX_IN_PROGRESS
     busy_retry_after: int = 1
+    queue_wait: float = DEFAULT_QUEUE_WAIT  # seconds a request past the bound may wait for a slot
     # Web Push: the VAPID key's file (empty: kept in the database), the contact the push
     # services see in each signature, and the sender's rhythm (seconds).
     vapid_key_file: str = ""
@@ -90,6 +92,8 @@ class Settings:
             raise SettingsError(f"The pepper must be at least {PEPPER_BYTES} bytes.")
         if self.max_in_progress < 0:
             raise SettingsError("FOLLOWTHROUGH_MAX_IN_PROGRESS must be 0 (no bound) or more.")
+        if not 0 <= self.queue_wait <= 10:
+            raise SettingsError("FOLLOWTHROUGH_QUEUE_WAIT must be 0 to 10 seconds.")
         if not 1 <= self.busy_retry_after <= 300:
             raise SettingsError("FOLLOWTHROUGH_BUSY_RETRY_AFTER must be 1 to 300 seconds.")
 
@@ -121,6 +125,7 @@ class Settings:
             max_connections=config("MAX_CONNECTIONS", cast=int, default=1000),
             max_in_progress=config("MAX_IN_PROGRESS", cast=int, default=DEFAULT_MAX_IN_PROGRESS),
             busy_retry_after=config("BUSY_RETRY_AFTER", cast=int, default=1),
+            queue_wait=config("QUEUE_WAIT", cast=float, default=DEFAULT_QUEUE_WAIT),
             vapid_key_file=config("VAPID_KEY_FILE", default=""),
             vapid_subject=config("VAPID_SUBJECT", default=DEFAULT_VAPID_SUBJECT),
             push_interval=config("PUSH_INTERVAL", cast=float, default=5.0),

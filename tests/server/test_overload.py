@@ -43,11 +43,12 @@ class HeldStore:
 
 @asynccontextmanager
 async def bounded(
-    store: ChangeStore, limit: int
+    store: ChangeStore, limit: int, queue_wait: float = 0.0
 ) -> AsyncIterator[tuple[HeldStore, httpx.AsyncClient]]:
     held = HeldStore(store)
     held.gate.set()
-    async with http_client(cast(ChangeStore, held), make_settings(max_in_progress=limit)) as http:
+    settings = make_settings(max_in_progress=limit, queue_wait=queue_wait)
+    async with http_client(cast(ChangeStore, held), settings) as http:
         yield held, http
 
 
@@ -126,16 +127,48 @@ async def test_a_refused_push_is_pushed_again_after_retry_after_and_stored_once(
     assert {record_id.hex() for record_id in mine} <= set(reader.visible())
 
 
+async def test_a_request_past_the_bound_waits_a_moment_for_a_slot_before_it_is_refused(
+    store: ChangeStore,
+) -> None:
+    async with bounded(store, 2, queue_wait=10) as (held, http):
+        first = await account_a(http)
+        others = [await paired(http, first, name) for name in ("b", "c")]
+        for n, other in enumerate(others):
+            other.edit(bytes([n + 1]) * 16, "name", f"Person {n}")
+        headers = {"Authorization": f"Bearer {first.token}"}
+        answers: list[httpx.Response] = []
+
+        async def pull() -> None:
+            answers.append(await http.get("/v1/pull", params={"since": 0}, headers=headers))
+
+        async with anyio.create_task_group() as tasks:
+            await hold_two_pushes(held, others, tasks)
+            tasks.start_soon(pull)
+            await anyio.sleep(0.2)
+            assert not answers, "the pull waits for a slot"
+            held.gate.set()
+
+    assert [answer.status_code for answer in answers] == [200], "served once a slot was free"
+
+
 def test_the_bound_is_a_setting_with_a_sane_default() -> None:
-    assert Settings(pepper=PEPPER).max_in_progress == 8
+    defaults = Settings(pepper=PEPPER)
+    assert (defaults.max_in_progress, defaults.queue_wait, defaults.busy_retry_after) == (
+        8,
+        0.05,
+        1,
+    )
     environ = {
         "FOLLOWTHROUGH_PEPPER": PEPPER.hex(),
         "FOLLOWTHROUGH_MAX_IN_PROGRESS": "4",
         "FOLLOWTHROUGH_BUSY_RETRY_AFTER": "3",
+        "FOLLOWTHROUGH_QUEUE_WAIT": "0.2",
     }
     settings = Settings.from_environ(environ)
-    assert (settings.max_in_progress, settings.busy_retry_after) == (4, 3)
+    assert (settings.max_in_progress, settings.busy_retry_after, settings.queue_wait) == (4, 3, 0.2)
     with pytest.raises(SettingsError, match="MAX_IN_PROGRESS"):
         Settings(pepper=PEPPER, max_in_progress=-1)
+    with pytest.raises(SettingsError, match="QUEUE_WAIT"):
+        Settings(pepper=PEPPER, queue_wait=-1)
     with pytest.raises(SettingsError, match="BUSY_RETRY_AFTER"):
         Settings(pepper=PEPPER, busy_retry_after=0)
