@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from followup import hlc
-from followup.sync import Replica, stamp
+from followup.sync import Replica
+from followup.sync_stamp import stamp
 
 NODE_A = "a1b2c3d4e5f60718"
 NODE_B = "0f0e0d0c0b0a0908"

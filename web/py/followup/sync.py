@@ -183,61 +183,6 @@ def materialise(replica: Replica) -> dict[str, Any] | None:
     return record
 
 
-def stamp(
-    local: Replica | None,
-    store: str,
-    key: str,
-    record: Mapping[str, Any] | None,
-    pending: Mapping[str, str],
-    clock: hlc.Clock,
-    now_ms: int,
-    *,
-    erase: bool = False,
-) -> tuple[Replica, dict[str, str], hlc.Clock]:
-    """A local write (`record`, or None for a delete) as new field entries with fresh clocks.
-
-    What the worker writes in the write's own transaction (op `stamp`, called from store.js
-    `commit`): the only stamper. Fields the record does not carry are left alone: absence is
-    not deletion. `erase` wipes every field but the erased mark; an erased record takes no
-    further writes.
-    """
-    fields = dict(local.fields) if local else {}
-    pending_out = dict(pending)
-    if is_erased(fields):
-        assert local is not None
-        return local, pending_out, clock
-    if erase:
-        clock = hlc.send(clock, now_ms)
-        for name in (DELETED, ERASED):
-            pending_out.setdefault(name, fields[name][1] if name in fields else hlc.ZERO)
-        fields = erased_only({ERASED: (True, str(clock))})
-        pending_out = {n: v for n, v in pending_out.items() if n in fields}
-        return Replica(store, key, fields), pending_out, clock
-
-    def put(name: str, value: Any) -> None:
-        nonlocal clock
-        old = fields.get(name)
-        if old is not None and canonical(old[0]) == canonical(value):
-            return
-        clock = hlc.send(clock, now_ms)
-        pending_out.setdefault(name, old[1] if old else hlc.ZERO)
-        fields[name] = (value, _after(clock, old[1] if old else None))
-
-    if record is None:
-        put(DELETED, True)
-    else:
-        flat = flatten(store, record)
-        if is_deleted(Replica(store, key, fields)):
-            put(DELETED, False)
-        for name in sorted(flat):
-            put(name, flat[name])
-        if store == "people" and isinstance(record.get("tags"), list):
-            for name, (value, _) in sorted(fields.items()):
-                if name.startswith(TAG_PREFIX) and value is True and name not in flat:
-                    put(name, False)
-    return Replica(store, key, dict(sorted(fields.items()))), pending_out, clock
-
-
 def _after(clock: hlc.Clock, above: str | None) -> str:
     """A new local stamp: the clock's, or, for a field stamped ahead of the clock (by a device
     whose clock ran fast), the first stamp after that one, so the edit still wins everywhere
@@ -531,3 +476,12 @@ def _now_ms(raw: object) -> int:
 def _clock(raw: object, node: str) -> hlc.Clock:
     parsed = hlc.parse(raw) if isinstance(raw, str) else None
     return hlc.Clock(parsed.millis, parsed.counter, node) if parsed else hlc.Clock(0, 0, node)
+
+
+def __getattr__(name: str) -> Any:
+    """`stamp` moved to sync_stamp.py; `from followup.sync import stamp` still finds it."""
+    if name == "stamp":
+        from .sync_stamp import stamp
+
+        return stamp
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -23,8 +23,8 @@ from .sync import (
     has_conflict,
     is_synced,
     merge_request,
-    stamp,
 )
+from .sync_stamp import stamp
 
 Answer = tuple[State, dict[str, Any]]
 
