@@ -1,6 +1,6 @@
 """First-visit benchmark: what a new visitor's browser downloads until the app works offline.
 
-    python bench/bench_first_visit.py [--dist DIR] [--runs 1]
+    python bench/bench_first_visit.py [--dist DIR] [--runs 1] [--mbps 40]
 
 Builds the app (or takes a build with --dist), serves it in this process with the bundled
 server's app (`buildtool.serve.create_app`), and counts on the server side every request and
@@ -13,12 +13,15 @@ Two visits per run, each in a new profile:
   - "uncompressed": the server is made to ignore Accept-Encoding (a host that compresses
     nothing).
 Prints requests, bytes over the wire, the files fetched more than once and what they cost.
+--mbps slows each response (a slow network, where the service worker's install overlaps the
+page's own downloads).
 Not a test: a fixed figure of this build, not a timing, but still not part of the suite.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import collections
 import contextlib
 import socket
@@ -61,6 +64,7 @@ class Counter:
 
     served: list[Served] = field(default_factory=list)
     strip_encoding: bool = False
+    rate: float = 0.0  # bytes per second of each response body; 0: as fast as it goes
     last: float = field(default_factory=time.monotonic)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -96,6 +100,10 @@ def counting(app: Any, counter: Counter) -> Any:
                 size = len(message.get("body", b""))
                 record.body += size
                 record.wire += size
+                if counter.rate:
+                    # A slow network: the service worker's install then starts while the
+                    # page's big downloads are still under way.
+                    await asyncio.sleep(size / counter.rate)
             await send(message)
 
         try:
@@ -202,8 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dist", type=Path, help="an existing build (default: build afresh)")
     parser.add_argument("--runs", type=int, default=1, help="visits of each kind")
+    parser.add_argument(
+        "--mbps", type=float, default=0, help="send each response at most this fast (Mbit/s)"
+    )
     args = parser.parse_args(argv)
-    counter = Counter()
+    counter = Counter(rate=args.mbps * 1e6 / 8)
     with tempfile.TemporaryDirectory(prefix="first-visit-") as tmp:
         work = Path(tmp)
         dist = args.dist or build_app(work / "dist")

@@ -54,6 +54,17 @@ def write(out: Path, outputs: Mapping[str, bytes]) -> None:
         os.replace(partial, target)
 
 
+def freshen_copies(out: Path, outputs: Mapping[str, bytes]) -> None:
+    """Make each precompressed copy at least as new as its file: the server sends a copy only
+    then (buildtool/serve.py), and `write` keeps an unchanged copy's old time even when its
+    file was rewritten (say, after someone edited it in out/ by hand)."""
+    for path in outputs:
+        if is_precompressed(path, outputs):
+            copy, original = out / path, out / path.rsplit(".", 1)[0]
+            if copy.stat().st_mtime_ns < original.stat().st_mtime_ns:
+                os.utime(copy)
+
+
 def build(
     out: Path = DIST,
     *,
@@ -87,6 +98,7 @@ def build(
     )
     outputs = {**outputs, **precompressed(outputs, cache, log)}
     write(out, outputs)
+    freshen_copies(out, outputs)
     version = re.search(rb'const VERSION = "(\w+)"', outputs["sw.js"])
     size = sum(len(data) for path, data in outputs.items() if not is_precompressed(path, outputs))
     log(

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from buildtool.dist import write
+from buildtool.dist import freshen_copies, write
 from buildtool.host import ROOT, WEB, BuildError
 
 
@@ -38,3 +38,15 @@ def test_writing_refuses_the_source_tree(where):
 
     with pytest.raises(BuildError, match="Refusing to build into"):
         write(out, {"sw.js": b""})
+
+
+def test_a_copy_left_unchanged_beside_a_rewritten_file_is_made_as_new_as_it(tmp_path):
+    out = tmp_path / "dist"
+    outputs = {"sw.js": b"1", "app.js": b"export {};", "app.js.br": b"packed"}
+    write(out, outputs)
+    copy = out / "app.js.br"
+    os.utime(copy, ns=(10**9, 10**9))  # older than its file, as after a hand edit and a rebuild
+
+    freshen_copies(out, outputs)
+
+    assert copy.stat().st_mtime_ns >= (out / "app.js").stat().st_mtime_ns
