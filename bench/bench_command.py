@@ -196,11 +196,17 @@ def run(base: str, tmp: Path, rates: list[float], taps: int, tags: int) -> dict[
                     main.append(on_main)
                     engine.append(in_engine)
                 tag_row = results.setdefault(f"tag 500 (on disk, toast), {label}", [])
+                tag_main = results.setdefault(f"  CPU: page main thread, {label} ", [])
+                tag_engine = results.setdefault(f"  CPU: engine worker, {label} ", [])
                 for i in range(tags):
                     open_people(page, base)
                     choose(page, added=True)
                     page.get_by_role("button", name="Choose all 500").click()
+                    main_before, engine_before = threads.read()
                     tag_row.append(tag(page, "500", f"bench{label}{i}"))
+                    main_after, engine_after = threads.read()
+                    tag_main.append(main_after - main_before)
+                    tag_engine.append(engine_after - engine_before)
                 rate.set(1)
                 open_today(page, base)
         finally:
