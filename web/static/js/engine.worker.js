@@ -147,10 +147,6 @@ async function boot() {
     userData = null;
     const loaded = callApi({ op: "load", data });
     if (!loaded.ok) throw new Error(loaded.message);
-    // The records just read live as long as the engine: out of the cyclic garbage collector's
-    // scans, so a full collection during a command does not walk every person and interaction
-    // (130 ms on CPython for bench/heavy.py's user; more here). Refcounting still frees them.
-    pyodide.runPython("import gc\ngc.freeze()");
     const waiting = await inbox.catch(() => []);
     if (waiting.length) await replayInbox(waiting);
     mark("ready");
