@@ -75,10 +75,11 @@ def call(request: str) -> str:
     """Handle one request (a JSON string) and answer with a JSON string, errors included.
 
     A bulk request runs with the cyclic garbage collector paused: it would otherwise walk the
-    objects being made again and again while they are made (two fifths of a heavy user's
-    `load`). The state it leaves is long-lived, so it is then frozen out of later collections
-    (which would walk all of it too, in the middle of some later command); what is frozen is
-    still freed when nothing refers to it."""
+    objects being made again and again while they are made (for a heavy user's `load`, two
+    fifths of its CPU time on CPython 3.11, about 6 % on Pyodide's 3.14, whose collector is
+    incremental). The state it leaves is long-lived, so it is then frozen out of later
+    collections (which would walk all of it too, in the middle of some later command); what is
+    frozen is still freed when nothing refers to it."""
     if not (isinstance(request, str) and len(request) > _BULK and gc.isenabled()):
         return _call(request)
     before = _state
