@@ -132,6 +132,12 @@ def run(records: int, runs: int, seed: Path | None = None) -> dict[str, Any]:
         for i in range(runs):
             context = launch(f"reader-{secrets.token_hex(4)}")
             reader = open_sync_screen(context, url)
+            # Responsiveness: the page's long tasks (over 50 ms) while the pull runs.
+            reader.evaluate(
+                """() => { window.__long = []; new PerformanceObserver((list) => {
+                    for (const e of list.getEntries()) window.__long.push(e.duration);
+                }).observe({ type: 'longtask' }); }"""
+            )
             result = reader.evaluate(
                 """async ({code, passphrase}) => {
                         const { startSync } = await import('./static/js/sync/index.js');
@@ -143,6 +149,11 @@ def run(records: int, runs: int, seed: Path | None = None) -> dict[str, Any]:
             assert count == records, f"the reader has {count} people, not {records}"
             first_pulls.append(result["ms"])
             out[f"first_pull_stages_ms_{i}"] = result.get("timings")
+            long = reader.evaluate("() => window.__long")
+            out[f"first_pull_page_long_tasks_{i}"] = {
+                "count": len(long),
+                "longest_ms": round(max(long, default=0)),
+            }
             if i < runs - 1:
                 context.close()
         out["first_pull_ms"] = [round(x) for x in first_pulls]

@@ -1,6 +1,6 @@
 """The api's sync operations: `stamp` (local writes as field entries with fresh clocks, for the
 worker to save in the write's own transaction), `merge` (remote record states into the local
-ones, sync.py) and `sync_review` (notes that hold two devices' versions, for the user)."""
+ones, sync_merge.py) and `sync_review` (notes that hold two devices' versions, for the user)."""
 
 from __future__ import annotations
 
