@@ -68,34 +68,24 @@ def open_sync_screen(context: BrowserContext, url: str) -> Page:
 
 
 def browser_cpu_s(profile: Path) -> float:
-    """CPU seconds (user + system) used so far by the Chromium that runs `profile`, with its
-    renderers and workers: on a shared machine, a figure the load does not inflate as much."""
+    """CPU seconds (user + system) used so far by the Chromium that runs `profile`: its browser,
+    renderer, worker and service processes (each carries the profile in its command line). On
+    a shared machine, a figure the load does not inflate as much as wall time."""
     tick = os.sysconf("SC_CLK_TCK")
-    parent: dict[int, int] = {}
-    used: dict[int, float] = {}
-    root = None
+    mark = f"--user-data-dir={profile}".encode()
+    total = 0.0
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
+            if mark not in (proc / "cmdline").read_bytes():
+                continue
             stat = (proc / "stat").read_text()
-            cmdline = (proc / "cmdline").read_bytes()
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        pid = int(proc.name)
-        parent[pid] = int(fields[1])
-        used[pid] = (int(fields[11]) + int(fields[12])) / tick
-        if f"--user-data-dir={profile}".encode() in cmdline:
-            root = pid
-    if root is None:
-        return float("nan")
-    family, grew = {root}, True
-    while grew:
-        more = {p for p, pp in parent.items() if pp in family} - family
-        family |= more
-        grew = bool(more)
-    return sum(used[p] for p in family)
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def seed_people(seeder: Page, records: int, out: dict[str, Any]) -> None:
