@@ -125,6 +125,8 @@ def run(records: int, runs: int, seed: Path | None = None) -> dict[str, Any]:
         "FOLLOWTHROUGH_LOG_LEVEL": "warning",
         # The default quota (50 MiB an account) is below what 27,000 padded envelopes take.
         "FOLLOWTHROUGH_LIMIT_ACCOUNT_BYTES": str(1024**3),
+        # Each run pairs new devices with the one account (many, with --seed).
+        "FOLLOWTHROUGH_LIMIT_SESSIONS_PER_ACCOUNT": "1000",
     }
     out: dict[str, Any] = {"records": records, "seeded_before": saved is not None}
     port = saved["port"] if saved else None
