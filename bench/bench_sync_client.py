@@ -67,6 +67,27 @@ def open_sync_screen(context: BrowserContext, url: str) -> Page:
     return page
 
 
+def browser_cpu_s(profile: Path) -> float:
+    """CPU seconds (user + system) used so far by the Chromium that runs `profile`: its browser,
+    renderer, worker and service processes (each carries the profile in its command line). On
+    a shared machine, a figure the load does not inflate as much as wall time."""
+    tick = os.sysconf("SC_CLK_TCK")
+    mark = f"--user-data-dir={profile}".encode()
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if mark not in (proc / "cmdline").read_bytes():
+                continue
+            stat = (proc / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def seed_people(seeder: Page, records: int, out: dict[str, Any]) -> None:
     """The seeding device: `records` people, then sync set up and its first push done."""
     put_records(seeder, {"people": seeder.evaluate(SEED_PEOPLE, records)})
@@ -104,6 +125,8 @@ def run(records: int, runs: int, seed: Path | None = None) -> dict[str, Any]:
         "FOLLOWTHROUGH_LOG_LEVEL": "warning",
         # The default quota (50 MiB an account) is below what 27,000 padded envelopes take.
         "FOLLOWTHROUGH_LIMIT_ACCOUNT_BYTES": str(1024**3),
+        # Each run pairs new devices with the one account (many, with --seed).
+        "FOLLOWTHROUGH_LIMIT_SESSIONS_PER_ACCOUNT": "1000",
     }
     out: dict[str, Any] = {"records": records, "seeded_before": saved is not None}
     port = saved["port"] if saved else None
@@ -130,8 +153,16 @@ def run(records: int, runs: int, seed: Path | None = None) -> dict[str, Any]:
         first_pulls = []
         reader: Page | None = None
         for i in range(runs):
-            context = launch(f"reader-{secrets.token_hex(4)}")
+            profile = f"reader-{secrets.token_hex(4)}"
+            context = launch(profile)
             reader = open_sync_screen(context, url)
+            # Responsiveness: the page's long tasks (over 50 ms) while the pull runs.
+            reader.evaluate(
+                """() => { window.__long = []; new PerformanceObserver((list) => {
+                    for (const e of list.getEntries()) window.__long.push(e.duration);
+                }).observe({ type: 'longtask' }); }"""
+            )
+            cpu0 = browser_cpu_s(work / profile)
             result = reader.evaluate(
                 """async ({code, passphrase}) => {
                         const { startSync } = await import('./static/js/sync/index.js');
@@ -142,7 +173,13 @@ def run(records: int, runs: int, seed: Path | None = None) -> dict[str, Any]:
             count = reader.evaluate(f"async () => (await {STORE}.getAll('people')).length")
             assert count == records, f"the reader has {count} people, not {records}"
             first_pulls.append(result["ms"])
+            out[f"first_pull_browser_cpu_s_{i}"] = round(browser_cpu_s(work / profile) - cpu0, 2)
             out[f"first_pull_stages_ms_{i}"] = result.get("timings")
+            long = reader.evaluate("() => window.__long")
+            out[f"first_pull_page_long_tasks_{i}"] = {
+                "count": len(long),
+                "longest_ms": round(max(long, default=0)),
+            }
             if i < runs - 1:
                 context.close()
         out["first_pull_ms"] = [round(x) for x in first_pulls]

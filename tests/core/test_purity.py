@@ -50,8 +50,9 @@ ALLOWED = {
     "email",
     "zoneinfo",
     "dateutil",
-    # Speed at real sizes (issue 21, api.py): a bulk `load` pauses the garbage collector and
-    # freezes the state it made; memory management only, no clock, no I/O.
+    # Speed at real sizes (issue 21): a bulk `load` (api.py) and a sync page's merge
+    # (sync_ops.py) run with the cyclic collector paused, and a load's state is frozen out of
+    # later collections; memory management only, no clock, no I/O, the same answers.
     "gc",
 }
 FORBIDDEN_CALLS = {("datetime", "now"), ("date", "today"), ("time", "time"), ("datetime", "utcnow")}
