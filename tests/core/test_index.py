@@ -77,3 +77,32 @@ def test_the_index_after_any_store_changes_equals_a_full_rebuild(state: State) -
     after = apply(state, [*people, *intros])
 
     assert after.index == _rebuilt(after)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_the_index_after_people_put_or_removed_equals_a_full_rebuild(
+    data: st.DataObject,
+) -> None:
+    state = data.draw(states())
+    people = list(state.people.values())
+    edited = [
+        replace(
+            p,
+            cadence_days=data.draw(st.none() | st.integers(0, 30)),
+            event_id=data.draw(st.none() | st.sampled_from([None, *sorted(state.events)])),
+            created_at=data.draw(times),
+        )
+        for p in data.draw(st.lists(st.sampled_from(people), max_size=3, unique_by=id))
+    ]
+    added = [replace(people[0], id=f"new{i}") for i in range(data.draw(st.integers(0, 2)))]
+    kept = {p.id for p in edited}
+    removed = [
+        ("people", p.id)
+        for p in data.draw(st.lists(st.sampled_from(people), max_size=2, unique_by=id))
+        if p.id not in kept
+    ]
+
+    after = apply(state, [*edited, *added], removed)
+
+    assert after.index == _rebuilt(after)

@@ -214,3 +214,19 @@ def test_a_pending_field_that_lost_is_no_longer_pending() -> None:
 
     assert applied.replica.fields["role"][0] == "Late"
     assert applied.pending == {}
+
+
+@settings(deadline=None)
+@given(REPLICAS, STAMPS)
+def test_a_new_record_with_one_state_merges_as_if_an_empty_one_were_held(
+    remote: Replica, last: str
+) -> None:
+    # The short path of a first pull (nothing held, one state) against the general merge.
+    start = hlc.parse(last)
+    assert start is not None
+    now_ms = T0 + 20
+
+    short = apply_remote(None, {}, [remote], start, now_ms)
+    general = apply_remote(Replica("people", "p1", {}), {}, [remote], start, now_ms)
+
+    assert short == general

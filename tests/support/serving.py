@@ -52,13 +52,15 @@ def serving(
     log: Path | None = None,
     quiet: bool = False,
     timeout: float = 30,
+    port: int | None = None,
 ) -> Iterator[str]:
     """Serve the build in dist (and the sync API at /api/) until the block ends; yields the
     app's URL, `http://127.0.0.1:PORT/`.
 
     env replaces the server's environment (e.g. its database); its output goes to log when
-    given, nowhere when quiet, else to this process's."""
-    port = free_port()
+    given, nowhere when quiet, else to this process's. `port`: this one rather than any free
+    one (a benchmark reusing a browser profile needs the same origin again)."""
+    port = port or free_port()
     with contextlib.ExitStack() as stack:
         output: int | IO[bytes] | None = None
         if log is not None:

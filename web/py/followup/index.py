@@ -128,9 +128,12 @@ def refresh(
     decisions: Mapping[str, FollowUpDecision],
     old_interactions: Iterable[Interaction] = (),
     new_interactions: Iterable[Interaction] = (),
+    people_ids: Iterable[PersonId] | None = None,
 ) -> Index:
     """The index after the stores in `changed` changed. When only a few interactions were put
-    (`old_interactions` are the versions they replace), only what they touch is recomputed."""
+    (`old_interactions` are the versions they replace), only what they touch is recomputed.
+    `people_ids` names the people put or removed: their network entries alone are recomputed
+    (a sync page of 500 people does not rebuild the entries of the 26,000 already there)."""
     old, new = list(old_interactions), list(new_interactions)
     affected: set[PersonId] | None = None
     log = index.log
@@ -157,12 +160,16 @@ def refresh(
     if changed & {"opportunities", "introductions"}:
         opp = _index_opportunities(opportunities, introductions, intro)
     net = index.net
-    if changed & {"people", "introductions", "opportunities"} or (
-        "interactions" in changed and affected is None
+    touched = set(people_ids) if people_ids is not None and "people" in changed else None
+    if (
+        changed & {"introductions", "opportunities"}
+        or ("interactions" in changed and affected is None)
+        or ("people" in changed and touched is None)
     ):
         net = _index_network(people, introductions, log, intro, opp)
-    elif affected:
-        net = _patch_network(net, people, introductions, log, intro, opp, affected)
+    elif affected or touched:
+        ids = (affected or set()) | (touched or set())
+        net = _patch_network(net, people, introductions, log, intro, opp, ids)
     choice = _index_decisions(decisions) if "decisions" in changed else index.choice
     return Index(log=log, intro=intro, opp=opp, net=net, choice=choice)
 

@@ -158,6 +158,7 @@ def apply(
 
     trash: dict[tuple[str, str], Trashed] | None = None
     gone: set[InteractionId] = set()
+    people: set[PersonId] = {PersonId(k) for store, k in delete if store == "people"}
     for record in put:
         if isinstance(record, Trashed):
             trash = trash if trash is not None else dict(state.trash)
@@ -165,6 +166,8 @@ def apply(
             table(record.store).pop(record.key, None)
             if record.store == "interactions":
                 gone.add(InteractionId(record.key))
+            elif record.store == "people":
+                people.add(PersonId(record.key))
         elif isinstance(record, Settings):
             changes["settings"] = record
         elif isinstance(record, Profile):
@@ -176,6 +179,8 @@ def apply(
             key = record.key if isinstance(record, FollowUpDecision) else record.id
             store = STORE_OF[type(record)]
             table(store)[key] = record
+            if store == "people":
+                people.add(PersonId(key))
             if (store, key) in state.trash:
                 trash = trash if trash is not None else dict(state.trash)
                 trash.pop((store, key), None)
@@ -212,5 +217,6 @@ def apply(
         new.decisions,
         old_interactions,
         new_interactions,
+        people,
     )
     return replace(new, index=index)

@@ -1,9 +1,10 @@
 """The api's sync operations: `stamp` (local writes as field entries with fresh clocks, for the
 worker to save in the write's own transaction), `merge` (remote record states into the local
-ones, sync.py) and `sync_review` (notes that hold two devices' versions, for the user)."""
+ones, sync_merge.py) and `sync_review` (notes that hold two devices' versions, for the user)."""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -32,9 +33,18 @@ Answer = tuple[State, dict[str, Any]]
 def _merge(state: State, f: Fields) -> Answer:
     """Remote record states merged into local ones; the merged records enter the state at once,
     so a command right after sees them."""
-    result = merge_request(f.raw)
-    merged = apply(state, result.put, result.delete)
-    return setaside.updated(merged, result.put, result.delete), result.answer
+    # A page of 500 records makes tens of thousands of small objects and no cycles; with the
+    # cyclic collector on, each page would also walk the whole state (a third of a first
+    # pull's engine time for 27,000 records). Collection resumes when the page is merged.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        result = merge_request(f.raw)
+        merged = apply(state, result.put, result.delete)
+        return setaside.updated(merged, result.put, result.delete), result.answer
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _stamp(state: State, f: Fields) -> Answer:

@@ -493,7 +493,7 @@ async function applySyncPage({ page, cursor }) {
     self.postMessage({ type: "changed", stores: storesOf(change), source: "sync" });
     scheduleSoon();
   }
-  return { ok: true, changed: applied.changed, conflicts: applied.conflicts, drifting: applied.drifting, rejected: applied.rejected };
+  return { ok: true, changed: applied.changed, conflicts: applied.conflicts, drifting: applied.drifting, rejected: applied.rejected, timings: applied.timings };
 }
 
 /**

@@ -15,6 +15,7 @@
 import { SYNC_KEY_OF, isSynced, stampWrites } from "./sync-store.js";
 
 export * from "./sync-store.js";
+export * from "./sync-apply.js";
 
 export const DB_NAME = "followthrough";
 

@@ -11,7 +11,7 @@
 /** This worker's node id: 64 random bits, so two writers never share a timestamp. */
 export const NODE = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("");
 /** No clock yet: the engine starts one (followup/hlc.py); any real clock sorts after it. */
-const NO_CLOCK = "";
+export const NO_CLOCK = "";
 
 /**
  * Sync's own stores: each record's merged field map with clocks (`sync_records`, keyed
@@ -62,7 +62,9 @@ export function stampWrites(tx, writes, stamp, fail = () => tx.abort()) {
   /** @type {Map<string, any>} */
   const queued = new Map();
   let clockRecord = /** @type {any} */ (null);
-  let waiting = 1 + 2 * keys.length;
+  /** Keys of the records set aside now (a few hundred at most, bounds.js). */
+  const setAside = new Set();
+  let waiting = 0;
   const inEngine = () => {
     const offset = clockRecord?.offset_ms ?? 0;
     /** @type {Record<string, {f: any, pending: Record<string, string>}>} */
@@ -113,7 +115,7 @@ function done(request) {
 export const DEVICE_FULL = "The device is out of storage space, so sync could not save what it received. Free some space; nothing on this device was lost, and sync will try again.";
 
 /** @param {IDBTransaction} tx */
-function finished(tx) {
+export function finished(tx) {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve(undefined);
     tx.onabort = () => {
@@ -317,120 +319,6 @@ export async function dropRejects(db, keys) {
   await result;
 }
 
-/**
- * Merge a decrypted page into the local states and write the result, its cursor and its
- * set-aside records, all in one transaction: the local states are read, `merge` (the engine,
- * called synchronously, so the transaction stays open) merges them, and what it answers is
- * written. Nothing can change between the read and the write, so a page never merges twice.
- * @param {IDBDatabase} db
- * @param {{ok: Array<{seq: number, key: string, state: any, rid?: string}>, rejected: any[]}} page
- * @param {{id: string, since: number, log_id: string | null}} cursor
- * @param {(request: Record<string, any>) => any} merge the engine's `merge` op
- * @param {string[]} recordStores every store a merge may write
- * @returns {Promise<{changed: number, conflicts: number, drifting: boolean, rejected: string[], put: Record<string, any[]>, delete: Record<string, string[]>}>}
- */
-export function applyPage(db, page, cursor, merge, recordStores) {
-  /** @type {Map<string, any[]>} */
-  const byKey = new Map();
-  /** @type {Map<string, number>} */
-  const seqOf = new Map();
-  for (const { key, state, seq } of page.ok) {
-    byKey.set(key, [...(byKey.get(key) ?? []), state]);
-    seqOf.set(key, seq);
-  }
-  const keys = [...byKey.keys()];
-  // Relaxed durability: a page lost to a power cut rolls back together with its cursor and is
-  // simply pulled again, while user edits (store.js `commit`) keep strict durability.
-  const tx = db.transaction([...SYNC_STORES, "sync_rejects", ...recordStores], "readwrite", { durability: "relaxed" });
-  const result = finished(tx);
-  const replicas = tx.objectStore("sync_records");
-  const outbox = tx.objectStore("sync_outbox");
-  const meta = tx.objectStore("sync_meta");
-  /** @type {any} */
-  let answer = { records: [], put: {}, delete: {}, rejected: [], drifting: false };
-  /** @type {unknown} */
-  let failure = null;
-  const local = new Map();
-  const queued = new Map();
-  let clock = /** @type {any} */ (null);
-  let waiting = 1 + 2 * keys.length;
-  const write = () => {
-    if (keys.length) {
-      answer = merge({
-        now: new Date(Date.now() + (clock?.offset_ms ?? 0)).toISOString(),
-        node: NODE,
-        clock: clock?.last ?? "",
-        records: keys.map((key) => ({
-          key,
-          local: local.has(key) ? toState(local.get(key)) : null,
-          pending: queued.get(key)?.pending ?? {},
-          remote: byKey.get(key),
-        })),
-      });
-      if (!answer.ok) {
-        failure = answer;
-        tx.abort();
-        return;
-      }
-    }
-    for (const r of answer.records) {
-      if (r.changed) {
-        // A new record's state is the remote state itself (the engine does not echo it).
-        const state = r.replica ?? byKey.get(r.key)?.[0];
-        replicas.put({ key: r.key, store: state.t, id: state.i, f: canonical(state.f), rev: (local.get(r.key)?.rev ?? 0) + 1 });
-      }
-      // Merges never drop an outbox entry (only an acknowledged push does), but a conflict's
-      // kept versions are a new edit to send.
-      if (queued.has(r.key) || Object.keys(r.pending).length) outbox.put({ key: r.key, pending: r.pending });
-    }
-    for (const [name, records] of Object.entries(answer.put ?? {})) {
-      for (const record of /** @type {any[]} */ (records)) tx.objectStore(name).put(record);
-    }
-    for (const [name, ids] of Object.entries(answer.delete ?? {})) {
-      for (const id of /** @type {string[]} */ (ids)) tx.objectStore(name).delete(id);
-    }
-    // Set aside small: the key, the seq and why; an envelope only when a retry can use it
-    // (one that could not be opened may open with a key learnt later).
-    const rejects = tx.objectStore("sync_rejects");
-    // A record that now opened is no longer set aside (a tampered copy was replaced).
-    for (const item of page.ok) if (item.rid) rejects.delete(item.rid);
-    for (const item of page.rejected) rejects.put(small(item));
-    for (const r of answer.rejected ?? []) rejects.put(small({ ...r, seq: seqOf.get(r.key) ?? 0, merge: true, states: byKey.get(r.key) }));
-    const last = [clock?.last ?? NO_CLOCK, answer.clock ?? NO_CLOCK].sort().at(-1);
-    meta.put({ offset_ms: 0, ...clock, id: "clock", last });
-    meta.put(cursor);
-  };
-  const read = (/** @type {IDBObjectStore} */ store, /** @type {string} */ key, /** @type {(v: any) => void} */ keep) => {
-    const request = store.get(key);
-    request.onsuccess = () => {
-      keep(request.result);
-      if (--waiting > 0) return;
-      try {
-        write();
-      } catch (error) {
-        failure = error;
-        tx.abort();
-      }
-    };
-  };
-  read(meta, "clock", (value) => { clock = value ?? null; });
-  for (const key of keys) {
-    read(replicas, key, (value) => { if (value) local.set(key, value); });
-    read(outbox, key, (value) => { if (value) queued.set(key, value); });
-  }
-  return result.then(
-    () => ({
-      changed: answer.records.filter((/** @type {any} */ r) => r.changed).length,
-      conflicts: answer.records.filter((/** @type {any} */ r) => r.conflict).length,
-      drifting: Boolean(answer.drifting),
-      rejected: (answer.rejected ?? []).map((/** @type {any} */ r) => String(r.key)),
-      put: answer.put ?? {},
-      delete: answer.delete ?? {},
-    }),
-    (error) => { throw failure ?? error; },
-  );
-}
-
 // --- Device heads (sync/heads.js, followup/heads.py) --------------------------------------------
 
 /**
@@ -469,34 +357,6 @@ export async function putHead(db, head) {
   const old = await done(records.get(head.key));
   records.put({ key: head.key, store: "heads", id: head.id, f: canonical(head.f), rev: (old?.rev ?? 0) + 1 });
   await result;
-}
-
-/** @param {any} replica a `sync_records` entry @returns the plaintext form followup/sync.py reads */
-function toState(replica) {
-  return { f: fieldsOf(replica), i: replica.id, t: replica.store, v: 1 };
-}
-
-/** The most a set-aside record keeps for a retry (an envelope is at most 64 KiB, in base64). */
-const RETRY_LIMIT = 100_000;
-
-/**
- * A set-aside record as stored: its key, seq, error code and a short message, and only what a
- * retry needs: the envelope of one that could not be opened (it may open with a key learnt
- * later), or the opened states of one the engine could not read (a newer app may).
- * @param {any} item
- */
-function small(item) {
-  const kept = {
-    key: String(item.key), seq: Number(item.seq ?? 0), error: String(item.error ?? "bad-record"),
-    message: String(item.message ?? "").slice(0, 300),
-  };
-  if (!item.merge) {
-    // Only a record locked with a key this device lacks may open later: only its envelope is kept.
-    const retryable = item.error === "unknown-key" && typeof item.envelope === "string" && item.envelope.length <= RETRY_LIMIT;
-    return retryable ? { ...kept, envelope: item.envelope } : kept;
-  }
-  const states = Array.isArray(item.states) && JSON.stringify(item.states).length <= RETRY_LIMIT ? item.states : null;
-  return states ? { ...kept, merge: true, states } : { ...kept, merge: true };
 }
 
 // --- Encoding ---------------------------------------------------------------------------------

@@ -9,10 +9,11 @@
  */
 import * as cc from "../crypto.js";
 import * as account from "./account.js";
-import { REJECTS_KEPT, checkPage, checkPushAnswer } from "./bounds.js";
+import { checkPushAnswer } from "./bounds.js";
 import { MESSAGES, SyncError } from "./errors.js";
-import { dataCount, headItem, readAgain, runChecked, verifyPush } from "./heads.js";
+import { headItem, readAgain, runChecked, verifyPush } from "./heads.js";
 import { request, retrying } from "./http.js";
+import * as pull from "./pull.js";
 
 const LOCK = "followthrough-sync";
 const CHANNEL = "followthrough-sync";
@@ -59,6 +60,14 @@ export class Sync extends EventTarget {
     this.pageLimit = PAGE_LIMIT;
     /** Milliseconds spent per stage in the current run (benchmarks, console). @type {Record<string, number>} */
     this.timings = {};
+    /** Records received and written so far in the current run (the status line counts them). */
+    this.received = 0;
+    /** When the status was last told of the count (at most a few times a second). */
+    this.toldAt = 0;
+    /** The status update of the count that is due. @type {ReturnType<typeof setTimeout> | undefined} */
+    this.telling = undefined;
+    /** Whether the pull under way is this device's first (from nothing). */
+    this.firstPull = false;
     /** What each server answer tells the loop. @type {import("./http.js").HttpHooks} */
     this.hooks = {
       onReachable: () => { this.offline = false; },
@@ -179,6 +188,8 @@ export class Sync extends EventTarget {
       /** The account's secret key (hex), part of the pairing code; null before version 2. */
       secret_key: account?.secret_key ?? null,
       syncing: this.running,
+      /** Records received so far in the sync under way (a first pull is thousands). */
+      received: this.running ? this.received : 0,
       offline: this.offline,
       waiting: /** @type {number} */ (waiting),
       /** Records from other devices that could not be read (`rejects()` lists them). */
@@ -207,6 +218,7 @@ export class Sync extends EventTarget {
     return this.withLock(async () => {
       this.running = true;
       this.timings = {};
+      this.received = 0;
       this.emit();
       const started = performance.now();
       try {
@@ -271,119 +283,16 @@ export class Sync extends EventTarget {
     return { deks, keyId, dek, accountId, recordId, isRecordId };
   }
 
-  // --- Pull ----------------------------------------------------------------------------------
+  // --- Pull (pull.js; through these methods, which tests may replace) -----------------------
 
-  /**
-   * Pull every page after the cursor. While the worker merges and writes one page (with its
-   * cursor, in one transaction), the next one is fetched and decrypted.
-   * @param {any} account @param {Keys} keys @param {number} [from] read from here (0: everything again)
-   */
-  async pullPages(account, keys, from) {
-    let total = 0;
-    let cursor = (await this.store("readMeta", "cursor")) ?? { id: "cursor", since: 0, log_id: null };
-    if (from !== undefined) cursor = { ...cursor, since: Math.min(from, cursor.since) };
-    let next = this.fetchPage(account, keys, cursor.since);
-    for (;;) {
-      let fetched;
-      try {
-        fetched = await next;
-      } catch (error) {
-        if (error instanceof SyncError && error.code === "cursor-ahead") {
-          this.run?.reset();
-          await this.store("resetCursor", null);
-          cursor = { id: "cursor", since: 0, log_id: null };
-          next = this.fetchPage(account, keys, 0);
-          continue;
-        }
-        throw error;
-      }
-      const { page, states } = fetched;
-      if (cursor.log_id && page.log_id && page.log_id !== cursor.log_id) {
-        // Another log (a reset or a new server): read it all and send everything again.
-        this.run?.reset();
-        await this.store("resetCursor", page.log_id);
-        cursor = { id: "cursor", since: 0, log_id: page.log_id };
-        next = this.fetchPage(account, keys, 0);
-        continue;
-      }
-      next = page.more ? this.fetchPage(account, keys, page.next_since) : Promise.resolve(null);
-      next.catch(() => {});
-      await this.run?.guard(states.rejected, () => this.applyPage({ ok: [], rejected: states.rejected }, cursor));
-      cursor = { id: "cursor", since: page.next_since, log_id: page.log_id ?? cursor.log_id };
-      this.run?.observe(states.ok);
-      await this.applyPage(states, cursor);
-      total += dataCount(states.ok);
-      if (!page.more) return total;
-    }
-  }
-
-  /**
-   * One page after `since`, fetched and decrypted (nothing is written).
-   * @param {any} account @param {Keys} keys @param {number} since
-   * @returns {Promise<any>}
-   */
-  async fetchPage(account, keys, since) {
-    const page = checkPage(await this.timed("fetch", () => retrying(() => this.request(
-      account.server, "GET", `pull?since=${since}&limit=${this.pageLimit}`, { token: account.token },
-    ))), since);
-    const states = await this.timed("decrypt", () => this.decryptPage(page.items ?? [], keys));
-    return { page, states };
-  }
-
-  /**
-   * Decrypt and check a page; what fails is set aside, never applied.
-   * @param {Array<{seq: number, record_id: string, envelope: string}>} items @param {Keys} keys
-   * @returns {Promise<DecryptedPage>}
-   */
-  async decryptPage(items, keys) {
-    const decoder = new TextDecoder("utf-8", { fatal: true });
-    /** @type {DecryptedPage["ok"]} */
-    const ok = [];
-    /** @type {any[]} */
-    const rejected = [];
-    await Promise.all(items.map(async (item) => {
-      try {
-        const recordId = cc.fromHex(item.record_id);
-        const text = await cc.decryptRecord(keys.deks, keys.accountId, recordId, cc.fromBase64(item.envelope));
-        const state = JSON.parse(decoder.decode(text));
-        if (typeof state?.t !== "string" || typeof state?.i !== "string") throw new cc.CryptoError("bad-record", "A synced record lacks its type or id.");
-        if (!(await keys.isRecordId(item.record_id, state.t, state.i))) throw new cc.CryptoError("tampered", "A synced record was moved to another record's place.");
-        ok.push({ seq: item.seq, key: `${state.t}/${state.i}`, state, rid: item.record_id });
-      } catch (error) {
-        rejected.push({
-          key: String(item.record_id), seq: item.seq, envelope: item.envelope,
-          error: error instanceof cc.CryptoError ? error.code : "bad-record",
-          message: error instanceof Error ? error.message : String(error),
-        });
-      }
-    }));
-    ok.sort((a, b) => a.seq - b.seq);
-    return { ok, rejected };
-  }
-
-  /**
-   * The worker merges a decrypted page into the local states and writes it with its cursor and
-   * set-aside records, in one transaction; the engine holds the merged records at once.
-   * @param {DecryptedPage} page @param {{id: string, since: number, log_id: string | null}} cursor
-   */
-  async applyPage(page, cursor) {
-    if (page.rejected.length) {
-      // Set-aside records are capped: past the cap only the count of this run is told.
-      const { rejected } = await this.store("readStatus");
-      page = { ...page, rejected: page.rejected.slice(0, Math.max(0, REJECTS_KEPT - rejected)) };
-    }
-    const answer = await this.timed("merge", () => this.engine.call({ op: "sync_apply", page, cursor }));
-    if (!answer.ok) {
-      if (answer.error === "unknown-op") throw new SyncError("engine-outdated");
-      if (answer.error === "engine-unavailable") throw new SyncError("engine-unavailable");
-      throw new SyncError(answer.error, answer.message);
-    }
-    if (answer.changed) this.dispatchEvent(new CustomEvent("applied", { detail: { count: answer.changed } }));
-    if (answer.drifting) {
-      this.drift = "Some changes carry a date far ahead of this device's clock (another device's clock may be wrong). They are merged as they are, and this device keeps its own clock; check the clocks when you can.";
-    }
-    return answer;
-  }
+  /** @param {any} account @param {Keys} keys @param {number} [from] */
+  pullPages(account, keys, from) { return pull.pullPages(this, account, keys, from); }
+  /** @param {any} account @param {Keys} keys @param {number} since */
+  fetchPage(account, keys, since) { return pull.fetchPage(this, account, keys, since); }
+  /** @param {Array<{seq: number, record_id: string, envelope: string}>} items @param {Keys} keys */
+  decryptPage(items, keys) { return pull.decryptPage(items, keys); }
+  /** @param {DecryptedPage} page @param {{id: string, since: number, log_id: string | null}} cursor */
+  applyPage(page, cursor) { return pull.applyPage(this, page, cursor); }
 
   // --- Push ----------------------------------------------------------------------------------
 
@@ -492,7 +401,7 @@ export function statusText(status, now = new Date()) {
   if (status.state === "invalid-token") return MESSAGES["invalid-token"];
   // Offline wins over "Syncing…": a run that cannot reach the server is not syncing.
   if (status.offline) return status.waiting ? `Offline — ${waiting}, sent when you are back online.` : "Offline. Syncs when you are back online.";
-  if (status.syncing) return "Syncing…";
+  if (status.syncing) return status.received ? `Syncing… ${status.received.toLocaleString()} records received.` : "Syncing…";
   if (status.error) return status.waiting ? `${status.error.message} (${waiting}.)` : status.error.message;
   if (status.waiting) return `${waiting[0].toUpperCase()}${waiting.slice(1)}.`;
   // Never "synced" while records from other devices could not be read.

@@ -83,7 +83,7 @@ export async function mount(root, ctx, params = []) {
   /** Something the user did starts a sync: say so, and say its result once it has one. */
   const ask = () => {
     asked = { from: last?.last_synced_at ?? null };
-    if (last?.enabled && last.state === "ok") announce(statusText({ ...last, syncing: true, offline: false }));
+    if (last?.enabled && last.state === "ok") announce(statusText({ ...last, syncing: true, offline: false, received: 0 }));
   };
   const syncing = () => {
     ask();
@@ -95,9 +95,17 @@ export async function mount(root, ctx, params = []) {
     /** @type {HTMLButtonElement} */ (syncButton).disabled = true;
     sync.syncNow({ reason: "button" }).catch(() => {}).finally(refresh);
   });
+  // A long pull (a newly paired device receives everything) is said once, when it starts; the
+  // status line counts the records, and its result is said at the end as any sync's is.
+  const receiving = () => announce("Receiving your records from the server. The app stays usable meanwhile.");
   sync.addEventListener("status", refresh);
+  sync.addEventListener("progress", receiving);
   const timer = setInterval(refresh, 30_000);
-  const stop = () => { sync.removeEventListener("status", refresh); clearInterval(timer); };
+  const stop = () => {
+    sync.removeEventListener("status", refresh);
+    sync.removeEventListener("progress", receiving);
+    clearInterval(timer);
+  };
   addEventListener("hashchange", stop, { once: true });
 
   /** @param {Awaited<ReturnType<typeof sync.status>>} status */
