@@ -30,7 +30,7 @@ from .rules import (
 from .schedule import DAY, hours_late
 from .settings import Rule
 from .state import State
-from .stop import is_stopped, last_note, nudge_stopped
+from .stop import is_stopped, last_note, nudges_stopped
 
 RULES: Mapping[Rule, Callable[[Context], Iterable[Owed]]] = MappingProxyType(
     {
@@ -139,9 +139,10 @@ def agenda(state: State, now: datetime, today: date) -> Agenda:
     busy = {p for _, _, owed in ranked for p in owed.person_ids}
     snoozes = state.index.choice.snoozes
     resting = cadence = 0
+    stopped = nudges_stopped(state, now)
     for note in sorted(due_notes(ctx)):
         pid = note[2]
-        if pid in busy or nudge_stopped(state, pid, now):
+        if pid in busy or stopped(pid):
             continue
         if snoozes.get(pid, now) > now:
             snoozed += 1
