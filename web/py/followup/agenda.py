@@ -112,6 +112,35 @@ def open_followups(
 def agenda(state: State, now: datetime, today: date) -> Agenda:
     """Today's ranked list: late and due-soon work first, then by priority, due time and key."""
     ctx = make_context(state, now, today)
+    ranked, snoozed, resting = _ranked(ctx)
+    shown = ranked[: state.settings.max_items]
+    overdue = sum(1 for entry in ranked if entry[1])
+    soon_count = sum(1 for entry in ranked if entry[0][0] == 0)
+    return Agenda(
+        followups=tuple(_finish(ctx, owed, None) for _, _, owed in shown),
+        counts=Counts(
+            overdue=overdue,
+            due=soon_count - overdue,
+            upcoming=len(ranked) - soon_count,
+            snoozed=snoozed,
+            hidden=len(ranked) - len(shown),
+            resting=resting,
+        ),
+    )
+
+
+def shown_owed(state: State, now: datetime, today: date) -> list[Owed]:
+    """What `agenda` shows, in its order, not written up (who is owed what, for People)."""
+    ranked = _ranked(make_context(state, now, today))[0]
+    return [owed for _, _, owed in ranked[: state.settings.max_items]]
+
+
+def _ranked(
+    ctx: Context,
+) -> tuple[list[tuple[tuple[int, int, datetime, str], bool, Owed]], int, int]:
+    """Every follow-up Today could show, ranked (rank, is late, follow-up); how many are snoozed
+    and how many keep-in-touch notes rest beyond today's cap."""
+    state, now, today = ctx.state, ctx.now, ctx.today
     settings = state.settings
     horizon = now + timedelta(days=settings.horizon_days)
     last_day = today + timedelta(days=settings.horizon_days)
@@ -154,20 +183,7 @@ def agenda(state: State, now: datetime, today: date) -> Agenda:
         owed = note_owed(note)
         ranked.append((_rank(owed, now, today), True, owed))
     ranked.sort(key=_first)
-    shown = ranked[: settings.max_items]
-    overdue = sum(1 for entry in ranked if entry[1])
-    soon_count = sum(1 for entry in ranked if entry[0][0] == 0)
-    return Agenda(
-        followups=tuple(_finish(ctx, owed, None) for _, _, owed in shown),
-        counts=Counts(
-            overdue=overdue,
-            due=soon_count - overdue,
-            upcoming=len(ranked) - soon_count,
-            snoozed=snoozed,
-            hidden=len(ranked) - len(shown),
-            resting=resting,
-        ),
-    )
+    return ranked, snoozed, resting
 
 
 def _first(
