@@ -247,3 +247,15 @@ def test_stamping_the_changes_does_not_move_what_rollback_puts_back() -> None:
 
     assert stamped["ok"]
     assert answer["counts"]["people"] == 2
+
+
+def test_asking_for_today_while_a_command_is_written_does_not_move_what_rollback_puts_back() -> (
+    None
+):
+    call(op="apply", put={"people": [{"id": "p7", "name": "Cy", "created_at": NOW}]})
+    shown = call(op="today", now=NOW, today=NOW[:10])
+
+    answer = call(op="rollback")
+
+    assert shown["ok"]
+    assert answer["counts"]["people"] == 2

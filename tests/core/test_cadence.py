@@ -97,6 +97,14 @@ def test_marking_the_note_done_starts_the_count_again() -> None:
     assert "keep-in-touch:ann" in keys(after, NOW + 61 * DAY)
 
 
+def test_the_same_records_asked_later_then_earlier_give_each_time_its_own_notes() -> None:
+    state = state_of(ANN, _met(70), _thanked(69))  # due 9 days ago
+
+    assert "keep-in-touch:ann" not in keys(state, NOW - 10 * DAY)
+    assert "keep-in-touch:ann" in keys(state, NOW)
+    assert "keep-in-touch:ann" not in keys(state, NOW - 10 * DAY)
+
+
 def test_skipping_the_note_also_starts_the_count_again() -> None:
     state = state_of(ANN, _met(70), _thanked(69), decision("keep-in-touch:ann", "skipped"))
 

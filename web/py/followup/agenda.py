@@ -30,7 +30,7 @@ from .rules import (
 from .schedule import DAY, hours_late
 from .settings import Rule
 from .state import State
-from .stop import is_stopped, last_note, nudge_stopped
+from .stop import is_stopped, last_note, nudges_stopped
 
 RULES: Mapping[Rule, Callable[[Context], Iterable[Owed]]] = MappingProxyType(
     {
@@ -112,6 +112,35 @@ def open_followups(
 def agenda(state: State, now: datetime, today: date) -> Agenda:
     """Today's ranked list: late and due-soon work first, then by priority, due time and key."""
     ctx = make_context(state, now, today)
+    ranked, snoozed, resting = _ranked(ctx)
+    shown = ranked[: state.settings.max_items]
+    overdue = sum(1 for entry in ranked if entry[1])
+    soon_count = sum(1 for entry in ranked if entry[0][0] == 0)
+    return Agenda(
+        followups=tuple(_finish(ctx, owed, None) for _, _, owed in shown),
+        counts=Counts(
+            overdue=overdue,
+            due=soon_count - overdue,
+            upcoming=len(ranked) - soon_count,
+            snoozed=snoozed,
+            hidden=len(ranked) - len(shown),
+            resting=resting,
+        ),
+    )
+
+
+def shown_owed(state: State, now: datetime, today: date) -> list[Owed]:
+    """What `agenda` shows, in its order, not written up (who is owed what, for People)."""
+    ranked = _ranked(make_context(state, now, today))[0]
+    return [owed for _, _, owed in ranked[: state.settings.max_items]]
+
+
+def _ranked(
+    ctx: Context,
+) -> tuple[list[tuple[tuple[int, int, datetime, str], bool, Owed]], int, int]:
+    """Every follow-up Today could show, ranked (rank, is late, follow-up); how many are snoozed
+    and how many keep-in-touch notes rest beyond today's cap."""
+    state, now, today = ctx.state, ctx.now, ctx.today
     settings = state.settings
     horizon = now + timedelta(days=settings.horizon_days)
     last_day = today + timedelta(days=settings.horizon_days)
@@ -139,9 +168,10 @@ def agenda(state: State, now: datetime, today: date) -> Agenda:
     busy = {p for _, _, owed in ranked for p in owed.person_ids}
     snoozes = state.index.choice.snoozes
     resting = cadence = 0
+    stopped = nudges_stopped(state, now)
     for note in sorted(due_notes(ctx)):
         pid = note[2]
-        if pid in busy or nudge_stopped(state, pid, now):
+        if pid in busy or stopped(pid):
             continue
         if snoozes.get(pid, now) > now:
             snoozed += 1
@@ -153,20 +183,7 @@ def agenda(state: State, now: datetime, today: date) -> Agenda:
         owed = note_owed(note)
         ranked.append((_rank(owed, now, today), True, owed))
     ranked.sort(key=_first)
-    shown = ranked[: settings.max_items]
-    overdue = sum(1 for entry in ranked if entry[1])
-    soon_count = sum(1 for entry in ranked if entry[0][0] == 0)
-    return Agenda(
-        followups=tuple(_finish(ctx, owed, None) for _, _, owed in shown),
-        counts=Counts(
-            overdue=overdue,
-            due=soon_count - overdue,
-            upcoming=len(ranked) - soon_count,
-            snoozed=snoozed,
-            hidden=len(ranked) - len(shown),
-            resting=resting,
-        ),
-    )
+    return ranked, snoozed, resting
 
 
 def _first(

@@ -111,8 +111,10 @@ def _call(request: str) -> str:
         new_state_, answer = handler(_state, fields)
         setaside.check_answer(_state, raw["op"], answer)
         new_state_ = keep(_state, new_state_, raw["op"], raw, answer)
-        # `stamp` runs between an op and the write of its changes: it must not move the mark.
-        if raw["op"] not in ("rollback", "stamp"):
+        # `stamp` runs between an op and the write of its changes: it must not move the mark,
+        # nor must an op that changed nothing (the worker answers `today` with a command while
+        # the command's changes are being written; `rollback` must still undo the command).
+        if raw["op"] not in ("rollback", "stamp") and new_state_ is not _state:
             _before = _state
         _state = new_state_
         return _utf8(json.dumps({"ok": True, **answer}, ensure_ascii=False))

@@ -1,15 +1,15 @@
 """The keep-in-touch rule: a gentle cadence per relationship, reset by any interaction.
 
-A heavy user may owe thousands of these at once; `due_notes` finds them with one pass over the
-network index (oldest touch first, stopping where nobody can be due), as plain tuples, so Today
-ranks them cheaply and writes up only the few it shows.
+A heavy user may owe thousands of these at once; `due_notes` finds them as plain tuples, from
+every note worked out once (one pass over the network index) while the records they depend on
+stay the same, so Today ranks them cheaply and writes up only the few it shows.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from .catalog import channels_of
 from .context import Context, Owed
@@ -32,37 +32,56 @@ def keep_in_touch(ctx: Context) -> Iterator[Owed]:
 
 
 def due_notes(ctx: Context) -> list[Note]:
-    """Everyone due a keep-in-touch note now (snoozes are the caller's business)."""
+    """Everyone due a keep-in-touch note now (snoozes are the caller's business), in rank order.
+
+    When each note falls due depends on the network index, the resets, the people's own
+    cadences and the cadence table, not on `now`: every note is worked out once for those (see
+    `_every_note`) and kept while they are the same, and each call keeps those due by `now`."""
     if not ctx.timing(Rule.KEEP_IN_TOUCH).enabled:
         return []
-    index, now = ctx.state.index, ctx.now
+    state = ctx.state
+    index = state.index
     table = cadence_table(ctx)
+    resets = index.choice.resets
+    memo = _NOTES_MEMO
+    if not (
+        memo
+        and memo[0] is index.net
+        and memo[1] is state.people
+        and (memo[2] is resets or memo[2] == resets)
+        and memo[3] == table
+    ):
+        memo[:] = [index.net, state.people, resets, table, _every_note(ctx, table)]
+    now = ctx.now
+    return [note for note in memo[4] if note[1] <= now]
+
+
+# `due_notes`' memo: [network index, people, resets, cadence table, every note in rank order].
+_NOTES_MEMO: list[Any] = []
+
+
+def _every_note(ctx: Context, table: Cadences) -> list[Note]:
+    """Every keep-in-touch note whatever the time, each with when it falls due, sorted."""
+    index = ctx.state.index
     best = [relationship(bits, table) for bits in range(8)]
     gaps = [timedelta(days=b[1]) if b else timedelta(0) for b in best]
-    usable = [g for b, g in zip(best, gaps, strict=True) if b]
     resets = index.choice.resets
     notes: list[Note] = []
-    if usable:
-        entries = index.net.entries
-        # Nobody touched after this can be due yet.
-        stop = bisect_right(entries, (now - min(usable), "\uffff"))
-        for touched, pid, bits in entries[:stop]:
-            found = best[bits]
-            if found is None:
-                continue
-            reset = resets.get(pid)
-            due = (touched if reset is None or reset < touched else reset) + gaps[bits]
-            if due <= now:
-                notes.append((-BONUS[found[0]], due, pid, found[0]))
+    for touched, pid, bits in index.net.entries:
+        found = best[bits]
+        if found is None:
+            continue
+        reset = resets.get(pid)
+        due = (touched if reset is None or reset < touched else reset) + gaps[bits]
+        notes.append((-BONUS[found[0]], due, pid, found[0]))
     people = ctx.state.people
-    chosen = index.net.chosen
-    for due, pid in chosen[: bisect_right(chosen, (now, "\uffff"))]:
+    for due, pid in index.net.chosen:
         reset = resets.get(pid)
         days = people[pid].cadence_days or 0
         if reset is not None:
             due = max(due, reset + timedelta(days=days))
-        if due <= now:
-            notes.append((-BONUS["chosen"], due, pid, "chosen"))
+        notes.append((-BONUS["chosen"], due, pid, "chosen"))
+    notes.sort()
     return notes
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from .agenda import agenda
+from .agenda import shown_owed
 from .codec import encode_record
 from .commands import parse_command
 from .engine import decide
@@ -119,7 +119,7 @@ def _row(state: State, p: Person) -> Row:
 def owed(state: State, now: datetime, today: date) -> dict[PersonId, int]:
     """How many open follow-ups name each person (Today's list)."""
     counts: dict[PersonId, int] = {}
-    for f in agenda(state, now, today).followups:
+    for f in shown_owed(state, now, today):
         for pid in f.person_ids:
             counts[pid] = counts.get(pid, 0) + 1
     return counts

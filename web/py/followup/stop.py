@@ -14,9 +14,10 @@ no longer suggested where they look for it.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from .catalog import channels_of
 from .context import Context, Owed, ago
@@ -164,6 +165,49 @@ def nudge_stopped(state: State, pid: PersonId, now: datetime) -> bool:
     _NUDGE_MEMO[pid] = (log, limit, end, found)
     return found
 
+
+def nudges_stopped(state: State, now: datetime) -> Callable[[PersonId], bool]:
+    """`nudge_stopped` at one `now` for many people (Today asks it of thousands on every call).
+
+    Answers are kept across calls while every person's log is the same (the same mapping of
+    logs), the unanswered limit is the same and `now` stays between the entries around it of
+    every person asked: then which entries are past is the same for each, and so is the
+    answer. A clock moving on by a second (every Today asks at a new `now`) keeps them."""
+    logs = state.index.log.logs
+    limit = state.settings.stop_after_unanswered
+    memo = _BATCH_MEMO
+    if not (
+        memo
+        and memo[0] is logs
+        and memo[1] == limit
+        and (memo[2] is None or memo[2] <= now)
+        and (memo[3] is None or now < memo[3])
+    ):
+        memo[:] = [logs, limit, None, None, {}]
+    answers: dict[PersonId, bool] = memo[4]
+
+    def stopped(pid: PersonId) -> bool:
+        found = answers.get(pid)
+        if found is not None:
+            return found
+        log = logs.get(pid)
+        if log is not None:
+            # The answer holds while `now` stays at or after the last entry past and before
+            # the next one.
+            times = log.times
+            end = bisect_left(times, now + _TICK)
+            if end and (memo[2] is None or times[end - 1] > memo[2]):
+                memo[2] = times[end - 1]
+            if end < len(times) and (memo[3] is None or times[end] < memo[3]):
+                memo[3] = times[end]
+        found = answers[pid] = nudge_stopped(state, pid, now)
+        return found
+
+    return stopped
+
+
+# `nudges_stopped`'s answers: [logs mapping, limit, valid from, valid before, answer by person].
+_BATCH_MEMO: list[Any] = []
 
 # A pure function's memo: `nudge_stopped`'s answer by person, with what it was worked out from.
 # It depends only on the person's log (a new `PersonLog` object whenever any of their

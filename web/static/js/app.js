@@ -130,7 +130,7 @@ async function command(name, payload) {
   }
   // A command kept for the engine (not up yet) shows on Today once it is replayed. Its
   // `changed` has most likely asked for Today already, after the command: that one will do.
-  if (!response.queued) await (refreshes > before ? latestRefresh : refreshToday());
+  if (!response.queued) await (refreshes > before ? latestRefresh : refreshToday(response.today));
   return response;
 }
 
@@ -147,18 +147,21 @@ let latestRefresh = Promise.resolve();
 
 /**
  * Ask the engine for Today and show it. The worker answers in order, so a refresh asked for
- * after a command was sent shows what the command did.
+ * after a command was sent shows what the command did. `answered`: Today as the worker sent it
+ * with a command's answer (no second round trip).
+ * @param {import("./types.js").AnswerOf<"today">} [answered]
  */
-function refreshToday() {
+function refreshToday(answered) {
   refreshes += 1;
-  latestRefresh = computeToday();
+  latestRefresh = computeToday(answered);
   return latestRefresh;
 }
 
-async function computeToday() {
+/** @param {import("./types.js").AnswerOf<"today">} [answered] */
+async function computeToday(answered) {
   const now = new Date();
   lastRefresh = Date.now();
-  const response = /** @type {import("./types.js").AnswerOf<"today">} */ (await engine.call({ op: "today", now: now.toISOString(), today: localDate(now) }));
+  const response = answered ?? /** @type {import("./types.js").AnswerOf<"today">} */ (await engine.call({ op: "today", now: now.toISOString(), today: localDate(now) }));
   if (!response.ok) {
     today.showLoading(response.message);
     return;
@@ -340,8 +343,8 @@ engine.addEventListener("stage", (event) => showStage(/** @type {CustomEvent} */
 // Records changed (here, by a replayed inbox, in another tab, by a sync): Today shows them.
 backend.addEventListener("changed", (event) => {
   if (!engine.ready) return;
-  refreshToday();
-  const { stores } = /** @type {CustomEvent<import("./types.js").Changed>} */ (event).detail;
+  const { stores, today: answered } = /** @type {CustomEvent<import("./types.js").Changed>} */ (event).detail;
+  refreshToday(answered);
   if (stores.includes("meta") || stores.includes("people")) firstRun.refresh();
 });
 backend.addEventListener("refused", (event) => {

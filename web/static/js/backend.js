@@ -88,7 +88,7 @@ export class Backend extends EventTarget {
   async send(op, args = {}) {
     const now = new Date();
     const answer = await this.engine.call({ ...args, op, now: now.toISOString(), today: localDate(now) });
-    if (answer.ok && !NOT_LOCAL.has(op)) this.changed(storesOf(answer), op === "command" ? "command" : "op");
+    if (answer.ok && !NOT_LOCAL.has(op)) this.changed(storesOf(answer), op === "command" ? "command" : "op", answer.today);
     // The engine's answer to `op`: its shape is that op's (types.js `Answers`).
     return /** @type {import("./types.js").AnswerOf<K>} */ (/** @type {unknown} */ (answer));
   }
@@ -101,7 +101,8 @@ export class Backend extends EventTarget {
    */
   async command(name, payload) {
     if (this.engine.ready) {
-      const answer = await this.send("command", { name, payload });
+      // The worker answers with Today after it too (`today`), for the `changed` listeners.
+      const answer = await this.send("command", { name, payload, with_today: true });
       // Whoever sent it, the app's toast offers its undo ("Saved · Undo").
       if (answer.ok && answer.undo) this.dispatchEvent(new CustomEvent("undoable", { detail: answer.undo }));
       return answer;
@@ -127,11 +128,16 @@ export class Backend extends EventTarget {
   }
 
   /**
-   * Tell every screen that these stores changed.
-   * @param {string[]} stores @param {string} source
+   * Tell every screen that these stores changed (`today`: Today after the change, when the
+   * worker sent it with a command's answer).
+   * @param {string[]} stores @param {string} source @param {unknown} [today]
    */
-  changed(stores, source) {
-    if (stores.length) this.dispatchEvent(new CustomEvent("changed", { detail: { stores, source } }));
+  changed(stores, source, today) {
+    if (!stores.length) return;
+    /** @type {import("./types.js").Changed} */
+    const detail = { stores, source };
+    if (today) detail.today = /** @type {import("./types.js").AnswerOf<"today">} */ (today);
+    this.dispatchEvent(new CustomEvent("changed", { detail }));
   }
 }
 

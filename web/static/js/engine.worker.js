@@ -331,9 +331,17 @@ async function handle(request) {
     return { ok: true };
   }
   if (request.op === "sync_apply") return applySyncPage(/** @type {SyncApply} */ (request));
-  const answer = callApi(request);
+  const { with_today: withToday, ...engineRequest } = request;
+  const answer = callApi(engineRequest);
   if (!answer.ok || NOT_COMMITTED.has(request.op)) return answer;
-  return save(answer);
+  if (!withToday) return save(answer);
+  // Today after this command, worked out while its changes are being written (the engine's
+  // `today` changes nothing, so a failed write still rolls the command back) and shown only
+  // once they are on disk: the page needs no second round trip to refresh Today.
+  const saving = save(answer);
+  const today = callApi({ op: "today", now: request.now, today: request.today });
+  const saved = await saving;
+  return saved.ok && today.ok ? { ...saved, today } : saved;
 }
 
 /**

@@ -62,9 +62,7 @@ export function stampWrites(tx, writes, stamp, fail = () => tx.abort()) {
   /** @type {Map<string, any>} */
   const queued = new Map();
   let clockRecord = /** @type {any} */ (null);
-  /** Keys of the records set aside now (a few hundred at most, bounds.js). */
-  const setAside = new Set();
-  let waiting = 0;
+  let waiting = 1 + 2 * keys.length;
   const inEngine = () => {
     const offset = clockRecord?.offset_ms ?? 0;
     /** @type {Record<string, {f: any, pending: Record<string, string>}>} */

@@ -204,8 +204,8 @@
 /**
  * Records changed on this device: `source` is who changed them ("command" for this tab's
  * command, "op" for another op's answer, "inbox" for a replayed command, "tab" for another
- * tab, "sync" for other devices).
- * @typedef {{stores: string[], source: string, op?: string}} Changed
+ * tab, "sync" for other devices). `today`: Today after a command, answered with it.
+ * @typedef {{stores: string[], source: string, op?: string, today?: AnswerOf<"today">}} Changed
  */
 
 /**
