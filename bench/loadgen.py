@@ -4,8 +4,9 @@ the generator a few tens of microseconds, so the generator is not what saturates
 
 A client is one account with its own records and cursor. A sync pushes a batch of 1-5 records
 (70 % new versions of records it pushed before, 30 % new ones; envelopes of 289-801 bytes) and
-pulls from its cursor until the log is read. A `503 server-busy` is waited out (at least
-Retry-After, spread over up to twice that, doubling on each refusal in a row, as the app does)
+pulls from its cursor until the log is read. A `503 server-busy` is waited out (the server's
+hint, `retry_after_ms`, spread over up to twice that, doubling on each refusal in a row, as the
+app does)
 and the same request is sent again: a push keeps its batch id. Each client remembers the last
 envelope the server acknowledged for each of its records, so that once the load drops the
 benchmark can check that the server holds exactly that (nothing lost, nothing doubled).
@@ -144,8 +145,11 @@ class Client:
             elapsed = time.perf_counter() - started
             if status == 503 and b"server-busy" in content:
                 tally.refused += 1
-                # As the app: at least Retry-After, doubling per refusal in a row, at most 60 s.
-                wait = min(60.0, max(float(headers.get("retry-after", "1")), 2.0**refusals / 4))
+                # As the app: the server's hint (retry_after_ms, else Retry-After), doubling per
+                # refusal in a row, at most 60 s, spread over up to twice that.
+                hint = json.loads(content).get("retry_after_ms")
+                base = hint / 1000 if hint else float(headers.get("retry-after", "1"))
+                wait = min(60.0, base * 2.0**refusals)
                 refusals += 1
                 await asyncio.sleep(wait * (1 + self.rng.random()))
                 continue

@@ -117,18 +117,28 @@ def _content_length(scope: Scope) -> int | None:
 class InProgressLimit:
     """At most `limit` requests in progress in this process. The next one waits for a slot
     for at most `queue_seconds` (a short burst is served, not refused), in a waiting room of at
-    most 4 x `limit`; past that it is answered with `503 server-busy` and `Retry-After`, before
-    its body is read (docs/sync-protocol.md §5). Without a bound every request waits in one
-    unbounded queue, and once more arrive than the server can serve, each waits longer than the
-    last (issue #21: a p99 over a second). A refused request did nothing: the client sends it
-    again, a push with the same batch id.
+    most 4 x `limit`; past that it is answered with `503 server-busy` before its body is read
+    (docs/sync-protocol.md §5). Without a bound every request waits in one unbounded queue, and
+    once more arrive than the server can serve, each waits longer than the last (issue #21: a
+    p99 over a second). A refused request did nothing: the client sends it again, a push with
+    the same batch id.
 
-    The health check is not counted: it says whether the server is up, busy or not. A refused
-    request whose body is large says `Connection: close` (the rest of its upload is not read);
-    a small one keeps its connection, which the client reuses for the retry."""
+    The answer says when to come back: `Retry-After` in whole seconds (HTTP allows no less),
+    and `retry_after_ms` in the body, the time this process needs to work through what it has
+    in hand now (its recent pace x the requests in progress and waiting), at least 20 ms and at
+    most Retry-After. Clients that read it come back as soon as there is room, with jitter, so
+    the server is neither idle behind clients sleeping a whole second nor flooded.
+
+    The 503 is written straight to the connection (no Response object, no JSON encoding): a
+    refusal costs a fraction of a served request. The health check is not counted: it says
+    whether the server is up, busy or not. A refused request whose body is large says
+    `Connection: close` (the rest of its upload is not read); a small one keeps its
+    connection, which the client reuses for the retry."""
 
     EXEMPT = ("/v1/health",)
     KEEP_BODY_BYTES = 64 * 1024
+    MIN_HINT_MS = 20
+    PACE_WEIGHT = 0.05  # of the newest interval between two requests ending, in the moving pace
 
     def __init__(
         self, app: ASGIApp, *, limit: int, retry_after: int, queue_seconds: float = 0.0
@@ -136,10 +146,20 @@ class InProgressLimit:
         self.app = app
         self.limit = limit
         self.retry_after = str(retry_after)
+        self.max_hint_ms = 1000 * retry_after
         self.queue_seconds = queue_seconds
         self.in_progress = 0
         self.waiting: collections.deque[asyncio.Future[None]] = collections.deque()
         self.refused = 0
+        self.pace = 0.0  # moving average of the seconds between two requests ending
+        self.last_end = 0.0
+
+    def hint_ms(self) -> int:
+        """Milliseconds until this process has worked through the requests in progress and
+        waiting, at its recent pace."""
+        backlog = self.in_progress + len(self.waiting) + 1
+        hint = int(1000 * self.pace * backlog)
+        return max(self.MIN_HINT_MS, min(self.max_hint_ms, hint))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.limit <= 0 or scope["path"].endswith(self.EXEMPT):
@@ -149,19 +169,28 @@ class InProgressLimit:
             self.in_progress += 1
         elif not await self._slot():
             self.refused += 1
-            headers = {"Retry-After": self.retry_after}
-            declared = _content_length(scope) or 0
-            if declared > self.KEEP_BODY_BYTES or _header(scope, b"transfer-encoding"):
-                headers["Connection"] = "close"
-            busy = error(
-                "server-busy", "the server is busy; retry after Retry-After", headers=headers
-            )
-            await busy(scope, receive, send)
+            await self._busy(scope, send)
             return
         try:
             await self.app(scope, receive, send)
         finally:
             self._release()
+
+    async def _busy(self, scope: Scope, send: Send) -> None:
+        body = (
+            b'{"error":"server-busy","message":"the server is busy; retry after Retry-After",'
+            b'"field":null,"retry_after_ms":%d}' % self.hint_ms()
+        )
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", b"%d" % len(body)),
+            (b"retry-after", self.retry_after.encode()),
+        ]
+        declared = _content_length(scope) or 0
+        if declared > self.KEEP_BODY_BYTES or _header(scope, b"transfer-encoding"):
+            headers.append((b"connection", b"close"))
+        await send({"type": "http.response.start", "status": 503, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     async def _slot(self) -> bool:
         """Wait for a request in progress to hand over its slot; False after queue_seconds or
@@ -189,6 +218,12 @@ class InProgressLimit:
 
     def _release(self) -> None:
         """A request ended: its slot goes to the longest waiting one, else back to the pool."""
+        now = time.monotonic()
+        if self.last_end:
+            # Idle gaps (nothing in progress) say nothing of the pace: capped at a second.
+            interval = min(1.0, now - self.last_end)
+            self.pace += self.PACE_WEIGHT * (interval - self.pace)
+        self.last_end = now
         while self.waiting:
             handed = self.waiting.popleft()
             if not handed.done():

@@ -4,6 +4,7 @@ request again loses nothing and doubles nothing, on every backend."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,7 +14,9 @@ import anyio
 import anyio.to_thread
 import httpx
 import pytest
+from starlette.types import Receive, Scope, Send
 
+from server.middleware import InProgressLimit
 from server.records import ChangeStore
 from server.settings import Settings, SettingsError
 from tests.server.builders import account_a, paired
@@ -82,6 +85,7 @@ async def test_past_the_bound_a_request_gets_503_server_busy_with_retry_after_at
     assert busy.status_code == 503
     assert busy.json()["error"] == "server-busy"
     assert busy.headers["retry-after"] == "1"
+    assert 20 <= busy.json()["retry_after_ms"] <= 1000, "a hint under Retry-After, in ms"
     assert health.status_code == 200, "the health check is not counted"
     assert after.status_code == 200
     assert {item["record_id"] for item in after.json()["items"]} == {
@@ -119,7 +123,7 @@ async def test_a_refused_push_is_pushed_again_after_retry_after_and_stored_once(
     assert answer is not None
     assert answer["last_seq"] - answer["first_seq"] == 2
     assert len(first.busy_waits) == 1, "refused once, sent again once"
-    assert 1 <= first.busy_waits[0] <= 2, "at least Retry-After, with jitter"
+    assert 0.02 <= first.busy_waits[0] <= 2, "at least the server's hint, with jitter"
     assert first.pending is None
     assert not first.dirty
     ids = [item["record_id"] for item in page["items"]]
@@ -172,3 +176,20 @@ def test_the_bound_is_a_setting_with_a_sane_default() -> None:
         Settings(pepper=PEPPER, queue_wait=-1)
     with pytest.raises(SettingsError, match="BUSY_RETRY_AFTER"):
         Settings(pepper=PEPPER, busy_retry_after=0)
+
+
+def test_the_busy_hint_is_the_backlog_at_the_recent_pace_between_20_ms_and_retry_after() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        pass
+
+    limit = InProgressLimit(app, limit=8, retry_after=1, queue_seconds=0.05)
+    limit.pace, limit.in_progress = 0.002, 8  # 500 requests a second ended lately; 8 in hand
+    assert limit.hint_ms() == 20, "never under 20 ms"
+    loop = asyncio.new_event_loop()
+    try:
+        limit.waiting.extend(loop.create_future() for _ in range(31))
+        assert limit.hint_ms() == 80, "40 in hand or waiting at 2 ms each"
+    finally:
+        loop.close()
+    limit.pace = 0.1
+    assert limit.hint_ms() == 1000, "never over Retry-After"

@@ -100,10 +100,12 @@ class Device:
             busy = response.status_code == 503 and payload.get("error") == "server-busy"
             if not busy or attempt == self.busy_retries:
                 break
-            # At least Retry-After, doubling per attempt, spread over up to twice that so
-            # that clients refused together do not come back together.
-            base = max(float(response.headers.get("retry-after", "1")), 2.0**attempt / 4)
-            wait = base * (1 + self.jitter.random())
+            # The server's hint (retry_after_ms, else Retry-After), doubling per refusal in a
+            # row, spread over up to twice that so that clients refused together do not come
+            # back together.
+            hint = payload.get("retry_after_ms")
+            base = hint / 1000 if hint else float(response.headers.get("retry-after", "1"))
+            wait = min(60.0, base * 2.0**attempt) * (1 + self.jitter.random())
             self.busy_waits.append(wait)
             await self.sleep(wait)
         if response.status_code >= 400:

@@ -4,8 +4,8 @@
  * codes), quick retries with backoff, and the server's clock compared with this device's.
  * A server past its bound answers `503 server-busy` with `Retry-After` (docs/sync-protocol.md
  * §5): the loop is told (it shows "Server busy, retrying…", not an error) and the same request
- * goes again after at least Retry-After, spread with jitter so refused devices do not return
- * together. A refused request did nothing on the server: a push goes again with its batch id.
+ * goes again after the server's hint (`retry_after_ms`, else Retry-After), spread with jitter so
+ * refused devices do not return together. A refused request did nothing on the server: a push goes again with its batch id.
  * The server's clock advises, never commands: a skew only produces a warning (after several
  * answers agree), and no offset is applied to this device's clock.
  */
@@ -60,7 +60,11 @@ export async function request(hooks, server, method, path, { body, token } = {})
   hooks.onBusy?.(code === "server-busy");
   if (response.ok) return data;
   const retry = response.status >= 500 || response.status === 429;
-  const retryAfter = retryAfterSeconds(response.headers.get("retry-after"));
+  // A busy server's own hint, under a second mostly (its backlog at its pace), wins over the
+  // whole seconds of Retry-After, so refused devices come back as soon as there is room.
+  const hint = code === "server-busy" && typeof data.retry_after_ms === "number" && data.retry_after_ms > 0
+    ? Math.min(data.retry_after_ms / 1000, RETRY_IN_LOCK_MAX_S) : null;
+  const retryAfter = hint ?? retryAfterSeconds(response.headers.get("retry-after"));
   const known = MESSAGES[/** @type {keyof typeof MESSAGES} */ (code)];
   // The server's words stay out of the app: an unknown code gets a fixed sentence of ours.
   const error = new SyncError(code, known ?? unknownRefusal(code, response.status, data.message), { retry, retryAfter, status: response.status });
@@ -98,8 +102,9 @@ function sizeOf(ms) {
 }
 
 /**
- * A request retried on network errors, 5xx and 429 with backoff (1 s, 2 s, 4 s, with jitter;
- * for server-busy, between once and twice the wait, never under Retry-After).
+ * A request retried on network errors, 5xx and 429 with backoff (1 s, 2 s, 4 s, with jitter,
+ * never under Retry-After); for server-busy, the server's hint doubling per refusal in a row,
+ * each wait spread between once and twice that.
  * @param {() => Promise<any>} send
  */
 export async function retrying(send) {
@@ -110,8 +115,12 @@ export async function retrying(send) {
       if (!(error instanceof SyncError) || !error.retry || attempt + 1 >= QUICK_RETRIES) throw error;
       // A long wait is not slept holding the sync lock: the run ends and is scheduled again.
       if (error.retryAfter > RETRY_IN_LOCK_MAX_S) throw error;
+      if (error.code === "server-busy") {
+        await sleep(error.retryAfter * 1000 * 2 ** attempt * (1 + Math.random()));
+        continue;
+      }
       const wait = Math.max(error.retryAfter * 1000, 1000 * 2 ** attempt);
-      await sleep(wait * (error.code === "server-busy" ? 1 + Math.random() : 0.8 + Math.random() * 0.4));
+      await sleep(wait * (0.8 + Math.random() * 0.4));
     }
   }
 }
