@@ -71,7 +71,7 @@ UNLIMITED = {
     "FOLLOWTHROUGH_PUSH_INTERVAL": "0",
 }
 OPEN_INTERVAL = 1.0  # seconds between a twice-phase client's syncs
-POOL = 700  # accounts made per backend: enough for twice a saturated rate of ~700 req/s
+POOL = 1000  # accounts made per backend: enough for twice a saturated rate of ~1,000 req/s
 
 
 def machine_load() -> str:

@@ -54,6 +54,7 @@ class Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.used = 0.0
+        self.idle = True  # no answer is half read
 
     async def request(
         self, method: str, path: str, token: str = "", body: bytes = b""
@@ -69,6 +70,7 @@ class Connection:
         if body:
             head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
         self.writer.write(head.encode() + b"\r\n" + body)
+        self.idle = False
         try:
             status_line = await self.reader.readline()
             if not status_line:
@@ -86,6 +88,7 @@ class Connection:
             self.close()
             raise
         self.used = time.monotonic()
+        self.idle = True
         if headers.get("connection", "").lower() == "close":
             self.close()
         return status, headers, content
@@ -94,6 +97,7 @@ class Connection:
         if self.writer is not None:
             self.writer.close()
         self.reader = self.writer = None
+        self.idle = True
 
 
 @dataclass
@@ -217,7 +221,8 @@ async def run_phase(
 ) -> None:
     """`closed`: each client syncs again as soon as the last sync ended, pausing `interval`
     times 0.5-1.5 in between (0: no pause). `open`: each client starts a sync every `interval`
-    seconds on a fixed schedule whatever the answers (a late sync starts at once)."""
+    seconds on a fixed schedule whatever the answers (a late sync starts at once). Only what
+    is answered within `seconds` counts."""
     until = time.perf_counter() + seconds
 
     async def closed(client: Client) -> None:
@@ -236,7 +241,18 @@ async def run_phase(
             next_start += interval
 
     runner = opened if mode == "open" else closed
-    await asyncio.gather(*(runner(client) for client in clients))
+    tasks = [asyncio.ensure_future(runner(client)) for client in clients]
+    # The phase is `seconds` long: what is still in hand then is not counted (a client waiting
+    # out a refusal would otherwise stretch the phase with the server idle). A cancelled request
+    # leaves its connection mid-answer: closed. A cancelled push keeps its batch (same batch id
+    # when the converge phase sends it again); a cancelled pull keeps its cursor.
+    _, late = await asyncio.wait(tasks, timeout=max(0.0, until - time.perf_counter()))
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*late, return_exceptions=True)
+    for client in clients:
+        if client.connection.reader is not None and not client.connection.idle:
+            client.connection.close()
 
 
 async def create_accounts(host: str, port: int, count: int) -> list[str]:
@@ -293,9 +309,15 @@ def worker(host: str, port: int, tokens: list[str], seed: int, pipe: Any) -> Non
             started = time.perf_counter()
 
             async def converge(tally: Tally) -> int:
-                # The load has dropped: each client finishes its pending push, syncs once
-                # more, then compares the server's records with what it was acknowledged.
-                await asyncio.gather(*(c.sync(tally) for c in clients))
+                # The load has dropped: each client catches up with its own log (a pull cut
+                # off at the phase's end left its cursor behind its last push), finishes its
+                # pending push, syncs once more, then compares the server's records with what
+                # it was acknowledged.
+                async def settle(client: Client) -> None:
+                    await client.pull(tally)
+                    await client.sync(tally)
+
+                await asyncio.gather(*(settle(c) for c in clients))
                 views = await asyncio.gather(*(c.server_view() for c in clients))
                 return sum(view == c.acked for c, view in zip(clients, views, strict=True))
 
