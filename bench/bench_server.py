@@ -261,7 +261,9 @@ def bench(
             print(f"  twice the saturated rate needs {wanted} clients; using {POOL}")
         twice = phase("twice", "open", OPEN_INTERVAL, min(POOL, wanted))
         print(f"  ({machine_load()})")
-        converged, clients, seconds, _ = load.converge()
+        converged, clients, seconds, settled = load.converge()
+        for problem in sorted(set(settled.problems))[:5]:
+            print(f"    {problem} x{settled.problems.count(problem)}")
         print(
             f"  converge   {converged} of {clients} clients hold exactly what they were "
             f"acknowledged, {seconds:.1f} s after the load dropped"

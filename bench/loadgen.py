@@ -125,6 +125,7 @@ class Client:
     cursor: int = 0
     pending: bytes | None = None  # the batch being pushed (same batch id on every retry)
     pending_items: dict[str, str] = field(default_factory=dict)
+    behind: bool = False  # the cursor is behind this client's last acknowledged push
     connection: Connection = field(init=False)
 
     def __post_init__(self) -> None:
@@ -188,6 +189,7 @@ class Client:
         await self.call(tally, "push", "POST", "/v1/push", self.pending)
         for record, sealed in self.pending_items.items():
             self.acked[record] = hashlib.sha256(sealed.encode()).hexdigest()
+        self.behind = True
         self.pending, self.pending_items = None, {}
 
     async def pull(self, tally: Tally) -> None:
@@ -195,8 +197,13 @@ class Client:
         while more:
             page = await self.call(tally, "pull", "GET", f"/v1/pull?since={self.cursor}")
             self.cursor, more = page["next_since"], page["more"]
+        self.behind = False
 
     async def sync(self, tally: Tally) -> None:
+        if self.behind:
+            # A pull cut off at a phase's end left the cursor behind this client's own last
+            # push: a push based on it would keep the older version too (a conflict).
+            await self.pull(tally)
         await self.push(tally)
         await self.pull(tally)
         tally.syncs += 1
@@ -309,16 +316,15 @@ def worker(host: str, port: int, tokens: list[str], seed: int, pipe: Any) -> Non
             started = time.perf_counter()
 
             async def converge(tally: Tally) -> int:
-                # The load has dropped: each client catches up with its own log (a pull cut
-                # off at the phase's end left its cursor behind its last push), finishes its
-                # pending push, syncs once more, then compares the server's records with what
-                # it was acknowledged.
-                async def settle(client: Client) -> None:
-                    await client.pull(tally)
-                    await client.sync(tally)
-
-                await asyncio.gather(*(settle(c) for c in clients))
+                # The load has dropped: each client finishes its pending push, syncs once
+                # more, then compares the server's records with what it was acknowledged.
+                await asyncio.gather(*(c.sync(tally) for c in clients))
                 views = await asyncio.gather(*(c.server_view() for c in clients))
+                for client, view in zip(clients, views, strict=True):
+                    if view != client.acked:
+                        doubled = sum(v == "doubled" for v in view.values())
+                        lost = sum(view.get(r) != h for r, h in client.acked.items())
+                        tally.problems.append(f"diverged: {doubled} doubled, {lost} lost/other")
                 return sum(view == c.acked for c, view in zip(clients, views, strict=True))
 
             converged = loop.run_until_complete(converge(tally))
