@@ -8,8 +8,9 @@ The load comes from separate processes (bench/loadgen.py: asyncio over raw keep-
 a few tens of microseconds of CPU per request; the table prints it), so the generator is not
 what saturates. Each client is its own account (opaque random keys and envelopes: the server
 cannot tell them from real ones). A sync pushes 1-5 records and pulls from its cursor; a `503
-server-busy` is waited out (Retry-After with jitter) and sent again, as the app does. Phases
-per backend, each `--seconds` long:
+server-busy` is waited out (the server's `retry_after_ms`, doubling per refusal in a row, with
+jitter) and sent again, as the app does. Phases per backend, each exactly `--seconds` long
+(what is still in hand at the end is cut off and not counted):
 
 - paced: `--clients` clients, each syncing about once a second (~91 requests/s): the latency a
   user sees on a heavy but not saturating load;
