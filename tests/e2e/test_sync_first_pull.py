@@ -106,3 +106,56 @@ def test_a_first_pull_cut_off_halfway_is_counted_said_once_and_resumes_with_noth
     states = [r for r in idb(tablet, "sync_records") if str(r["key"]).startswith("people/")]
     assert len(states) == PEOPLE
     assert idb(tablet, "sync_outbox") == []
+
+
+# A page of a first pull finds which of its records this device holds from the keys kept in
+# memory: here a database of its own, pages of 60, and in between a stamped write (it moves the
+# clock, as every write but a head's does) and a head written without moving it.
+PAGES_AGAINST_KEPT_KEYS = """async () => {
+    const { openDatabase, applyPage } = await import('./static/js/store.js');
+    const db = await openDatabase({ name: 'kept-keys' });
+    const at = '2026-01-05T09:00:00.000Z-0000-0123456789abcdef';
+    const item = (key) => {
+        const [t, i] = key.split('/');
+        return { seq: 1, key, state: { t, i, f: { name: [i, at] }, v: 1 } };
+    };
+    const held = [];
+    const merge = (request) => {
+        held.push(request.records.filter((r) => r.local).map((r) => r.key).sort());
+        return { ok: true, clock: at, records: request.records.map((r) => ({ key: r.key, replica: null, pending: {}, changed: !r.local })), put: {}, delete: {}, rejected: [] };
+    };
+    const pull = (keys) => applyPage(db, { ok: keys.map(item), rejected: [] }, { id: 'kept-cursor', since: 0, log_id: null }, merge, []);
+    const people = (from, to) => Array.from({ length: to - from }, (_, i) => `people/kept-${from + i}`);
+    const put = (key, clock) => new Promise((resolve) => {
+        const tx = db.transaction(['sync_records', 'sync_meta'], 'readwrite');
+        tx.objectStore('sync_records').put({ key, store: key.split('/')[0], id: key.split('/')[1], f: '{}', rev: 1 });
+        const meta = tx.objectStore('sync_meta');
+        if (clock) meta.get('clock').onsuccess = (e) => meta.put({ ...e.target.result, last: clock });
+        tx.oncomplete = resolve;
+    });
+    await pull(people(0, 60));
+    await put('heads/kept-device', null);
+    await pull([...people(60, 118), 'people/kept-5', 'heads/kept-device']);
+    await put('people/kept-500', '2026-01-05T09:00:00.000Z-0001-0123456789abcdef');
+    await pull([...people(118, 176), 'people/kept-61', 'people/kept-500']);
+    const kept = (await new Promise((resolve) => {
+        const request = db.transaction('sync_records').objectStore('sync_records').count();
+        request.onsuccess = () => resolve(request.result);
+    }));
+    db.close();
+    return { held, kept };
+}"""
+
+
+def test_a_big_page_is_given_exactly_the_local_states_this_device_holds(
+    launch: Launch, sync_url: str
+) -> None:
+    page = launch("kept-keys").new_page()
+    open_sync(page, sync_url)
+    found = page.evaluate(PAGES_AGAINST_KEPT_KEYS)
+    assert found["held"] == [
+        [],
+        ["heads/kept-device", "people/kept-5"],
+        ["people/kept-500", "people/kept-61"],
+    ]
+    assert found["kept"] == 178

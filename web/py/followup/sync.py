@@ -231,11 +231,17 @@ def decode_replica(raw: object) -> Replica:
     if not isinstance(fields, Mapping) or len(fields) > MAX_FIELDS:
         raise SyncError("bad-record", "A synced record's fields are not readable.")
     out: dict[str, Entry] = {}
+    # A record's fields mostly share a few clocks (one per edit): each is checked once.
+    good: set[str] = set()
     for name, entry in fields.items():
         if not isinstance(name, str) or not isinstance(entry, list) or len(entry) != 2:
             raise SyncError("bad-record", f"The field '{name}' of a synced record is damaged.")
         stamp_ = entry[1]
-        if not isinstance(stamp_, str) or _STAMP.fullmatch(stamp_) is None:
+        if isinstance(stamp_, str) and stamp_ in good:
+            pass
+        elif isinstance(stamp_, str) and _STAMP.fullmatch(stamp_) is not None:
+            good.add(stamp_)
+        else:
             # One spelling per clock, so that strings compare as clocks do.
             parsed = hlc.parse(stamp_) if isinstance(stamp_, str) else None
             stamp_ = str(parsed) if parsed else hlc.ZERO
