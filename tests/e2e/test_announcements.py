@@ -4,16 +4,14 @@ that no longer writes on arrow keys."""
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.serving import serving
+from tests.support.serving import serving, sync_env
 
 from .announcements import no_repeats, record, said
 from .conftest import Launch, idb, wait_engine_ready
@@ -93,11 +91,7 @@ def test_the_import_journey_is_said_once_step_by_step_and_arrow_keys_change_noth
 @pytest.fixture(scope="module")
 def sync_url(dist_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("announce-sync")
-    env = {
-        **os.environ,
-        "FOLLOWTHROUGH_DATABASE_URL": f"sqlite:///{data / 'sync.sqlite3'}",
-        "FOLLOWTHROUGH_PEPPER": secrets.token_hex(32),
-    }
+    env = sync_env(data / "sync.sqlite3")
     with serving(dist_dir, env=env, log=data / "server.log") as url:
         yield url
 

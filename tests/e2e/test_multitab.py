@@ -6,8 +6,6 @@ own record of when it held the lock and when it talked to the server."""
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -17,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.serving import serving
+from tests.support.serving import serving, sync_env
 
 from .conftest import Launch, idb, wait_engine_ready, wait_offline_ready
 from .test_sync import LAPTOP, capture, open_app, sync_now
@@ -130,11 +128,7 @@ def sync_server(dist_dir: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A copy of the build (a new version can be released into it) and a sync server."""
     dist = tmp_path / "dist"
     shutil.copytree(dist_dir, dist)
-    env = {
-        **os.environ,
-        "FOLLOWTHROUGH_DATABASE_URL": f"sqlite:///{tmp_path / 'sync.sqlite3'}",
-        "FOLLOWTHROUGH_PEPPER": secrets.token_hex(32),
-    }
+    env = sync_env(tmp_path / "sync.sqlite3")
     with serving(dist, env=env, log=tmp_path / "server.log") as url:
         yield url, dist
 

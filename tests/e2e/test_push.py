@@ -7,7 +7,6 @@ the app is in the notification, and nowhere in the server's database or log."""
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +18,7 @@ import pytest
 from playwright.sync_api import BrowserContext, CDPSession, Page, expect
 
 from tests.server import fakepush
-from tests.support.serving import serving
+from tests.support.serving import serving, sync_env
 
 from .conftest import Launch, idb, wait_engine_ready, wait_offline_ready
 
@@ -78,12 +77,7 @@ def push_service() -> Iterator[fakepush.FakePushService]:
 def push_app(dist_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The app and the sync API (with its Web Push sender) from one `build.py serve`."""
     data = tmp_path_factory.mktemp("push-server")
-    env = {
-        **os.environ,
-        "FOLLOWTHROUGH_DATABASE_URL": f"sqlite:///{data / 'sync.sqlite3'}",
-        "FOLLOWTHROUGH_PEPPER": secrets.token_hex(32),
-        "FOLLOWTHROUGH_PUSH_INTERVAL": "0.2",
-    }
+    env = sync_env(data / "sync.sqlite3", FOLLOWTHROUGH_PUSH_INTERVAL="0.2")
     with serving(dist_dir, env=env, log=data / "server.log") as url:
         yield {"url": url, "data": data}
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import secrets
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -20,7 +18,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.support.serving import serving
+from tests.support.serving import serving, sync_env
 
 from .conftest import Launch, idb, put_records, wait_engine_ready
 
@@ -123,11 +121,7 @@ def sync_app(dist_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     """The app and the sync API from one `build.py serve` process, on a database of our own."""
     data = tmp_path_factory.mktemp("sync-server")
     database = data / "sync.sqlite3"
-    env = {
-        **os.environ,
-        "FOLLOWTHROUGH_DATABASE_URL": f"sqlite:///{database}",
-        "FOLLOWTHROUGH_PEPPER": secrets.token_hex(32),
-    }
+    env = sync_env(database)
     with serving(dist_dir, env=env, log=data / "server.log") as url:
         yield {
             "url": url,

@@ -5,14 +5,12 @@ the server once."""
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Playwright, Request, Route, expect
 
-from tests.support.serving import serving
+from tests.support.serving import serving, sync_env
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, wait_engine_ready
 from .test_sync import PASSPHRASE, SYNC_TIMEOUT_MS, capture
@@ -29,11 +27,7 @@ SERVER_RECORDS = """async () => {
 def test_a_busy_server_is_waited_out_and_the_refused_push_lands_once(
     playwright_instance: Playwright, dist_dir: Path, tmp_path: Path
 ) -> None:
-    env = {
-        **os.environ,
-        "FOLLOWTHROUGH_DATABASE_URL": f"sqlite:///{tmp_path / 'sync.sqlite3'}",
-        "FOLLOWTHROUGH_PEPPER": secrets.token_hex(32),
-    }
+    env = sync_env(tmp_path / "sync.sqlite3")
     with serving(dist_dir, env=env, log=tmp_path / "server.log") as url:
         context = playwright_instance.chromium.launch_persistent_context(
             str(tmp_path / "phone"),

@@ -4,8 +4,6 @@ written page ended, and the device ends up with every record once, nothing lost 
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.serving import serving
+from tests.support.serving import serving, sync_env
 
 from .announcements import record, said
 from .conftest import Launch, idb, put_records, wait_engine_ready
@@ -43,11 +41,7 @@ PAIR_AND_STALL = """async ({code, passphrase}) => {
 @pytest.fixture(scope="module")
 def sync_url(dist_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("sync-first-pull")
-    env = {
-        **os.environ,
-        "FOLLOWTHROUGH_DATABASE_URL": f"sqlite:///{data / 'sync.sqlite3'}",
-        "FOLLOWTHROUGH_PEPPER": secrets.token_hex(32),
-    }
+    env = sync_env(data / "sync.sqlite3")
     with serving(dist_dir, env=env, log=data / "server.log") as url:
         yield url
 

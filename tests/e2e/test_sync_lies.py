@@ -9,8 +9,6 @@ first test); each ends with the server honest and the devices in step.
 
 from __future__ import annotations
 
-import os
-import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
-from tests.support.serving import serving
+from tests.support.serving import serving, sync_env
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, idb, wait_engine_ready
 from .lying_server import Ledger, Liar
@@ -40,11 +38,7 @@ def world(
     """One real server, one ledger, two devices each behind its own liar; the phone has sync on
     and a person edited twice; the laptop is open but not paired."""
     data = tmp_path_factory.mktemp("lies")
-    env = {
-        **os.environ,
-        "FOLLOWTHROUGH_DATABASE_URL": f"sqlite:///{data / 'sync.sqlite3'}",
-        "FOLLOWTHROUGH_PEPPER": secrets.token_hex(32),
-    }
+    env = sync_env(data / "sync.sqlite3")
     with serving(dist_dir, env=env, log=data / "server.log") as url:
         ledger = Ledger()
         contexts: list[BrowserContext] = []

@@ -5,6 +5,8 @@ it with `python build.py serve --no-build` on a free port, wait until it answers
 from __future__ import annotations
 
 import contextlib
+import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -42,6 +44,17 @@ def build_app(out: Path) -> Path:
     """`python build.py --out out`: a fresh build of the app."""
     subprocess.run([sys.executable, "build.py", "--out", str(out)], cwd=ROOT, check=True)
     return out
+
+
+def sync_env(database: Path, **extra: str) -> dict[str, str]:
+    """The environment of a test's server: this process's, a SQLite database at `database`, a
+    fresh pepper, and any `extra` settings."""
+    return {
+        **os.environ,
+        "FOLLOWTHROUGH_DATABASE_URL": f"sqlite:///{database}",
+        "FOLLOWTHROUGH_PEPPER": secrets.token_hex(32),
+        **extra,
+    }
 
 
 @contextlib.contextmanager
