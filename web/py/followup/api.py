@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from . import __version__, setaside
+from . import __version__, collector, setaside
 from .agenda import agenda
 from .bundle import bundled_agenda
 from .capture import CAPTURE_OPS
@@ -83,13 +83,12 @@ def call(request: str) -> str:
     if not (isinstance(request, str) and len(request) > _BULK and gc.isenabled()):
         return _call(request)
     before = _state
-    gc.disable()
-    try:
-        return _call(request)
-    finally:
-        if _state is not before:
-            gc.freeze()
-        gc.enable()
+    with collector.paused():
+        try:
+            return _call(request)
+        finally:
+            if _state is not before:
+                gc.freeze()
 
 
 def _call(request: str) -> str:

@@ -4,12 +4,11 @@ ones, sync_merge.py) and `sync_review` (notes that hold two devices' versions, f
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import hlc, setaside
+from . import collector, hlc, setaside
 from .errors import CodecError
 from .fields import Fields, parse_instant
 from .state import State, apply
@@ -36,15 +35,10 @@ def _merge(state: State, f: Fields) -> Answer:
     # A page of 500 records makes tens of thousands of small objects and no cycles; with the
     # cyclic collector on, each page would also walk the whole state (a third of a first
     # pull's engine time for 27,000 records). Collection resumes when the page is merged.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         result = merge_request(f.raw)
         merged = apply(state, result.put, result.delete)
         return setaside.updated(merged, result.put, result.delete), result.answer
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _stamp(state: State, f: Fields) -> Answer:
